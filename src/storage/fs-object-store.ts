@@ -121,8 +121,9 @@ export class FsObjectStore implements ObjectStore {
     keys.sort();
     for (const key of keys) {
       if (!key.startsWith(prefix)) continue;
-      const stat = await fs.stat(path.join(this.root, key));
-      yield { key, size: stat.size, etag: `${stat.size}-${stat.mtimeMs}` };
+      const info = await this.head(key);
+      if (info) yield info; // gone since the walk: a concurrent delete
+
     }
   }
 
@@ -141,19 +142,49 @@ export class FsObjectStore implements ObjectStore {
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await this.walk(full, out);
-      else if (entry.isFile() && !entry.name.endsWith('.tmp')) out.push(path.relative(this.root, full).split(path.sep).join('/'));
+      else if (entry.isFile() && !entry.name.endsWith('.tmp') && !entry.name.endsWith('.lock')) out.push(path.relative(this.root, full).split(path.sep).join('/'));
     }
   }
 
+  /**
+   * Conditional writes check then rename, so they hold a lock: a promise chain within this process
+   * and an O_EXCL lock file across processes (the worker and local job processes share a store).
+   */
   private async withKeyLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.keyLocks.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
+    const run = previous.then(
+      () => this.withLockFile(key, fn),
+      () => this.withLockFile(key, fn),
+    );
     const settled = run.catch(() => undefined);
     this.keyLocks.set(key, settled);
     try {
       return await run;
     } finally {
       if (this.keyLocks.get(key) === settled) this.keyLocks.delete(key);
+    }
+  }
+
+  private async withLockFile<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const lock = `${this.pathOf(key)}.lock`;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await (await fs.open(lock, 'wx')).close();
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        // A holder that died leaves its lock behind; a lock older than the deadline is stale.
+        const age = await fs.stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
+        if (age > 30_000) await fs.rm(lock, { force: true });
+        else if (Date.now() > deadline) throw new Error(`timed out waiting for the lock on ${key}`);
+        else await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      await fs.rm(lock, { force: true });
     }
   }
 

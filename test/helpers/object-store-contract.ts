@@ -135,15 +135,17 @@ export function objectStoreContract(makeStore: () => Promise<ObjectStore>, optio
       assert.equal((await store.get('cas/big')).toString(), 'v2');
     });
 
-    it('lets exactly one of several racing ifNoneMatch writers win', async function () {
-      if (!options.atomicConditionalWrites) this.skip();
-      const results = await Promise.allSettled(
-        Array.from({ length: 8 }, (_, i) => store.put('cas/race', `writer ${i}`, { ifNoneMatch: true })),
-      );
-      const won = results.filter((r) => r.status === 'fulfilled');
-      assert.equal(won.length, 1);
-      for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof PreconditionFailedError);
-    });
+    // Only adapters whose backend checks conditions atomically promise this; moto's S3 checks
+    // then writes without a lock, so its runs register no such test rather than a skipped one.
+    if (options.atomicConditionalWrites)
+      it('lets exactly one of several racing ifNoneMatch writers win', async () => {
+        const results = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, i) => store.put('cas/race', `writer ${i}`, { ifNoneMatch: true })),
+        );
+        const won = results.filter((r) => r.status === 'fulfilled');
+        assert.equal(won.length, 1);
+        for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof PreconditionFailedError);
+      });
   });
 
   describe('list', () => {

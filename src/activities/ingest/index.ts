@@ -1,0 +1,33 @@
+import type { MetricsSink } from '../../metrics/metrics-sink';
+import type { ModelRegistry } from '../../model';
+import type { Notifier } from '../../notify/notifier';
+import type { ObjectStore } from '../../storage/object-store';
+import { createNotify } from '../notify';
+import { createCleanShard } from './clean-shard';
+import { createFinalizeBatch } from './finalize-batch';
+import { ModelCache } from './model-cache';
+import { createPrepareSource } from './prepare-source';
+import { createRecordMetrics } from './record-metrics';
+import { createResolveModel } from './resolve-model';
+import { createScoreShard } from './score-shard';
+
+export interface IngestDependencies {
+  store: ObjectStore;
+  registry: ModelRegistry;
+  notifier: Notifier;
+  metrics: MetricsSink;
+}
+
+/** ingestBatch's activities, wired to whichever adapters the worker was configured with. */
+export function createIngestActivities(deps: IngestDependencies) {
+  const models = new ModelCache(deps.registry);
+  return {
+    resolveModel: createResolveModel(deps.registry),
+    prepareSource: createPrepareSource(deps.store),
+    cleanShard: createCleanShard(deps.store, models),
+    scoreShard: createScoreShard(deps.store, models),
+    finalizeBatch: createFinalizeBatch(deps.store),
+    recordMetrics: createRecordMetrics(deps.metrics),
+    notify: createNotify(deps.notifier),
+  };
+}

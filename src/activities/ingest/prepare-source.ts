@@ -1,0 +1,93 @@
+import { Context } from '@temporalio/activity';
+import { layout } from '../../pipeline/layout';
+import { toJsonl } from '../../pipeline/jsonl';
+import type { QuarantineRecord, StagedRecord } from '../../pipeline/records';
+import { openInput } from '../../pipeline/read-input';
+import { asRejectedFile } from '../../pipeline/rejected-file';
+import type { ObjectStore } from '../../storage/object-store';
+import type { PrepareSourceInput, PrepareSourceOutput, StagedShard } from './types';
+
+/**
+ * Streams one input file, validates every row and writes the good ones as staged shards and the bad
+ * ones to quarantine with their reason. A file that cannot be read at all (binary, empty, no text
+ * column, a bad key) is reported as rejected instead of failing the batch, so one bad upload does
+ * not sink the others; the workflow fails loudly when no file is usable. Shard keys are derived
+ * from the batch and shard index, so a retried attempt overwrites rather than duplicates.
+ */
+export function createPrepareSource(store: ObjectStore) {
+  return async function prepareSource(input: PrepareSourceInput): Promise<PrepareSourceOutput> {
+    const { batchId, source, sourceIndex } = input;
+    try {
+      const { format, rows } = await openInput(store, source.key, {
+        format: source.format,
+        columns: input.columns,
+        maxRecordBytes: input.maxRecordBytes,
+      });
+
+      const shards: StagedShard[] = [];
+      let shard: StagedRecord[] = [];
+      const quarantine: QuarantineRecord[] = [];
+      const quarantineReasons: Record<string, number> = {};
+      let inputRows = 0;
+      let accepted = 0;
+
+      const flush = async () => {
+        if (shard.length === 0) return;
+        const index = input.firstShardIndex + shards.length;
+        const key = layout.staged(batchId, index);
+        await store.put(key, toJsonl(shard));
+        shards.push({ index, key, rows: shard.length });
+        shard = [];
+      };
+
+      for await (const row of rows) {
+        inputRows++;
+        if (row.ok) {
+          const { record } = row;
+          accepted++;
+          shard.push({
+            id: record.id ?? `${source.key}:${record.line}`,
+            source: { key: source.key, line: record.line },
+            title: record.title,
+            body: record.body,
+            label: record.label,
+          });
+          if (shard.length >= input.shardSize) await flush();
+        } else {
+          const { rejected } = row;
+          quarantineReasons[rejected.reason] = (quarantineReasons[rejected.reason] ?? 0) + 1;
+          quarantine.push({
+            source: { key: source.key, line: rejected.line, endLine: rejected.endLine },
+            reason: rejected.reason,
+            detail: rejected.detail,
+            preview: rejected.preview,
+          });
+        }
+        if (inputRows % 1000 === 0) Context.current().heartbeat({ inputRows });
+      }
+      await flush();
+
+      let quarantineKey: string | undefined;
+      if (quarantine.length > 0) {
+        quarantineKey = layout.quarantine(batchId, sourceIndex);
+        await store.put(quarantineKey, toJsonl(quarantine));
+      }
+      return {
+        ok: true,
+        sourceKey: source.key,
+        format,
+        inputRows,
+        accepted,
+        quarantined: quarantine.length,
+        quarantineKey,
+        quarantineReasons,
+        shards,
+      };
+    } catch (err) {
+      const rejected = asRejectedFile(source.key, err);
+      if (!rejected) throw err; // infrastructure trouble: let Temporal retry with backoff
+      await store.put(layout.rejectedFile(batchId, sourceIndex), JSON.stringify(rejected, null, 2) + '\n');
+      return { ok: false, rejected };
+    }
+  };
+}

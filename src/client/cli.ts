@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ConfigError, loadSettings, Settings } from '../config/settings';
+import { InvalidKeyError } from '../storage/object-store';
+import type { CliContext } from './commands/context';
+import { registerDemo } from './commands/demo';
+import { registerExport } from './commands/export';
+import { registerIngest } from './commands/ingest';
+import { registerList } from './commands/list';
+import { registerStatus } from './commands/status';
+import { registerTrain } from './commands/train';
+import { registerUp } from './commands/up';
+import { UserError } from './user-error';
+
+function buildProgram(ctx: CliContext): Command {
+  const program = new Command('nlp-batch')
+    .description('Durable batch NLP on Temporal: ingest, clean, score, retrain and watch for drift')
+    .showHelpAfterError()
+    .exitOverride();
+  registerIngest(program, ctx);
+  registerExport(program, ctx);
+  registerStatus(program, ctx);
+  registerList(program, ctx);
+  registerTrain(program, ctx);
+  registerUp(program, ctx);
+  registerDemo(program, ctx);
+  return program;
+}
+
+/** Turns any failure into one line on stderr; only a bug shows a stack (with DEBUG=1). */
+function describeFailure(err: unknown): string {
+  if (err instanceof UserError || err instanceof ConfigError || err instanceof InvalidKeyError) return err.message;
+  if (err instanceof WorkflowFailedError) {
+    const cause = err.cause as (Error & { type?: string }) | undefined;
+    return `workflow failed${cause?.type ? ` (${cause.type})` : ''}: ${cause?.message ?? err.message}`;
+  }
+  if (err instanceof Error) return process.env.DEBUG ? (err.stack ?? err.message) : err.message;
+  return String(err);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let settings: Settings | undefined;
+  const ctx: CliContext = {
+    settings: () => (settings ??= loadSettings()),
+    out: (line) => process.stdout.write(line + '\n'),
+    log: (line) => process.stderr.write(line + '\n'),
+  };
+  try {
+    await buildProgram(ctx).parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    process.stderr.write(`nlp-batch: ${describeFailure(err)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

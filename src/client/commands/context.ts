@@ -1,0 +1,10 @@
+import type { Settings } from '../../config/settings';
+
+/** What every command gets: settings parsed once, and where to write. */
+export interface CliContext {
+  settings(): Settings;
+  /** Results (stdout): what scripts parse. */
+  out(line: string): void;
+  /** Progress and diagnostics (stderr). */
+  log(line: string): void;
+}

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parseJsonl } from '../../pipeline/jsonl';
+import type { ResultRecord } from '../../pipeline/records';
+import { writeDemoFiles } from '../demo-data';
+import { newBatchId, startIngest } from '../ingest';
+import { waitWithProgress } from '../progress';
+import { openRuntime, workflowUrl } from '../runtime';
+import { requestTraining } from '../train';
+import { uploadInputs } from '../upload-inputs';
+import { untilInterrupted } from '../until-interrupted';
+import type { CliContext } from './context';
+
+export function registerDemo(program: Command, ctx: CliContext): void {
+  program
+    .command('demo')
+    .description('the main job on embedded defaults: train a model on real mail if none exists, then ingest a batch')
+    .option('--exit', 'exit after the summary instead of serving the UI (the default when CI=true)')
+    .option('--limit <n>', 'ingest at most this many incoming messages')
+    .action(async (opts) => {
+      const settings = ctx.settings();
+      const exitAfter = Boolean(opts.exit) || process.env.CI === 'true';
+      const modelName = settings.pipeline.modelName;
+      const runtime = await openRuntime(settings, { worker: true, forceWorker: true, log: ctx.log });
+      try {
+        const files = await writeDemoFiles(path.join(settings.dataDir, 'demo'), opts.limit ? Number(opts.limit) : undefined);
+        const { store, registry } = runtime.deps;
+
+        if (!(await registry.latest(modelName))) {
+          ctx.log(`no model "${modelName}" yet: training one on ${path.basename(files.training)} (SpamAssassin, real labelled mail)`);
+          const [training] = await uploadInputs(store, 'demo-training', [files.training], 'csv');
+          const handle = await requestTraining(runtime.client, settings, { modelName, data: { keys: [training.key] }, reason: 'first model for the demo' });
+          ctx.log(`  continuousTraining: ${workflowUrl(runtime, handle.workflowId)}`);
+          const outcome = await handle.result();
+          ctx.log(
+            `  ${modelName}@${outcome.modelVersion} ${outcome.promoted ? 'promoted' : 'not promoted'}: accuracy ${pct(outcome.metrics.accuracy)}, ` +
+              `macro F1 ${pct(outcome.metrics.macroF1)} on ${outcome.testRows} held-out messages`,
+          );
+        }
+
+        const batchId = newBatchId();
+        const sources = await uploadInputs(store, batchId, files.incoming, undefined);
+        const handle = await startIngest(runtime.client, settings, { batchId, sources });
+        ctx.log(`ingestBatch ${handle.workflowId}: ${workflowUrl(runtime, handle.workflowId)}`);
+        const result = await waitWithProgress(handle);
+
+        let labelled = 0;
+        let correct = 0;
+        for (const key of result.resultKeys) {
+          for (const r of parseJsonl<ResultRecord>(await store.get(key), key)) {
+            if (r.label === null) continue;
+            labelled++;
+            if (r.label === r.predictedLabel) correct++;
+          }
+        }
+        const lines = [
+          '',
+          `Batch ${result.batchId} (${modelName}@${result.modelVersion})`,
+          `  input rows   ${result.inputRows}`,
+          `  scored       ${result.scored}   ${Object.entries(result.predictedCounts).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
+          `  quarantined  ${result.quarantined}   (reasons in ${result.quarantineKeys.join(', ') || 'none'})`,
+          `  reconciled   ${result.inputRows} = ${result.scored} + ${result.quarantined}`,
+          labelled > 0 ? `  accuracy     ${pct(correct / labelled)} on ${labelled} labelled rows` : '',
+          `  manifest     ${storePath(runtime.deps.store.location, result.manifestKey)}`,
+          `  export       npx nlp-batch export ${result.batchId} --out results.jsonl`,
+          `  Temporal UI  ${workflowUrl(runtime, handle.workflowId)}`,
+          '',
+        ].filter((l) => l !== '');
+        ctx.out(lines.join('\n'));
+
+        if (!exitAfter && runtime.started.server) {
+          ctx.log(`serving the Temporal UI at ${runtime.uiUrl}; press Ctrl-C to stop`);
+          await untilInterrupted();
+        }
+      } finally {
+        await runtime.close();
+      }
+    });
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}
+
+function storePath(location: string, key: string): string {
+  return location.startsWith('fs:') ? path.join(location.slice(3), key) : `${location}/${key}`;
+}

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from '../util/repo-root';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Every setting the application reads from its environment, validated once at start-up. The rest of
+ * the code receives a `Settings` object; nothing else reads `process.env`.
+ */
+const schema = z.object({
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('nlp-batch'),
+  TEMPORAL_TLS: bool.default('false'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_UI_PORT: positiveInt.default(8233),
+  TEMPORAL_UI_URL: z.string().optional(),
+  /** Whether a command may start a local dev server when none answers at the address. */
+  TEMPORAL_EMBEDDED: bool.default('true'),
+
+  DATA_DIR: z.string().optional(),
+  STORE: z.enum(['fs', 's3']).default('fs'),
+  STORE_ROOT: z.string().optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_PREFIX: z.string().default(''),
+  S3_SSE_KMS_KEY_ID: z.string().optional(),
+  ETL: z.enum(['local', 'glue']).default('local'),
+  BATCH: z.enum(['local', 'aws']).default('local'),
+  NOTIFY: z.enum(['console', 'sns']).default('console'),
+  METRICS: z.enum(['local', 'cloudwatch']).default('local'),
+
+  AWS_REGION: z.string().default('us-east-1'),
+  AWS_ENDPOINT_URL: z.string().optional(),
+  SNS_TOPIC_ARN: z.string().optional(),
+  CLOUDWATCH_NAMESPACE: z.string().default('NlpBatch'),
+
+  MODEL_NAME: z.string().regex(/^[a-z0-9][a-z0-9-_]{0,62}$/i, 'letters, digits, - and _ only').default('default'),
+  SHARD_SIZE: positiveInt.default(5000),
+  SHARD_PARALLELISM: positiveInt.default(4),
+  MAX_RECORD_BYTES: positiveInt.default(1024 * 1024),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface Settings {
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    tls: boolean;
+    /** Kept out of logs and histories; only the connection uses it. */
+    apiKey?: string;
+    uiPort: number;
+    uiUrl: string;
+    embedded: boolean;
+  };
+  dataDir: string;
+  store: { kind: 'fs'; root: string } | { kind: 's3'; bucket: string; prefix: string; sseKmsKeyId?: string };
+  etl: 'local' | 'glue';
+  batch: 'local' | 'aws';
+  notify: 'console' | 'sns';
+  metrics: 'local' | 'cloudwatch';
+  aws: { region: string; endpoint?: string; snsTopicArn?: string; cloudwatchNamespace: string };
+  pipeline: { modelName: string; shardSize: number; parallelism: number; maxRecordBytes: number };
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR ?? path.join(repoRoot(), '.data'));
+  if (e.STORE === 's3' && !e.S3_BUCKET) throw new ConfigError('STORE=s3 needs S3_BUCKET');
+  if (e.NOTIFY === 'sns' && !e.SNS_TOPIC_ARN) throw new ConfigError('NOTIFY=sns needs SNS_TOPIC_ARN');
+  const uiHost = e.TEMPORAL_ADDRESS.split(':')[0] === '127.0.0.1' ? 'localhost' : e.TEMPORAL_ADDRESS.split(':')[0];
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls: e.TEMPORAL_TLS || e.TEMPORAL_API_KEY !== undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+      uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://${uiHost}:${e.TEMPORAL_UI_PORT}`,
+      embedded: e.TEMPORAL_EMBEDDED,
+    },
+    dataDir,
+    store:
+      e.STORE === 's3'
+        ? { kind: 's3', bucket: e.S3_BUCKET as string, prefix: e.S3_PREFIX, sseKmsKeyId: e.S3_SSE_KMS_KEY_ID }
+        : { kind: 'fs', root: path.resolve(e.STORE_ROOT ?? path.join(dataDir, 'store')) },
+    etl: e.ETL,
+    batch: e.BATCH,
+    notify: e.NOTIFY,
+    metrics: e.METRICS,
+    aws: {
+      region: e.AWS_REGION,
+      endpoint: e.AWS_ENDPOINT_URL,
+      snsTopicArn: e.SNS_TOPIC_ARN,
+      cloudwatchNamespace: e.CLOUDWATCH_NAMESPACE,
+    },
+    pipeline: {
+      modelName: e.MODEL_NAME,
+      shardSize: e.SHARD_SIZE,
+      parallelism: e.SHARD_PARALLELISM,
+      maxRecordBytes: e.MAX_RECORD_BYTES,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}

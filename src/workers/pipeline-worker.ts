@@ -1,0 +1,33 @@
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { createIngestActivities } from '../activities/ingest';
+import { createTrainingActivities } from '../activities/training';
+import type { PipelineDependencies } from './dependencies';
+
+export interface PipelineWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: PipelineDependencies;
+  /** A prebuilt bundle (tests, replay) saves the few seconds webpack needs per worker start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  maxConcurrentActivities?: number;
+}
+
+export function workflowsPath(): string {
+  return require.resolve('../workflows');
+}
+
+/** One worker serves every workflow and activity of the pipeline on one task queue. */
+export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
+    activities: {
+      ...createIngestActivities(options.deps),
+      ...createTrainingActivities(options.deps),
+    },
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 8,
+  });
+}

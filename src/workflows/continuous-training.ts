@@ -1,0 +1,185 @@
+import {
+  ApplicationFailure,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  RetryPolicy,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  ActivityFailure,
+} from '@temporalio/workflow';
+import type { createTrainingActivities } from '../activities/training';
+import {
+  ContinuousTrainingInputV1,
+  MetricSummaryV1,
+  TrainingOutcomeV1,
+  TrainingRequestV1,
+  trainingQueries,
+  trainingSignals,
+} from '../contracts/continuous-training';
+import { searchAttributes } from '../contracts/search-attributes';
+import { decidePromotion } from '../training/promotion';
+
+type TrainingActivities = ReturnType<typeof createTrainingActivities>;
+
+const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 };
+const { assembleTrainingSet, fitCandidate, evaluateVersion } = proxyActivities<TrainingActivities>({
+  startToCloseTimeout: '2h',
+  heartbeatTimeout: '2m',
+  retry,
+});
+const { describeChampion, promoteModel, notify } = proxyActivities<TrainingActivities>({ startToCloseTimeout: '1m', retry });
+
+export const requestTrainingSignal = defineSignal<[TrainingRequestV1]>(trainingSignals.requestTraining);
+
+export interface TrainingStatus {
+  phase: 'assembling' | 'fitting' | 'evaluating-champion' | 'deciding' | 'done';
+  request: TrainingRequestV1;
+  pendingFollowUp: boolean;
+  candidateVersion?: string;
+}
+export const trainingStatusQuery = defineQuery<TrainingStatus>(trainingQueries.status);
+
+const MAX_PROMOTION_RACES = 5;
+
+/**
+ * Trains a challenger, evaluates it and the champion on the same held-out rows, and promotes the
+ * challenger only when it is better. One run per model name (the workflow id); requests that
+ * arrive meanwhile coalesce into a single follow-up run, started with continue-as-new.
+ */
+export async function continuousTraining(input: ContinuousTrainingInputV1): Promise<TrainingOutcomeV1> {
+  const { modelName, request } = input;
+  let followUp: TrainingRequestV1 | undefined;
+  const status: TrainingStatus = { phase: 'assembling', request, pendingFollowUp: false };
+  setHandler(requestTrainingSignal, (incoming) => {
+    // signalWithStart delivers the starting request as a signal too: that one is not a follow-up.
+    if (incoming.requestId === request.requestId || incoming.requestId === followUp?.requestId) return;
+    followUp = followUp ? mergeRequests(followUp, incoming) : incoming;
+    status.pendingFollowUp = true;
+  });
+  setHandler(trainingStatusQuery, () => status);
+  upsertSearchAttributes([
+    { key: searchAttributes.modelName, value: modelName },
+    { key: searchAttributes.pipelineStage, value: 'training' },
+  ]);
+
+  const workflowId = workflowInfo().workflowId;
+  const runId = workflowInfo().runId;
+  let outcome: TrainingOutcomeV1 | undefined;
+  try {
+    const set = await assembleTrainingSet({
+      modelName,
+      runId,
+      data: request.data,
+      testFraction: input.testFraction,
+      seed: input.seed,
+      maxRecordBytes: input.maxRecordBytes,
+    });
+    if (set.trainRows === 0 || set.testRows === 0) {
+      throw ApplicationFailure.create({
+        type: 'NoTrainingData',
+        nonRetryable: true,
+        message: `no labelled rows to train on (${set.trainRows} train, ${set.testRows} test, ${set.unlabelled} unlabelled, ${set.rejectedFiles.length} files rejected)`,
+      });
+    }
+
+    status.phase = 'fitting';
+    const candidate = await fitCandidate({
+      modelName,
+      trainKeys: set.trainKeys,
+      testKeys: set.testKeys,
+      config: input.config,
+      provenance: { workflowId, runId, trigger: request.trigger, reason: request.reason, labelCounts: set.labelCounts },
+    });
+    status.candidateVersion = candidate.modelVersion;
+    upsertSearchAttributes([{ key: searchAttributes.modelVersion, value: candidate.modelVersion }]);
+
+    for (let race = 0; !outcome; race++) {
+      status.phase = 'evaluating-champion';
+      const champion = await describeChampion({ modelName });
+      const championMetrics: MetricSummaryV1 | null = champion
+        ? await evaluateVersion({ modelName, version: champion.version, testKeys: set.testKeys })
+        : null;
+      status.phase = 'deciding';
+      const decision = decidePromotion(candidate.metrics, championMetrics, candidate.baseline, input.policy);
+      if (decision.promote) {
+        try {
+          await promoteModel({ modelName, version: candidate.modelVersion, expectedEtag: champion?.etag ?? null, reason: `${request.trigger}: ${decision.reason}` });
+        } catch (err) {
+          // Another run promoted between our read and our write: decide again against the new champion.
+          if (err instanceof ActivityFailure && (err.cause as ApplicationFailure)?.type === 'ConcurrentPromotion' && race < MAX_PROMOTION_RACES) continue;
+          throw err;
+        }
+      }
+      outcome = {
+        version: 1,
+        workflowId,
+        modelName,
+        modelVersion: candidate.modelVersion,
+        promoted: decision.promote,
+        decision: decision.reason,
+        metrics: candidate.metrics,
+        champion: champion && championMetrics ? { version: champion.version, metrics: championMetrics } : null,
+        trainRows: candidate.trainRows,
+        testRows: set.testRows,
+        followUp: followUp !== undefined,
+      };
+    }
+
+    await notify({
+      event: outcome.promoted ? 'model.promoted' : 'model.rejected',
+      severity: outcome.promoted ? 'info' : 'warning',
+      subject: `${modelName}@${outcome.modelVersion} ${outcome.promoted ? 'promoted' : 'not promoted'}`,
+      message:
+        `${outcome.decision}. Challenger macro F1 ${fmt(outcome.metrics.macroF1)}, accuracy ${fmt(outcome.metrics.accuracy)}` +
+        (outcome.champion ? `; champion ${outcome.champion.version} macro F1 ${fmt(outcome.champion.metrics.macroF1)}, accuracy ${fmt(outcome.champion.metrics.accuracy)}` : '') +
+        '.',
+      attributes: {
+        modelName,
+        modelVersion: outcome.modelVersion,
+        promoted: String(outcome.promoted),
+        workflowId,
+        trigger: request.trigger,
+        challengerMacroF1: outcome.metrics.macroF1,
+        championVersion: outcome.champion?.version ?? 'none',
+        championMacroF1: outcome.champion?.metrics.macroF1 ?? -1,
+      },
+    });
+    status.phase = 'done';
+    upsertSearchAttributes([{ key: searchAttributes.pipelineStage, value: outcome.promoted ? 'promoted' : 'rejected' }]);
+  } catch (err) {
+    await notify({
+      event: 'training.failed',
+      severity: 'error',
+      subject: `Training ${modelName} failed`,
+      message: `continuousTraining for ${modelName} failed: ${err instanceof Error ? err.message : String(err)}`,
+      attributes: { modelName, workflowId, trigger: request.trigger },
+    });
+    if (!followUp) throw err;
+  }
+  if (followUp) {
+    // Fresh history for the next run; the outcome of this one stays in this run's history.
+    await continueAsNew<typeof continuousTraining>({ ...input, request: followUp });
+  }
+  return outcome as TrainingOutcomeV1; // set whenever the try block did not throw
+}
+
+function mergeRequests(a: TrainingRequestV1, b: TrainingRequestV1): TrainingRequestV1 {
+  return {
+    requestId: b.requestId,
+    trigger: b.trigger,
+    tune: a.tune || b.tune,
+    reason: `${a.reason}; ${b.reason}`,
+    data: {
+      keys: [...new Set([...(a.data.keys ?? []), ...(b.data.keys ?? [])])],
+      prefixes: [...new Set([...(a.data.prefixes ?? []), ...(b.data.prefixes ?? [])])],
+      columns: b.data.columns ?? a.data.columns,
+    },
+  };
+}
+
+function fmt(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}

@@ -1,0 +1,3 @@
+// The workflow bundle's entry point: every workflow type the worker registers.
+export { ingestBatch } from './ingest-batch';
+export { continuousTraining } from './continuous-training';

@@ -1,0 +1,256 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  log,
+  proxyActivities,
+  RetryPolicy,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createIngestActivities } from '../activities/ingest';
+import type { ScoreShardOutput, StagedShard, ResolvedModel, PrepareSourceOutput } from '../activities/ingest/types';
+import {
+  AddFilesSignalV1,
+  IngestBatchInputV1,
+  IngestBatchResultV1,
+  IngestProgressV1,
+  ingestFailureTypes,
+  ingestQueries,
+  ingestSignals,
+  RejectedFileV1,
+  SourceRefV1,
+} from '../contracts/ingest-batch';
+import { searchAttributes } from '../contracts/search-attributes';
+import { Semaphore } from './semaphore';
+
+type IngestActivities = ReturnType<typeof createIngestActivities>;
+
+const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 };
+
+const { resolveModel, finalizeBatch } = proxyActivities<IngestActivities>({ startToCloseTimeout: '2m', retry });
+// Preparing, cleaning and scoring stream whole files or shards: they heartbeat, so a dead worker is
+// noticed within a minute instead of at the start-to-close timeout.
+const { prepareSource, cleanShard, scoreShard } = proxyActivities<IngestActivities>({
+  startToCloseTimeout: '1h',
+  heartbeatTimeout: '1m',
+  retry,
+});
+const { notify, recordMetrics } = proxyActivities<IngestActivities>({
+  startToCloseTimeout: '1m',
+  retry: { ...retry, maximumAttempts: 5 },
+});
+
+export const addFilesSignal = defineSignal<[AddFilesSignalV1]>(ingestSignals.addFiles);
+export const closeBatchSignal = defineSignal(ingestSignals.closeBatch);
+export const progressQuery = defineQuery<IngestProgressV1>(ingestQueries.progress);
+
+type PreparedSource = Extract<PrepareSourceOutput, { ok: true }>;
+
+/**
+ * Validates, cleans and scores a batch of text files. Files come from the start arguments and from
+ * `addFiles` signals (one open batch per S3 prefix and time window); the batch closes when the
+ * window ends or on `closeBatch`, and never before every received file is processed.
+ */
+export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatchResultV1> {
+  const { batchId, options } = input;
+  const startedAt = new Date().toISOString();
+  const progress: IngestProgressV1 = {
+    batchId,
+    phase: 'resolving-model',
+    files: { total: 0, prepared: 0, rejected: 0 },
+    rows: { total: 0, done: 0, scored: 0, quarantined: 0 },
+    shards: { total: 0, done: 0 },
+  };
+  const seenKeys = new Set<string>();
+  const pending: SourceRefV1[] = [];
+  let closed = false;
+  const accept = (sources: SourceRefV1[]) => {
+    for (const source of sources) {
+      if (seenKeys.has(source.key)) continue; // S3 may deliver an event twice
+      seenKeys.add(source.key);
+      pending.push(source);
+      progress.files.total++;
+    }
+  };
+  setHandler(addFilesSignal, ({ sources }) => accept(sources));
+  setHandler(closeBatchSignal, () => {
+    closed = true;
+  });
+  setHandler(progressQuery, () => progress);
+  accept(input.sources);
+
+  const setPhase = (phase: IngestProgressV1['phase']) => {
+    progress.phase = phase;
+    upsertSearchAttributes([{ key: searchAttributes.pipelineStage, value: phase }]);
+  };
+
+  let model: ResolvedModel | undefined;
+  try {
+    model = await resolveModel({ modelName: input.modelName });
+    const pinned = model;
+    progress.modelVersion = pinned.modelVersion;
+    upsertSearchAttributes([{ key: searchAttributes.modelVersion, value: pinned.modelVersion }]);
+
+    const prepared: PreparedSource[] = [];
+    const rejectedFiles: RejectedFileV1[] = [];
+    const results: ScoreShardOutput[] = [];
+    const semaphore = new Semaphore(options.parallelism);
+    let shardTasks: Array<Promise<void>> = [];
+    let nextShardIndex = 0;
+
+    const processShard = (shard: StagedShard) =>
+      semaphore.run(async () => {
+        const cleaned = await cleanShard({ batchId, shard, model: pinned });
+        const scored = await scoreShard({ batchId, ...cleaned, model: pinned });
+        results.push(scored);
+        progress.shards.done++;
+        progress.rows.scored += scored.rows;
+        progress.rows.done += scored.rows;
+      });
+
+    const windowEnds = Date.now() + options.windowMs;
+    for (;;) {
+      while (pending.length > 0) {
+        setPhase('preparing');
+        const source = pending.shift() as SourceRefV1;
+        const outcome = await prepareSource({
+          batchId,
+          sourceIndex: prepared.length + rejectedFiles.length,
+          source,
+          shardSize: options.shardSize,
+          firstShardIndex: nextShardIndex,
+          columns: options.columns,
+          maxRecordBytes: options.maxRecordBytes,
+        });
+        if (!outcome.ok) {
+          rejectedFiles.push(outcome.rejected);
+          progress.files.rejected++;
+          continue;
+        }
+        prepared.push(outcome);
+        progress.files.prepared++;
+        progress.rows.total += outcome.inputRows;
+        progress.rows.quarantined += outcome.quarantined;
+        progress.rows.done += outcome.quarantined;
+        progress.shards.total += outcome.shards.length;
+        nextShardIndex += outcome.shards.length;
+        setPhase('processing');
+        shardTasks.push(...outcome.shards.map(processShard));
+      }
+      const running = shardTasks;
+      shardTasks = [];
+      await Promise.all(running);
+      if (pending.length > 0) continue;
+      const remaining = windowEnds - Date.now();
+      if (closed || remaining <= 0) break;
+      setPhase('waiting-for-files');
+      await condition(() => pending.length > 0 || closed, remaining);
+    }
+
+    if (prepared.length === 0) {
+      throw ApplicationFailure.create({
+        type: ingestFailureTypes.noValidInput,
+        nonRetryable: true,
+        message: `batch ${batchId} has no readable input: ${describeRejections(rejectedFiles)}`,
+      });
+    }
+
+    setPhase('finalizing');
+    const inputRows = sum(prepared.map((p) => p.inputRows));
+    const quarantined = sum(prepared.map((p) => p.quarantined));
+    const scored = sum(results.map((r) => r.rows));
+    if (inputRows !== scored + quarantined) {
+      throw ApplicationFailure.create({
+        type: ingestFailureTypes.reconciliationFailed,
+        nonRetryable: true,
+        message: `batch ${batchId} does not reconcile: ${inputRows} input rows != ${scored} scored + ${quarantined} quarantined`,
+      });
+    }
+    results.sort((a, b) => a.index - b.index);
+    const { manifestKey } = await finalizeBatch({ batchId, model: pinned, startedAt, sources: prepared, rejectedFiles, results });
+
+    const predictedCounts: Record<string, number> = {};
+    for (const r of results) for (const [label, n] of Object.entries(r.predictedCounts)) predictedCounts[label] = (predictedCounts[label] ?? 0) + n;
+    const result: IngestBatchResultV1 = {
+      version: 1,
+      batchId,
+      status: 'completed',
+      modelName: pinned.modelName,
+      modelVersion: pinned.modelVersion,
+      inputRows,
+      scored,
+      quarantined,
+      predictedCounts,
+      resultKeys: results.map((r) => r.resultKey),
+      quarantineKeys: prepared.flatMap((p) => (p.quarantineKey ? [p.quarantineKey] : [])),
+      rejectedFiles,
+      manifestKey,
+    };
+    upsertSearchAttributes([
+      { key: searchAttributes.documentCount, value: inputRows },
+      { key: searchAttributes.quarantinedCount, value: quarantined },
+    ]);
+    await recordMetrics({ batchId, model: pinned, inputRows, scored, quarantined, predictedCounts, startedAt });
+    await notify({
+      event: 'batch.completed',
+      severity: quarantined > 0 || rejectedFiles.length > 0 ? 'warning' : 'info',
+      subject: `Batch ${batchId} completed: ${scored} scored, ${quarantined} quarantined`,
+      message: `ingestBatch ${batchId} scored ${scored} of ${inputRows} rows with ${pinned.modelName}@${pinned.modelVersion}; ${quarantined} rows quarantined, ${rejectedFiles.length} files rejected.`,
+      attributes: {
+        batchId,
+        workflowId: workflowInfo().workflowId,
+        status: 'completed',
+        inputRows,
+        scored,
+        quarantined,
+        rejectedFiles: rejectedFiles.length,
+        modelVersion: pinned.modelVersion,
+        manifestKey,
+      },
+    });
+    progress.phase = 'completed';
+    upsertSearchAttributes([{ key: searchAttributes.pipelineStage, value: 'completed' }]);
+    return result;
+  } catch (err) {
+    progress.phase = 'failed';
+    // Tell the watchers even when the batch was cancelled, so this must not itself be cancelled.
+    await CancellationScope.nonCancellable(async () => {
+      upsertSearchAttributes([{ key: searchAttributes.pipelineStage, value: 'failed' }]);
+      await notify({
+        event: 'batch.failed',
+        severity: 'error',
+        subject: `Batch ${batchId} ${isCancellation(err) ? 'cancelled' : 'failed'}`,
+        message: `ingestBatch ${batchId} ${isCancellation(err) ? 'was cancelled' : 'failed'}: ${errorMessage(err)}`,
+        attributes: {
+          batchId,
+          workflowId: workflowInfo().workflowId,
+          status: isCancellation(err) ? 'cancelled' : 'failed',
+          modelVersion: model?.modelVersion ?? 'unresolved',
+        },
+      }).catch((notifyErr) => log.error('could not send the failure notification', { error: errorMessage(notifyErr) }));
+    });
+    throw err;
+  }
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+function describeRejections(rejected: RejectedFileV1[]): string {
+  if (rejected.length === 0) return 'no files were given';
+  return rejected.map((r) => `${r.key} (${r.code}: ${r.message})`).join('; ');
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${err.message}: ${cause.message}` : err.message;
+  }
+  return String(err);
+}
