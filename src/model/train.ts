@@ -1,0 +1,85 @@
+import { NaiveBayesCounts } from './classifier/naive-bayes';
+import { validateTrainingConfig, type TrainingConfig } from './config';
+import type { LabelledDoc } from './features';
+import { TextClassifier } from './text-classifier';
+import { SparseRow } from './vectorizer/sparse-row';
+import { TermStatistics } from './vectorizer/term-statistics';
+import { FittedVectorizer } from './vectorizer/vectorizer';
+
+export interface TrainingStats {
+  documents: number;
+  labelCounts: Record<string, number>;
+  vocabularySize: number;
+  /** Distinct n-grams held after the first pass (bounded by maxCandidateTerms). */
+  candidateTerms: number;
+  /** 0 if the first pass was exact; see VectorizerOptions.maxCandidateTerms. */
+  prunedDfThreshold: number;
+}
+
+export interface TrainedModel {
+  classifier: TextClassifier;
+  stats: TrainingStats;
+}
+
+/** Yields the training set shard by shard; called once per pass and must yield the same documents. */
+export type ShardSource = () => AsyncIterable<LabelledDoc[]> | Iterable<LabelledDoc[]>;
+
+/**
+ * Two streaming passes over the shards: the first collects document frequencies (bounded memory,
+ * see TermStatistics) and the labels, the second adds each vectorised document to its class's
+ * counts. Memory is the candidate table plus k x V counts, whatever the number of documents.
+ */
+export async function trainModel(shards: ShardSource, config: TrainingConfig): Promise<TrainedModel> {
+  const checked = validateTrainingConfig(config);
+  const statistics = new TermStatistics(checked.vectorizer);
+  const labelCounts = new Map<string, number>();
+  for await (const shard of shards()) {
+    for (const doc of shard) {
+      statistics.addDocument(doc.features);
+      labelCounts.set(doc.label, (labelCounts.get(doc.label) ?? 0) + 1);
+    }
+  }
+  if (statistics.documentCount === 0) throw new RangeError('cannot train on zero documents');
+
+  const vocabulary = statistics.select();
+  if (vocabulary.features.length === 0) {
+    throw new RangeError('no terms left after minDf/maxDf/maxFeatures; lower minDf or raise maxDf');
+  }
+  const vectorizer = FittedVectorizer.fromSelection(checked.vectorizer, vocabulary);
+  // np.unique order, as sklearn's classes_.
+  const labels = [...labelCounts.keys()].sort();
+  const labelIndex = new Map(labels.map((label, c) => [label, c]));
+  const counts = new NaiveBayesCounts(labels.length, vectorizer.featureCount);
+  const row = new SparseRow();
+  let secondPass = 0;
+  for await (const shard of shards()) {
+    for (const doc of shard) {
+      const c = labelIndex.get(doc.label);
+      if (c === undefined) throw new Error(`label ${JSON.stringify(doc.label)} appeared only in the second pass: shards() must replay the same documents`);
+      counts.add(c, vectorizer.transformInto(doc.features, row));
+      secondPass++;
+    }
+  }
+  if (secondPass !== statistics.documentCount) {
+    throw new Error(`first pass saw ${statistics.documentCount} documents, second pass ${secondPass}: shards() must replay the same documents`);
+  }
+
+  const classifier = new TextClassifier({
+    config: checked,
+    labels,
+    vectorizer,
+    counts,
+    trainedAt: new Date().toISOString(),
+    prunedDfThreshold: vocabulary.prunedDfThreshold,
+  });
+  return {
+    classifier,
+    stats: {
+      documents: statistics.documentCount,
+      labelCounts: Object.fromEntries(labels.map((label) => [label, labelCounts.get(label) as number])),
+      vocabularySize: vectorizer.featureCount,
+      candidateTerms: vocabulary.candidateTerms,
+      prunedDfThreshold: vocabulary.prunedDfThreshold,
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { ensureCapacity } from './growable';
+import { PairTable } from './pair-table';
+
+export const NO_NODE = -1;
+
+/**
+ * Interns n-grams as integer nodes: a word is a node found by string, and an n-gram is the node of
+ * (its first n-1 words' node, its last word's node). Nodes are numbered densely from 0 so callers
+ * can keep per-node statistics in typed arrays indexed by node.
+ */
+export class NgramNodes {
+  private readonly words = new Map<string, number>();
+  private readonly pairs: PairTable;
+  private prefixes = new Int32Array(0);
+  private lasts = new Int32Array(0);
+  private orders = new Uint8Array(0);
+  private wordText: string[] = [];
+  private count = 0;
+
+  constructor(expectedNodes = 1024) {
+    this.pairs = new PairTable(expectedNodes);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The node of a single word, or NO_NODE. */
+  findWord(word: string): number {
+    return this.words.get(word) ?? NO_NODE;
+  }
+
+  /** The node of `prefix` followed by the word node `last`, or NO_NODE. */
+  findExtension(prefix: number, last: number): number {
+    return this.pairs.get(prefix, last);
+  }
+
+  internWord(word: string): number {
+    const known = this.words.get(word);
+    if (known !== undefined) return known;
+    if (word.includes(' ')) {
+      throw new RangeError(`feature tokens must not contain spaces (n-grams are joined with one): ${JSON.stringify(word)}`);
+    }
+    const node = this.add(NO_NODE, NO_NODE, 1);
+    this.words.set(word, node);
+    this.wordText[node] = word;
+    return node;
+  }
+
+  internExtension(prefix: number, last: number): number {
+    const known = this.pairs.get(prefix, last);
+    if (known !== NO_NODE) return known;
+    const node = this.add(prefix, last, this.orders[prefix] + 1);
+    this.pairs.insert(prefix, last, node);
+    return node;
+  }
+
+  /** Interns the n-gram made of `words` (all of its prefixes become nodes too). */
+  internTerm(words: readonly string[]): number {
+    let node = this.internWord(words[0]);
+    for (let i = 1; i < words.length; i++) node = this.internExtension(node, this.internWord(words[i]));
+    return node;
+  }
+
+  /** Number of words in the node's n-gram. */
+  order(node: number): number {
+    return this.orders[node];
+  }
+
+  prefixOf(node: number): number {
+    return this.prefixes[node];
+  }
+
+  lastOf(node: number): number {
+    return this.lasts[node];
+  }
+
+  /** The word of a single-word node. */
+  word(node: number): string {
+    return this.wordText[node];
+  }
+
+  /** The n-gram as sklearn names features: its words joined by single spaces. */
+  term(node: number): string {
+    const parts: string[] = [];
+    let current = node;
+    while (this.orders[current] > 1) {
+      parts.push(this.wordText[this.lasts[current]]);
+      current = this.prefixes[current];
+    }
+    parts.push(this.wordText[current]);
+    return parts.reverse().join(' ');
+  }
+
+  private add(prefix: number, last: number, order: number): number {
+    if (order > 255) throw new RangeError('n-grams longer than 255 words are not supported');
+    const node = this.count++;
+    this.prefixes = ensureCapacity(this.prefixes, node);
+    this.lasts = ensureCapacity(this.lasts, node);
+    this.orders = ensureCapacity(this.orders, node);
+    this.prefixes[node] = prefix;
+    this.lasts[node] = last;
+    this.orders[node] = order;
+    return node;
+  }
+}

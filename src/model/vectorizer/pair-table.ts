@@ -1,0 +1,74 @@
+const EMPTY = -1;
+/** Slot layout: first key, second key, value, padding (a slot fits one aligned 16-byte block). */
+const STRIDE = 4;
+
+/**
+ * An open-addressing hash map from a pair of non-negative int32 keys to an int32 value. N-grams are
+ * stored as (prefix n-gram id, last word id) pairs, so looking one up never builds a string: the
+ * vectorizer's hot loop does one string lookup per token and integer probes for the rest. Keys and
+ * value share one array so a probe touches one cache line, not three.
+ */
+export class PairTable {
+  private slots: Int32Array;
+  private mask: number;
+  private count = 0;
+
+  constructor(expected = 1024) {
+    let capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity * STRIDE).fill(EMPTY);
+    this.mask = capacity - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The value stored for (a, b), or -1. */
+  get(a: number, b: number): number {
+    const slots = this.slots;
+    let slot = hashPair(a, b) & this.mask;
+    for (;;) {
+      const at = slot * STRIDE;
+      const first = slots[at];
+      if (first === EMPTY) return EMPTY;
+      if (first === a && slots[at + 1] === b) return slots[at + 2];
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Stores (a, b) -> value; the pair must not be present yet. */
+  insert(a: number, b: number, value: number): void {
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const slots = this.slots;
+    let slot = hashPair(a, b) & this.mask;
+    while (slots[slot * STRIDE] !== EMPTY) slot = (slot + 1) & this.mask;
+    const at = slot * STRIDE;
+    slots[at] = a;
+    slots[at + 1] = b;
+    slots[at + 2] = value;
+    this.count++;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const capacity = (this.mask + 1) * 2;
+    this.slots = new Int32Array(capacity * STRIDE).fill(EMPTY);
+    this.mask = capacity - 1;
+    this.count = 0;
+    for (let at = 0; at < old.length; at += STRIDE) {
+      if (old[at] !== EMPTY) this.insert(old[at], old[at + 1], old[at + 2]);
+    }
+  }
+}
+
+/** Murmur3's finaliser over both keys: sequential ids must spread over the whole table. */
+function hashPair(a: number, b: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ b;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -1,0 +1,173 @@
+import { NgramNodes, NO_NODE } from './ngram-nodes';
+import { validateVectorizerOptions, type VectorizerOptions } from './options';
+import { SparseRow } from './sparse-row';
+import type { Selection } from './term-statistics';
+
+interface FittedState {
+  nodes: NgramNodes;
+  /** Node of each feature. */
+  features: Int32Array;
+  documentFrequency: readonly number[];
+  documents: number;
+}
+
+/**
+ * A fitted CountVectorizer / TfidfVectorizer over token lists, with scikit-learn's formulas:
+ * idf = ln((1 + N) / (1 + df)) + 1 (smooth) or ln(N / df) + 1; tf = count, 1 if binary,
+ * 1 + ln(count) if sublinear; value = tf * idf; then the row is scaled to unit l1 / l2 norm.
+ */
+export class FittedVectorizer {
+  readonly options: VectorizerOptions;
+  readonly documentFrequency: readonly number[];
+  readonly documents: number;
+  readonly idf: Float64Array | null;
+  private readonly nodes: NgramNodes;
+  private readonly features: Int32Array;
+  /** Feature index of each node, or -1 for nodes that only prefix longer features. */
+  private readonly featureOfNode: Int32Array;
+  private readonly counts: Float64Array;
+  private readonly recent: Int32Array;
+  private termList: string[] | undefined;
+
+  private constructor(options: VectorizerOptions, state: FittedState) {
+    this.options = options;
+    this.nodes = state.nodes;
+    this.features = state.features;
+    this.documentFrequency = state.documentFrequency;
+    this.documents = state.documents;
+    this.idf = options.useIdf ? idfWeights(state.documentFrequency, state.documents, options.smoothIdf) : null;
+    this.featureOfNode = new Int32Array(state.nodes.size).fill(-1);
+    state.features.forEach((node, feature) => (this.featureOfNode[node] = feature));
+    this.counts = new Float64Array(state.features.length);
+    this.recent = new Int32Array(options.ngramRange[1]);
+  }
+
+  /** From the first training pass: copies the selected n-grams (and their prefixes) into a compact table. */
+  static fromSelection(options: VectorizerOptions, selection: Selection): FittedVectorizer {
+    validateVectorizerOptions(options);
+    const source = selection.nodes;
+    const nodes = new NgramNodes(selection.features.length * 2);
+    const copied = new Int32Array(source.size).fill(NO_NODE);
+    const copy = (node: number): number => {
+      if (copied[node] === NO_NODE) {
+        copied[node] =
+          source.order(node) === 1
+            ? nodes.internWord(source.word(node))
+            : nodes.internExtension(copy(source.prefixOf(node)), copy(source.lastOf(node)));
+      }
+      return copied[node];
+    };
+    const features = selection.features.map(copy);
+    return new FittedVectorizer(options, { nodes, features, documentFrequency: selection.documentFrequency, documents: selection.documents });
+  }
+
+  /** From stored terms (n-grams joined by single spaces), e.g. preprocessor.json. */
+  static fromTerms(options: VectorizerOptions, terms: readonly string[], documentFrequency: readonly number[], documents: number): FittedVectorizer {
+    validateVectorizerOptions(options);
+    if (documentFrequency.length !== terms.length) {
+      throw new RangeError(`${terms.length} terms but ${documentFrequency.length} document frequencies`);
+    }
+    const [minN, maxN] = options.ngramRange;
+    const nodes = new NgramNodes(terms.length * 2);
+    const features = new Int32Array(terms.length);
+    const seen = new Set<number>();
+    terms.forEach((term, feature) => {
+      const words = term.split(' ');
+      if (words.length < minN || words.length > maxN || words.some((w) => w === '')) {
+        throw new RangeError(`term ${JSON.stringify(term)} does not fit ngramRange [${minN}, ${maxN}]`);
+      }
+      const node = nodes.internTerm(words);
+      if (seen.has(node)) throw new RangeError(`duplicate term ${JSON.stringify(term)}`);
+      seen.add(node);
+      features[feature] = node;
+    });
+    return new FittedVectorizer(options, { nodes, features, documentFrequency, documents });
+  }
+
+  get featureCount(): number {
+    return this.features.length;
+  }
+
+  /** Feature names, n-grams joined by single spaces (sklearn's get_feature_names_out). */
+  get terms(): readonly string[] {
+    this.termList ??= Array.from(this.features, (node) => this.nodes.term(node));
+    return this.termList;
+  }
+
+  /** Writes the document's weighted features into `row` (overwriting it). */
+  transformInto(tokens: readonly string[], row: SparseRow): SparseRow {
+    const [minN, maxN] = this.options.ngramRange;
+    const { nodes, featureOfNode, counts, recent } = this;
+    row.ensure(Math.min(this.features.length, tokens.length * maxN));
+    const indices = row.indices;
+    let nnz = 0;
+    recent.fill(NO_NODE);
+    for (let i = 0; i < tokens.length; i++) {
+      const word = nodes.findWord(tokens[i]);
+      if (word === NO_NODE) {
+        // No feature contains this word: every n-gram through it is unknown.
+        recent.fill(NO_NODE);
+        continue;
+      }
+      // Longest first, so recent[n - 2] still holds the previous token's (n-1)-gram.
+      for (let n = maxN; n >= 2; n--) {
+        const prefix = recent[n - 2];
+        const node = prefix === NO_NODE ? NO_NODE : nodes.findExtension(prefix, word);
+        recent[n - 1] = node;
+        if (node === NO_NODE || n < minN) continue;
+        const feature = featureOfNode[node];
+        if (feature < 0) continue;
+        if (counts[feature] === 0) indices[nnz++] = feature;
+        counts[feature]++;
+      }
+      recent[0] = word;
+      if (minN === 1) {
+        const feature = featureOfNode[word];
+        if (feature >= 0) {
+          if (counts[feature] === 0) indices[nnz++] = feature;
+          counts[feature]++;
+        }
+      }
+    }
+    const values = row.values;
+    for (let k = 0; k < nnz; k++) {
+      values[k] = counts[indices[k]];
+      counts[indices[k]] = 0;
+    }
+    row.length = nnz;
+    this.weigh(row);
+    return row;
+  }
+
+  /** A fresh row for one document; `transformInto` with a reused row is the fast path. */
+  transform(tokens: readonly string[]): SparseRow {
+    return this.transformInto(tokens, new SparseRow());
+  }
+
+  private weigh(row: SparseRow): void {
+    const { binary, sublinearTf, norm } = this.options;
+    const { indices, values, length } = row;
+    const idf = this.idf;
+    let l1 = 0;
+    let l2 = 0;
+    for (let k = 0; k < length; k++) {
+      let value = binary ? 1 : values[k];
+      if (sublinearTf) value = 1 + Math.log(value);
+      if (idf) value *= idf[indices[k]];
+      values[k] = value;
+      l1 += Math.abs(value);
+      l2 += value * value;
+    }
+    const scale = norm === 'l2' ? Math.sqrt(l2) : norm === 'l1' ? l1 : 0;
+    if (scale > 0) for (let k = 0; k < length; k++) values[k] /= scale;
+  }
+}
+
+export function idfWeights(documentFrequency: readonly number[], documents: number, smooth: boolean): Float64Array {
+  const idf = new Float64Array(documentFrequency.length);
+  const extra = smooth ? 1 : 0;
+  for (let j = 0; j < idf.length; j++) {
+    idf[j] = Math.log((documents + extra) / (documentFrequency[j] + extra)) + 1;
+  }
+  return idf;
+}

@@ -1,0 +1,79 @@
+import { cleanTokens, composeText } from './clean';
+import { detectLanguage } from './language';
+import { resolveTextOptions, type Language, type TextOptions } from './options';
+import { sentimentLabel, spanishCompound, vaderCompound, type Sentiment } from './sentiment';
+import { stemTokens } from './stem';
+import { removeStopwords, stopwordSet } from './stopwords';
+
+export { DEFAULT_TEXT_OPTIONS, LANGUAGES, resolveTextOptions, type Language, type TextOptions } from './options';
+export { cleanText, cleanTokens, composeText, tokenize } from './clean';
+export { detectLanguage } from './language';
+export { negationWords, stopwordSet } from './stopwords';
+export { stemToken } from './stem';
+export { sentimentLabel, spanishCompound, vaderCompound, type Sentiment, type SentimentLabel } from './sentiment';
+
+export interface TextInput {
+  title?: string;
+  body: string;
+}
+
+export interface CleanedText {
+  text: string;
+  textClean: string;
+  tokens: string[];
+  tokensNoStop: string[];
+  stems: string[];
+  sentiment: Sentiment;
+  /** The language the document was processed as (differs from the option only with detectLanguage). */
+  language: Language;
+}
+
+/** The token lists a classifier can be trained on. */
+export type FeatureKind = 'stems' | 'tokensNoStop' | 'tokens';
+
+interface Tokenised {
+  text: string;
+  tokens: string[];
+  language: Language;
+}
+
+function tokenise(input: TextInput, options: TextOptions): Tokenised {
+  const text = composeText(input.title, input.body);
+  const tokens = cleanTokens(text);
+  const language = options.detectLanguage ? detectLanguage(tokens, options.language) : options.language;
+  return { text, tokens, language };
+}
+
+function withoutStopwords(tokens: string[], language: Language, options: TextOptions): string[] {
+  return removeStopwords(tokens, stopwordSet(language, options.keepNegations));
+}
+
+function stemsOf(tokensNoStop: string[], language: Language, options: TextOptions): string[] {
+  return options.stem ? stemTokens(tokensNoStop, language) : tokensNoStop;
+}
+
+/**
+ * One document through the data dictionary's cleaning steps. VADER reads the raw text (it needs
+ * capitals, punctuation and emoticons); the Spanish scorer reads the cleaned tokens.
+ */
+export function cleanDocument(input: TextInput, options?: Partial<TextOptions>): CleanedText {
+  const resolved = resolveTextOptions(options);
+  const { text, tokens, language } = tokenise(input, resolved);
+  const textClean = tokens.join(' ');
+  const tokensNoStop = withoutStopwords(tokens, language, resolved);
+  const stems = stemsOf(tokensNoStop, language, resolved);
+  const compound = language === 'en' ? vaderCompound(text) : spanishCompound(tokens);
+  return { text, textClean, tokens, tokensNoStop, stems, sentiment: { compound, label: sentimentLabel(compound) }, language };
+}
+
+/**
+ * Only the token list a model needs, skipping sentiment and unused lists: training and scoring go
+ * through here, so both featurise a document exactly as `cleanDocument` would.
+ */
+export function documentFeatures(input: TextInput, kind: FeatureKind, options?: Partial<TextOptions>): string[] {
+  const resolved = resolveTextOptions(options);
+  const { tokens, language } = tokenise(input, resolved);
+  if (kind === 'tokens') return tokens;
+  const tokensNoStop = withoutStopwords(tokens, language, resolved);
+  return kind === 'tokensNoStop' ? tokensNoStop : stemsOf(tokensNoStop, language, resolved);
+}
