@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { WorkflowFailedError } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadSettings, Settings } from '../config/settings';
 import { InvalidKeyError } from '../storage/object-store';
 import type { CliContext } from './commands/context';
@@ -29,29 +30,33 @@ function buildProgram(ctx: CliContext): Command {
 }
 
 /** Turns any failure into one line on stderr; only a bug shows a stack (with DEBUG=1). */
-function describeFailure(err: unknown): string {
+function describeFailure(err: unknown, debug: boolean): string {
   if (err instanceof UserError || err instanceof ConfigError || err instanceof InvalidKeyError) return err.message;
   if (err instanceof WorkflowFailedError) {
     const cause = err.cause as (Error & { type?: string }) | undefined;
     return `workflow failed${cause?.type ? ` (${cause.type})` : ''}: ${cause?.message ?? err.message}`;
   }
-  if (err instanceof Error) return process.env.DEBUG ? (err.stack ?? err.message) : err.message;
+  if (err instanceof Error) return debug ? (err.stack ?? err.message) : err.message;
   return String(err);
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let settings: Settings | undefined;
+  const debug = Boolean(env.DEBUG);
   const ctx: CliContext = {
-    settings: () => (settings ??= loadSettings()),
+    ci: env.CI === 'true',
+    settings: () => (settings ??= loadSettings(env)),
     out: (line) => process.stdout.write(line + '\n'),
     log: (line) => process.stderr.write(line + '\n'),
   };
   try {
+    // The SDK's INFO lines (bundler output, worker state) would bury the command's own output.
+    Runtime.install({ logger: new DefaultLogger(debug ? 'INFO' : 'WARN') });
     await buildProgram(ctx).parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    process.stderr.write(`nlp-batch: ${describeFailure(err)}\n`);
+    process.stderr.write(`nlp-batch: ${describeFailure(err, debug)}\n`);
     return 1;
   }
 }

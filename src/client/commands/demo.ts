@@ -19,7 +19,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'ingest at most this many incoming messages')
     .action(async (opts) => {
       const settings = ctx.settings();
-      const exitAfter = Boolean(opts.exit) || process.env.CI === 'true';
+      const exitAfter = Boolean(opts.exit) || ctx.ci;
       const modelName = settings.pipeline.modelName;
       const runtime = await openRuntime(settings, { worker: true, forceWorker: true, log: ctx.log });
       try {
