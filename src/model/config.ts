@@ -83,7 +83,10 @@ export type TrainingConfigOverrides = {
 };
 
 /** The defaults with some sections overridden, validated (throws RangeError with the offending path). */
-export function resolveTrainingConfig(overrides: TrainingConfigOverrides = {}, base: TrainingConfig = DEFAULT_TRAINING_CONFIG): TrainingConfig {
+export function resolveTrainingConfig(
+  overrides: TrainingConfigOverrides = {},
+  base: TrainingConfig = DEFAULT_TRAINING_CONFIG,
+): TrainingConfig {
   const merged = {
     text: { ...base.text, ...overrides.text },
     features: overrides.features ?? base.features,

@@ -147,15 +147,18 @@ export class ModelRegistry {
     const keys = this.versionKeys(name, version);
     const missing = [];
     for (const key of Object.values(keys)) if (!(await this.store.head(key))) missing.push(key);
-    if (missing.length > 0) throw new ModelArtifactError(`cannot promote an incomplete version; missing ${missing.join(', ')}`, keys.config);
+    if (missing.length > 0)
+      throw new ModelArtifactError(`cannot promote an incomplete version; missing ${missing.join(', ')}`, keys.config);
 
     const key = this.latestKey(name);
     const current = await this.store.head(key);
     // A corrupt pointer must not block the promotion that repairs it.
-    const previous = current ? await this.latest(name).catch((err: unknown) => {
-      if (err instanceof ModelArtifactError) return undefined;
-      throw err;
-    }) : undefined;
+    const previous = current
+      ? await this.latest(name).catch((err: unknown) => {
+          if (err instanceof ModelArtifactError) return undefined;
+          throw err;
+        })
+      : undefined;
     const expected = options.expectedEtag ?? current?.etag;
     const body = JSON.stringify({
       schemaVersion: ARTIFACT_SCHEMA_VERSION,

@@ -53,11 +53,19 @@ export class TextClassifier {
     this.probabilities = new Float64Array(parts.labels.length);
   }
 
-  static fromArtifacts(artifacts: ModelArtifacts | { model: unknown; preprocessor: unknown; config: unknown }, keys: ArtifactKeys = ARTIFACT_FILES): TextClassifier {
+  static fromArtifacts(
+    artifacts: ModelArtifacts | { model: unknown; preprocessor: unknown; config: unknown },
+    keys: ArtifactKeys = ARTIFACT_FILES,
+  ): TextClassifier {
     const { model, preprocessor, config } = validateArtifacts(artifacts, keys);
     let vectorizer: FittedVectorizer;
     try {
-      vectorizer = FittedVectorizer.fromTerms(preprocessor.options, preprocessor.terms, preprocessor.documentFrequency, preprocessor.documents);
+      vectorizer = FittedVectorizer.fromTerms(
+        preprocessor.options,
+        preprocessor.terms,
+        preprocessor.documentFrequency,
+        preprocessor.documents,
+      );
     } catch (err) {
       throw new ModelArtifactError((err as Error).message, keys.preprocessor, { cause: err });
     }

@@ -55,13 +55,16 @@ export async function trainModel(shards: ShardSource, config: TrainingConfig): P
   for await (const shard of shards()) {
     for (const doc of shard) {
       const c = labelIndex.get(doc.label);
-      if (c === undefined) throw new Error(`label ${JSON.stringify(doc.label)} appeared only in the second pass: shards() must replay the same documents`);
+      if (c === undefined)
+        throw new Error(`label ${JSON.stringify(doc.label)} appeared only in the second pass: shards() must replay the same documents`);
       counts.add(c, vectorizer.transformInto(doc.features, row));
       secondPass++;
     }
   }
   if (secondPass !== statistics.documentCount) {
-    throw new Error(`first pass saw ${statistics.documentCount} documents, second pass ${secondPass}: shards() must replay the same documents`);
+    throw new Error(
+      `first pass saw ${statistics.documentCount} documents, second pass ${secondPass}: shards() must replay the same documents`,
+    );
   }
 
   const classifier = new TextClassifier({

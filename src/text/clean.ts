@@ -14,7 +14,7 @@ const URL_HINT = /:\/\/|www\./i;
 const INNER_APOSTROPHE = /['’ʼ](?<=\p{L}.)(?=\p{L})/gu;
 const APOSTROPHE_HINT = /['’ʼ]/;
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** `text` of the data dictionary: the title and the body, one per line. */
 export function composeText(title: string | undefined, body: string): string {

@@ -19,7 +19,8 @@ describe('parity: facts.md fixture (TF-IDF + MultinomialNB, sklearn defaults)', 
     const { classifier } = await trainModel(() => [docs], config);
     const idf = new Map(classifier.vectorizer.terms.map((term, j) => [term, classifier.vectorizer.idf?.[j]]));
     assert.deepEqual([...idf.keys()].sort(), ['and', 'cat', 'cats', 'dog', 'dogs', 'mat', 'on', 'sat', 'the']);
-    for (const term of ['and', 'cat', 'cats', 'dog', 'dogs', 'mat', 'on']) assert.ok(Math.abs((idf.get(term) as number) - 1.693147) < 1e-6, term);
+    for (const term of ['and', 'cat', 'cats', 'dog', 'dogs', 'mat', 'on'])
+      assert.ok(Math.abs((idf.get(term) as number) - 1.693147) < 1e-6, term);
     for (const term of ['sat', 'the']) assert.ok(Math.abs((idf.get(term) as number) - 1.287682) < 1e-6, term);
 
     assert.deepEqual(classifier.labels, ['0', '1']);
@@ -47,7 +48,10 @@ describe('parity: facts.md fixture (TF-IDF + MultinomialNB, sklearn defaults)', 
     terms.forEach((term, j) => {
       assert.ok(Math.abs((classifier.vectorizer.idf as Float64Array)[j] - (sk.idf as Record<string, number>)[term]) < 1e-12, term);
       for (let c = 0; c < k; c++) {
-        assert.ok(Math.abs(classifier.model.featureLogProb[j * k + c] - (sk.featureLogProb as Record<string, number[]>)[term][c]) < 1e-12, term);
+        assert.ok(
+          Math.abs(classifier.model.featureLogProb[j * k + c] - (sk.featureLogProb as Record<string, number[]>)[term][c]) < 1e-12,
+          term,
+        );
       }
     });
     test.forEach((tokens, i) => {

@@ -27,7 +27,11 @@ describe('parity: scikit-learn on SpamAssassin bodies (same tokens, same 80/20 s
 
   it('agrees on >= 99.5% of test predictions and on accuracy within 0.3 points', async () => {
     const docs = spamAssassinDocs();
-    const { train, test } = stratifiedSplit(docs.map((d) => d.label), 0.2, 7);
+    const { train, test } = stratifiedSplit(
+      docs.map((d) => d.label),
+      0.2,
+      7,
+    );
     const trainDocs = train.map((i) => docs[i]);
     const testDocs = test.map((i) => docs[i]);
     const sklearn = await runSklearn({
@@ -46,7 +50,9 @@ describe('parity: scikit-learn on SpamAssassin bodies (same tokens, same 80/20 s
         const ours = classifier.predict(doc.features);
         if (ours.label === sk.predictions[i]) agree++;
         if (ours.label === doc.label) correct++;
-        sk.classes.forEach((label, c) => (maxProbabilityGap = Math.max(maxProbabilityGap, Math.abs(ours.probabilities[label] - sk.probabilities[i][c]))));
+        sk.classes.forEach(
+          (label, c) => (maxProbabilityGap = Math.max(maxProbabilityGap, Math.abs(ours.probabilities[label] - sk.probabilities[i][c]))),
+        );
       });
       const agreement = agree / testDocs.length;
       const accuracy = correct / testDocs.length;

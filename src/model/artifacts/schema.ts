@@ -80,7 +80,10 @@ const configSchema = z.object({ schemaVersion: z.number(), training: trainingCon
 function checkVersion(value: unknown, key: string): void {
   const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== ARTIFACT_SCHEMA_VERSION) {
-    throw new ModelArtifactError(`schemaVersion ${JSON.stringify(version)} is not supported (this build reads ${ARTIFACT_SCHEMA_VERSION})`, key);
+    throw new ModelArtifactError(
+      `schemaVersion ${JSON.stringify(version)} is not supported (this build reads ${ARTIFACT_SCHEMA_VERSION})`,
+      key,
+    );
   }
 }
 
@@ -111,7 +114,10 @@ export interface ArtifactKeys {
 }
 
 /** Validates parsed artifact JSON, naming the artifact at fault; returns it typed. */
-export function validateArtifacts(raw: { model: unknown; preprocessor: unknown; config: unknown }, keys: ArtifactKeys = ARTIFACT_FILES): ModelArtifacts {
+export function validateArtifacts(
+  raw: { model: unknown; preprocessor: unknown; config: unknown },
+  keys: ArtifactKeys = ARTIFACT_FILES,
+): ModelArtifacts {
   const config = parseWith(configSchema, raw.config, keys.config) as ConfigDocument;
   const preprocessor = parseWith(preprocessorSchema, raw.preprocessor, keys.preprocessor) as PreprocessorDocument;
   const model = parseWith(modelSchema, raw.model, keys.model) as ModelDocument;
@@ -124,14 +130,18 @@ export function validateArtifacts(raw: { model: unknown; preprocessor: unknown; 
   const k = model.labels.length;
   if (new Set(model.labels).size !== k) throw new ModelArtifactError('labels are not unique', keys.model);
   checkArray(model.classCounts, k, 'classCounts', keys.model, isCount);
-  if (model.featureCounts.length !== k) throw new ModelArtifactError(`featureCounts has ${model.featureCounts.length} rows for ${k} labels`, keys.model);
+  if (model.featureCounts.length !== k)
+    throw new ModelArtifactError(`featureCounts has ${model.featureCounts.length} rows for ${k} labels`, keys.model);
   model.featureCounts.forEach((row, c) => checkArray(row, v, `featureCounts[${c}]`, keys.model, isCount));
 
   if (JSON.stringify(preprocessor.options) !== JSON.stringify(config.training.vectorizer)) {
     throw new ModelArtifactError(`vectorizer options differ from ${keys.config}`, keys.preprocessor);
   }
   if (model.variant !== config.training.classifier.variant) {
-    throw new ModelArtifactError(`variant ${model.variant} differs from ${keys.config} (${config.training.classifier.variant})`, keys.model);
+    throw new ModelArtifactError(
+      `variant ${model.variant} differs from ${keys.config} (${config.training.classifier.variant})`,
+      keys.model,
+    );
   }
   return { model, preprocessor, config };
 }

@@ -53,9 +53,7 @@ export class NaiveBayesModel {
     this.k = labels.length;
     this.classLogPrior = classLogPrior(options, labels, counts.classCounts);
     this.featureLogProb =
-      options.variant === 'multinomial'
-        ? multinomialLogProb(counts, options.alpha)
-        : complementLogProb(counts, options.alpha);
+      options.variant === 'multinomial' ? multinomialLogProb(counts, options.alpha) : complementLogProb(counts, options.alpha);
     // sklearn's ComplementNB uses the prior only when there is a single class.
     if (options.variant === 'complement' && this.k > 1) this.classLogPrior.fill(0);
   }
@@ -79,7 +77,8 @@ function validateNaiveBayesOptions(options: NaiveBayesOptions, labels: readonly 
   if (options.variant !== 'multinomial' && options.variant !== 'complement') {
     throw new RangeError(`unknown naive Bayes variant ${JSON.stringify(options.variant)}`);
   }
-  if (!(options.alpha > 0) || !Number.isFinite(options.alpha)) throw new RangeError(`alpha must be a positive number, got ${options.alpha}`);
+  if (!(options.alpha > 0) || !Number.isFinite(options.alpha))
+    throw new RangeError(`alpha must be a positive number, got ${options.alpha}`);
   if (labels.length === 0) throw new RangeError('a classifier needs at least one label');
 }
 

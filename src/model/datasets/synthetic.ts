@@ -30,8 +30,54 @@ export const SYNTHETIC_DEFAULTS: SyntheticCorpusOptions = Object.freeze({
 
 // English function words with rough relative frequencies: documents look like prose to the
 // cleaner (stopword removal has work to do) while the content words follow a Zipf law.
-const FUNCTION_WORDS = ['the', 'of', 'and', 'to', 'a', 'in', 'is', 'it', 'that', 'for', 'was', 'on', 'with', 'not', 'this', 'but', 'very', 'my', 'i', 'they'];
-const SYLLABLES = ['ka', 're', 'mo', 'li', 'sa', 'ten', 'dor', 'vi', 'lu', 'ne', 'pra', 'sto', 'fe', 'gri', 'ha', 'jo', 'qui', 'bel', 'cor', 'min', 'tra', 'zu', 'wel', 'ox'];
+const FUNCTION_WORDS = [
+  'the',
+  'of',
+  'and',
+  'to',
+  'a',
+  'in',
+  'is',
+  'it',
+  'that',
+  'for',
+  'was',
+  'on',
+  'with',
+  'not',
+  'this',
+  'but',
+  'very',
+  'my',
+  'i',
+  'they',
+];
+const SYLLABLES = [
+  'ka',
+  're',
+  'mo',
+  'li',
+  'sa',
+  'ten',
+  'dor',
+  'vi',
+  'lu',
+  'ne',
+  'pra',
+  'sto',
+  'fe',
+  'gri',
+  'ha',
+  'jo',
+  'qui',
+  'bel',
+  'cor',
+  'min',
+  'tra',
+  'zu',
+  'wel',
+  'ox',
+];
 
 /** Draws indices 0..n-1 with probability proportional to 1 / (rank + 2.7)^exponent. */
 class ZipfSampler {

@@ -26,11 +26,25 @@ export interface CrossValidationResult {
 }
 
 /** Stratified k-fold cross-validation of a training config on in-memory documents. */
-export async function crossValidate(docs: readonly LabelledDoc[], config: TrainingConfig, folds: number, seed: number): Promise<CrossValidationResult> {
+export async function crossValidate(
+  docs: readonly LabelledDoc[],
+  config: TrainingConfig,
+  folds: number,
+  seed: number,
+): Promise<CrossValidationResult> {
   const reports: ClassificationReport[] = [];
-  for (const { train, test } of stratifiedKFold(docs.map((doc) => doc.label), folds, seed)) {
+  for (const { train, test } of stratifiedKFold(
+    docs.map((doc) => doc.label),
+    folds,
+    seed,
+  )) {
     const { classifier } = await trainModel(() => [train.map((i) => docs[i])], config);
-    reports.push(evaluateClassifier(classifier, test.map((i) => docs[i])));
+    reports.push(
+      evaluateClassifier(
+        classifier,
+        test.map((i) => docs[i]),
+      ),
+    );
   }
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   return {

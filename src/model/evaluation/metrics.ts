@@ -30,7 +30,8 @@ export function confusionMatrix(yTrue: readonly string[], yPred: readonly string
   for (let n = 0; n < yTrue.length; n++) {
     const i = index.get(yTrue[n]);
     const j = index.get(yPred[n]);
-    if (i === undefined || j === undefined) throw new RangeError(`label ${JSON.stringify(i === undefined ? yTrue[n] : yPred[n])} is not in the label list`);
+    if (i === undefined || j === undefined)
+      throw new RangeError(`label ${JSON.stringify(i === undefined ? yTrue[n] : yPred[n])} is not in the label list`);
     matrix[i][j]++;
   }
   return matrix;
@@ -41,7 +42,8 @@ export function confusionMatrix(yTrue: readonly string[], yPred: readonly string
  * [eps, 1 - eps] as in sklearn 1.9's log_loss, so one confident mistake stays finite.
  */
 export function logLoss(yTrue: readonly string[], probabilities: readonly Record<string, number>[], labels: readonly string[]): number {
-  if (yTrue.length !== probabilities.length) throw new RangeError(`${yTrue.length} true labels but ${probabilities.length} probability rows`);
+  if (yTrue.length !== probabilities.length)
+    throw new RangeError(`${yTrue.length} true labels but ${probabilities.length} probability rows`);
   if (yTrue.length === 0) throw new RangeError('log loss of zero documents');
   const eps = Number.EPSILON;
   let total = 0;

@@ -58,11 +58,21 @@ export class FittedVectorizer {
       return copied[node];
     };
     const features = selection.features.map(copy);
-    return new FittedVectorizer(options, { nodes, features, documentFrequency: selection.documentFrequency, documents: selection.documents });
+    return new FittedVectorizer(options, {
+      nodes,
+      features,
+      documentFrequency: selection.documentFrequency,
+      documents: selection.documents,
+    });
   }
 
   /** From stored terms (n-grams joined by single spaces), e.g. preprocessor.json. */
-  static fromTerms(options: VectorizerOptions, terms: readonly string[], documentFrequency: readonly number[], documents: number): FittedVectorizer {
+  static fromTerms(
+    options: VectorizerOptions,
+    terms: readonly string[],
+    documentFrequency: readonly number[],
+    documents: number,
+  ): FittedVectorizer {
     validateVectorizerOptions(options);
     if (documentFrequency.length !== terms.length) {
       throw new RangeError(`${terms.length} terms but ${documentFrequency.length} document frequencies`);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { stemToken } from '../stem';
 import { normaliseValence } from './vader';
 
@@ -14,12 +15,31 @@ const NEGATION_SCALAR = -0.74;
 const BOOST = 0.293;
 const NEGATIONS = new Set(['no', 'ni', 'nunca', 'jamás', 'jamas', 'tampoco', 'sin']);
 const INTENSIFIERS = new Set([
-  'muy', 'mucho', 'mucha', 'muchos', 'muchas', 'muchísimo', 'bastante', 'demasiado', 'sumamente', 'realmente',
-  'extremadamente', 'increíblemente', 'totalmente', 'súper', 'super', 'tan', 'tremendamente',
+  'muy',
+  'mucho',
+  'mucha',
+  'muchos',
+  'muchas',
+  'muchísimo',
+  'bastante',
+  'demasiado',
+  'sumamente',
+  'realmente',
+  'extremadamente',
+  'increíblemente',
+  'totalmente',
+  'súper',
+  'super',
+  'tan',
+  'tremendamente',
 ]);
 const DAMPENERS = new Set(['poco', 'apenas', 'algo', 'casi', 'ligeramente']);
 
 let lexicon: ReadonlyMap<string, number> | undefined;
+
+function readJson(specifier: string): unknown {
+  return JSON.parse(readFileSync(require.resolve(specifier), 'utf8'));
+}
 
 function isSingleWord(entry: string): boolean {
   return !/[\s_]/.test(entry) && /\p{L}/u.test(entry);
@@ -28,8 +48,8 @@ function isSingleWord(entry: string): boolean {
 function spanishLexicon(): ReadonlyMap<string, number> {
   if (!lexicon) {
     // Loaded on first Spanish document only: English-only workers never pay for 13k entries.
-    const afinn = require('natural/lib/natural/sentiment/Spanish/afinnShortSortedSpanish.json') as Record<string, number>;
-    const senticon = require('natural/lib/natural/sentiment/Spanish/senticon_es.json') as Record<string, { pol: string }>;
+    const afinn = readJson('natural/lib/natural/sentiment/Spanish/afinnShortSortedSpanish.json') as Record<string, number>;
+    const senticon = readJson('natural/lib/natural/sentiment/Spanish/senticon_es.json') as Record<string, { pol: string }>;
     const sums = new Map<string, { total: number; count: number }>();
     for (const [word, entry] of Object.entries(senticon)) {
       if (!isSingleWord(word)) continue;
