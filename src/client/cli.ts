@@ -9,6 +9,8 @@ import { registerDemo } from './commands/demo';
 import { registerExport } from './commands/export';
 import { registerIngest } from './commands/ingest';
 import { registerList } from './commands/list';
+import { registerModels } from './commands/models';
+import { registerSchedule } from './commands/schedule';
 import { registerStatus } from './commands/status';
 import { registerTrain } from './commands/train';
 import { registerUp } from './commands/up';
@@ -24,6 +26,8 @@ function buildProgram(ctx: CliContext): Command {
   registerStatus(program, ctx);
   registerList(program, ctx);
   registerTrain(program, ctx);
+  registerSchedule(program, ctx);
+  registerModels(program, ctx);
   registerUp(program, ctx);
   registerDemo(program, ctx);
   return program;

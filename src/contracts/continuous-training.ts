@@ -28,6 +28,11 @@ export interface PromotionPolicyV1 {
   minImprovement: number;
   /** No class's recall may drop by more than this (absolute, 0..1). */
   maxRecallDrop: number;
+  /**
+   * How many standard deviations above chance the challenger's balanced accuracy must be (see
+   * training/promotion.ts). Guards against promoting a model that learned nothing. Default 3.
+   */
+  minChanceZ?: number;
 }
 
 export interface ContinuousTrainingInputV1 {
@@ -42,12 +47,65 @@ export interface ContinuousTrainingInputV1 {
   /** Grid size for tuning (number of configurations tried). */
   tuningBudget: number;
   maxRecordBytes: number;
+  /**
+   * Heartbeat timeout of the long activities (assemble, fit, tuning folds, evaluation), in ms: how
+   * soon a crashed worker's attempt is given up and retried elsewhere. Optional (added after V1 shipped); default 2 min.
+   */
+  fitHeartbeatTimeoutMs?: number;
+  /** Rows per training shard; a shard is also the unit of fit checkpoints. Default 5000. */
+  shardRows?: number;
+  /** How the hyperparameter search runs when `request.tune` is set; defaults in TRAINING_DEFAULTS. */
+  tuning?: TuningOptionsV1;
+}
+
+export interface TuningOptionsV1 {
+  /** k of the stratified k-fold cross-validation of each configuration. */
+  folds?: number;
+  /** Configurations cross-validated at once (one activity each). */
+  parallelism?: number;
+  /** Rows a configuration is cross-validated on at most (a stratified, hash-chosen sample beyond). */
+  maxRows?: number;
+}
+
+export const TRAINING_DEFAULTS = {
+  fitHeartbeatTimeoutMs: 120_000,
+  shardRows: 5000,
+  tuningFolds: 5,
+  tuningParallelism: 4,
+  tuningMaxRows: 20_000,
+  tuningBudget: 8,
+  testFraction: 0.2,
+  seed: 42,
+} as const;
+
+/** The prefix ingestBatch stages validated rows under; scheduled and data-triggered runs train on it. */
+export const DEFAULT_TRAINING_PREFIX = 'staged/';
+
+/** One configuration of the hyperparameter search and its cross-validated score. */
+export interface TuningResultV1 {
+  id: string;
+  /** TrainingConfigOverrides applied on top of the request's config. */
+  overrides: Record<string, unknown>;
+  meanMacroF1: number;
+  meanAccuracy: number;
+  /** Rows cross-validated (the training split, or a sample of maxRows). */
+  rows: number;
+  /** Why this configuration could not be scored (it then never wins). */
+  failed?: string;
+}
+
+export interface TuningSummaryV1 {
+  folds: number;
+  tried: TuningResultV1[];
+  best: TuningResultV1;
 }
 
 export interface MetricSummaryV1 {
   accuracy: number;
   macroF1: number;
   recall: Record<string, number>;
+  /** Held-out rows per true label (absent in summaries written before it was added). */
+  support?: Record<string, number>;
   logLoss?: number;
   testRows: number;
 }
@@ -65,6 +123,10 @@ export interface TrainingOutcomeV1 {
   testRows: number;
   /** Requests that arrived during this run, served by the follow-up run (continue-as-new). */
   followUp: boolean;
+  /** The hyperparameter search, when the request asked for one (absent otherwise). */
+  tuning?: TuningSummaryV1;
+  /** The config overrides the challenger was fitted with (the request's, plus the tuned ones). */
+  config?: Record<string, unknown>;
 }
 
 export const CONTINUOUS_TRAINING_WORKFLOW = 'continuousTraining';
@@ -76,6 +138,61 @@ export const trainingFailureTypes = {
   noTrainingData: 'NoTrainingData',
   singleClass: 'SingleClass',
   invalidConfig: 'InvalidTrainingConfig',
+  /** latest.json changed between reading the champion and writing the new pointer. */
+  concurrentPromotion: 'ConcurrentPromotion',
+  /** The version to promote does not exist or is incomplete. */
+  unknownVersion: 'UnknownModelVersion',
+  /** Rollback asked for, but latest.json records no previous version. */
+  noPreviousVersion: 'NoPreviousVersion',
+  /** An activity that starts or signals workflows runs on a worker built without a Temporal client. */
+  clientMissing: 'TrainingClientMissing',
 } as const;
 
-export const DEFAULT_PROMOTION_POLICY: PromotionPolicyV1 = { metric: 'macroF1', minImprovement: 0.0, maxRecallDrop: 0.05 };
+/** The Temporal Schedule that retrains a model periodically (one per model). */
+export const trainingScheduleId = (modelName: string) => `train-${modelName}-schedule`;
+
+/**
+ * What a Schedule's action starts. A Schedule appends the fire time to the workflow id it starts,
+ * so it cannot start `train-<model>` itself: scheduledTraining forwards the request there with
+ * signal-with-start, which keeps one training run per model whatever the trigger.
+ */
+export interface ScheduledTrainingInputV1 {
+  version: 1;
+  scheduleId: string;
+  /** The training input; its requestId is replaced per fire (the fire's workflow id). */
+  training: ContinuousTrainingInputV1;
+}
+
+export interface ScheduledTrainingOutcomeV1 {
+  workflowId: string;
+  requestId: string;
+}
+
+export const SCHEDULED_TRAINING_WORKFLOW = 'scheduledTraining';
+
+/** A promotion or rollback decided by a person; recorded as a workflow so it has a history. */
+export interface ManualPromotionInputV1 {
+  version: 1;
+  modelName: string;
+  action: 'promote' | 'rollback';
+  /** Required for 'promote'; 'rollback' targets latest.json's previousVersion. */
+  targetVersion?: string;
+  reason: string;
+}
+
+export interface ManualPromotionOutcomeV1 {
+  version: 1;
+  modelName: string;
+  action: 'promote' | 'rollback';
+  fromVersion: string | null;
+  toVersion: string;
+  /** False when the target already was the latest version (nothing written). */
+  changed: boolean;
+  reason: string;
+}
+
+export const MANUAL_PROMOTION_WORKFLOW = 'manualPromotion';
+/** One manual promotion at a time per model; the id is free again once it completes. */
+export const manualPromotionWorkflowId = (modelName: string) => `promote-${modelName}`;
+
+export const DEFAULT_PROMOTION_POLICY: PromotionPolicyV1 = { metric: 'macroF1', minImprovement: 0.0, maxRecallDrop: 0.05, minChanceZ: 3 };

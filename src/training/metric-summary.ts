@@ -7,6 +7,7 @@ export function summarize(report: ClassificationReport): MetricSummaryV1 {
     accuracy: report.accuracy,
     macroF1: report.macro.f1,
     recall: Object.fromEntries(Object.entries(report.perClass).map(([label, m]) => [label, m.recall])),
+    support: Object.fromEntries(Object.entries(report.perClass).map(([label, m]) => [label, m.support])),
     ...(report.logLoss !== undefined && { logLoss: report.logLoss }),
     testRows: report.documents,
   };

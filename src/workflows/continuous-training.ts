@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   continueAsNew,
   defineQuery,
@@ -8,34 +9,50 @@ import {
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  ActivityFailure,
 } from '@temporalio/workflow';
 import type { createTrainingActivities } from '../activities/training';
 import {
   ContinuousTrainingInputV1,
   MetricSummaryV1,
+  ScheduledTrainingInputV1,
+  ScheduledTrainingOutcomeV1,
+  TRAINING_DEFAULTS,
+  trainingFailureTypes,
   TrainingOutcomeV1,
   TrainingRequestV1,
   trainingQueries,
   trainingSignals,
+  TuningSummaryV1,
 } from '../contracts/continuous-training';
 import { searchAttributes } from '../contracts/search-attributes';
 import { decidePromotion } from '../training/promotion';
+import { bestCandidate } from '../training/tuning-choice';
+import { Semaphore } from './semaphore';
 
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 };
-const { assembleTrainingSet, fitCandidate, evaluateVersion } = proxyActivities<TrainingActivities>({
-  startToCloseTimeout: '2h',
-  heartbeatTimeout: '2m',
+const { describeChampion, promoteModel, notify, planTuning, submitTrainingRequest } = proxyActivities<TrainingActivities>({
+  startToCloseTimeout: '1m',
   retry,
 });
-const { describeChampion, promoteModel, notify } = proxyActivities<TrainingActivities>({ startToCloseTimeout: '1m', retry });
+
+/**
+ * The long activities, with the heartbeat timeout from the input: it is how long a crashed
+ * worker's attempt goes unnoticed before the fit resumes elsewhere from its last checkpoint.
+ */
+function heavyActivities(input: ContinuousTrainingInputV1) {
+  return proxyActivities<TrainingActivities>({
+    startToCloseTimeout: '2h',
+    heartbeatTimeout: input.fitHeartbeatTimeoutMs ?? TRAINING_DEFAULTS.fitHeartbeatTimeoutMs,
+    retry,
+  });
+}
 
 export const requestTrainingSignal = defineSignal<[TrainingRequestV1]>(trainingSignals.requestTraining);
 
 export interface TrainingStatus {
-  phase: 'assembling' | 'fitting' | 'evaluating-champion' | 'deciding' | 'done';
+  phase: 'assembling' | 'tuning' | 'fitting' | 'evaluating-champion' | 'deciding' | 'done';
   request: TrainingRequestV1;
   pendingFollowUp: boolean;
   candidateVersion?: string;
@@ -51,11 +68,15 @@ const MAX_PROMOTION_RACES = 5;
  */
 export async function continuousTraining(input: ContinuousTrainingInputV1): Promise<TrainingOutcomeV1> {
   const { modelName, request } = input;
+  const { assembleTrainingSet, evaluateConfiguration, fitCandidate, evaluateVersion } = heavyActivities(input);
   let followUp: TrainingRequestV1 | undefined;
   const status: TrainingStatus = { phase: 'assembling', request, pendingFollowUp: false };
+  // signalWithStart delivers the starting request as a signal too, and a retried trigger sends
+  // its request again: a request id seen in this run is not a new request.
+  const seenRequests = new Set([request.requestId]);
   setHandler(requestTrainingSignal, (incoming) => {
-    // signalWithStart delivers the starting request as a signal too: that one is not a follow-up.
-    if (incoming.requestId === request.requestId || incoming.requestId === followUp?.requestId) return;
+    if (seenRequests.has(incoming.requestId)) return;
+    seenRequests.add(incoming.requestId);
     followUp = followUp ? mergeRequests(followUp, incoming) : incoming;
     status.pendingFollowUp = true;
   });
@@ -76,22 +97,58 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
       testFraction: input.testFraction,
       seed: input.seed,
       maxRecordBytes: input.maxRecordBytes,
+      shardRows: input.shardRows,
     });
     if (set.trainRows === 0 || set.testRows === 0) {
       throw ApplicationFailure.create({
-        type: 'NoTrainingData',
+        type: trainingFailureTypes.noTrainingData,
         nonRetryable: true,
         message: `no labelled rows to train on (${set.trainRows} train, ${set.testRows} test, ${set.unlabelled} unlabelled, ${set.rejectedFiles.length} files rejected)`,
       });
     }
 
+    let config = input.config;
+    let tuning: TuningSummaryV1 | undefined;
+    if (request.tune) {
+      // One activity per configuration, a bounded number at a time; each reads the shards by key.
+      status.phase = 'tuning';
+      const folds = input.tuning?.folds ?? TRAINING_DEFAULTS.tuningFolds;
+      const plan = await planTuning({ config: input.config, budget: input.tuningBudget, seed: input.seed });
+      const gate = new Semaphore(input.tuning?.parallelism ?? TRAINING_DEFAULTS.tuningParallelism);
+      const tried = await Promise.all(
+        plan.map((candidate) =>
+          gate.run(() =>
+            evaluateConfiguration({
+              trainKeys: set.trainKeys,
+              trainRows: set.trainRows,
+              candidate,
+              folds,
+              seed: input.seed,
+              maxRows: input.tuning?.maxRows ?? TRAINING_DEFAULTS.tuningMaxRows,
+            }),
+          ),
+        ),
+      );
+      const best = bestCandidate(tried);
+      config = plan.find((candidate) => candidate.id === best.id)?.config ?? input.config;
+      tuning = { folds, tried, best };
+    }
+
     status.phase = 'fitting';
     const candidate = await fitCandidate({
       modelName,
+      runId,
       trainKeys: set.trainKeys,
       testKeys: set.testKeys,
-      config: input.config,
-      provenance: { workflowId, runId, trigger: request.trigger, reason: request.reason, labelCounts: set.labelCounts },
+      config,
+      provenance: {
+        workflowId,
+        runId,
+        trigger: request.trigger,
+        reason: request.reason,
+        labelCounts: set.labelCounts,
+        tuned: tuning?.best.id ?? null,
+      },
     });
     status.candidateVersion = candidate.modelVersion;
     upsertSearchAttributes([{ key: searchAttributes.modelVersion, value: candidate.modelVersion }]);
@@ -106,10 +163,20 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
       const decision = decidePromotion(candidate.metrics, championMetrics, candidate.baseline, input.policy);
       if (decision.promote) {
         try {
-          await promoteModel({ modelName, version: candidate.modelVersion, expectedEtag: champion?.etag ?? null, reason: `${request.trigger}: ${decision.reason}` });
+          await promoteModel({
+            modelName,
+            version: candidate.modelVersion,
+            expectedEtag: champion?.etag ?? null,
+            reason: `${request.trigger}: ${decision.reason}`,
+          });
         } catch (err) {
           // Another run promoted between our read and our write: decide again against the new champion.
-          if (err instanceof ActivityFailure && (err.cause as ApplicationFailure)?.type === 'ConcurrentPromotion' && race < MAX_PROMOTION_RACES) continue;
+          if (
+            err instanceof ActivityFailure &&
+            (err.cause as ApplicationFailure)?.type === trainingFailureTypes.concurrentPromotion &&
+            race < MAX_PROMOTION_RACES
+          )
+            continue;
           throw err;
         }
       }
@@ -125,6 +192,8 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
         trainRows: candidate.trainRows,
         testRows: set.testRows,
         followUp: followUp !== undefined,
+        ...(tuning && { tuning }),
+        config: config ?? {},
       };
     }
 
@@ -134,7 +203,9 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
       subject: `${modelName}@${outcome.modelVersion} ${outcome.promoted ? 'promoted' : 'not promoted'}`,
       message:
         `${outcome.decision}. Challenger macro F1 ${fmt(outcome.metrics.macroF1)}, accuracy ${fmt(outcome.metrics.accuracy)}` +
-        (outcome.champion ? `; champion ${outcome.champion.version} macro F1 ${fmt(outcome.champion.metrics.macroF1)}, accuracy ${fmt(outcome.champion.metrics.accuracy)}` : '') +
+        (outcome.champion
+          ? `; champion ${outcome.champion.version} macro F1 ${fmt(outcome.champion.metrics.macroF1)}, accuracy ${fmt(outcome.champion.metrics.accuracy)}`
+          : '') +
         '.',
       attributes: {
         modelName,
@@ -164,6 +235,30 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
     await continueAsNew<typeof continuousTraining>({ ...input, request: followUp });
   }
   return outcome as TrainingOutcomeV1; // set whenever the try block did not throw
+}
+
+/**
+ * What a Temporal Schedule starts. A Schedule appends the fire time to the workflow id it starts,
+ * so it cannot start `train-<model>` itself; this forwards the fire's request there with
+ * signal-with-start (via an activity: workflows cannot signal-with-start), which keeps one
+ * training run per model whatever the trigger. The fire's own workflow id is the request id, so
+ * a retried forward is recognised as the same request.
+ */
+export async function scheduledTraining(input: ScheduledTrainingInputV1): Promise<ScheduledTrainingOutcomeV1> {
+  const fire = workflowInfo().workflowId;
+  upsertSearchAttributes([
+    { key: searchAttributes.modelName, value: input.training.modelName },
+    { key: searchAttributes.pipelineStage, value: 'training-scheduled' },
+  ]);
+  return await submitTrainingRequest({
+    ...input.training,
+    request: {
+      ...input.training.request,
+      requestId: fire,
+      trigger: 'schedule',
+      reason: `${input.training.request.reason} (schedule ${input.scheduleId}, fire ${fire})`,
+    },
+  });
 }
 
 function mergeRequests(a: TrainingRequestV1, b: TrainingRequestV1): TrainingRequestV1 {

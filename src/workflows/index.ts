@@ -1,3 +1,5 @@
 // The workflow bundle's entry point: every workflow type the worker registers.
 export { ingestBatch } from './ingest-batch';
 export { continuousTraining } from './continuous-training';
+export { scheduledTraining } from './continuous-training';
+export { manualPromotion } from './manual-promotion';

@@ -2,21 +2,33 @@ import { Context } from '@temporalio/activity';
 import { toJsonl } from '../../pipeline/jsonl';
 import { openInput } from '../../pipeline/read-input';
 import { asRejectedFile } from '../../pipeline/rejected-file';
+import { DEFAULT_TRAINING_PREFIX, TRAINING_DEFAULTS } from '../../contracts/continuous-training';
 import type { ObjectStore } from '../../storage/object-store';
+import { acknowledgeRun, coversStaged } from '../../training/labelled-counter';
 import { contentHash, isTestDocument } from '../../training/split-assignment';
+import { readLabelledCounter, updateLabelledCounter } from './labelled-counter-store';
 import type { TrainingRow } from './training-shards';
 import type { AssembleTrainingSetInput, TrainingSet } from './types';
-
-const SHARD_ROWS = 5000;
 
 /**
  * Gathers labelled rows from the given files and prefixes, drops exact duplicates (by content
  * hash, so a file uploaded twice does not weigh double) and splits train/test deterministically.
- * Rows without a label cannot teach anything and are counted, not kept.
+ * Rows without a label cannot teach anything and are counted, not kept. Shard keys derive from the
+ * run and the shard index, so a retried attempt overwrites its own shards.
+ *
+ * When the data covers `staged/`, the run also takes what it saw off the model's
+ * labelled-since-training counter (the data trigger's reset; the rule is in training/labelled-counter.ts).
  */
 export function createAssembleTrainingSet(store: ObjectStore) {
   return async function assembleTrainingSet(input: AssembleTrainingSetInput): Promise<TrainingSet> {
     const prefix = `training/${input.modelName}/${input.runId}`;
+    const shardRows = input.shardRows ?? TRAINING_DEFAULTS.shardRows;
+    // Read before listing: every row counted by now was staged before the listing below.
+    let counted: number | undefined;
+    if (coversStaged(input.data.prefixes, DEFAULT_TRAINING_PREFIX)) {
+      const { counter } = await readLabelledCounter(store, input.modelName);
+      if (!counter.acknowledgedRuns.includes(input.runId)) counted = counter.count;
+    }
     const keys = [...(input.data.keys ?? [])];
     for (const p of input.data.prefixes ?? []) for await (const object of store.list(p)) keys.push(object.key);
 
@@ -31,6 +43,7 @@ export function createAssembleTrainingSet(store: ObjectStore) {
       unlabelled: 0,
       rejectedRows: 0,
       rejectedFiles: [],
+      labelledAcknowledged: 0,
     };
     const buffers = { train: [] as TrainingRow[], test: [] as TrainingRow[] };
     const flush = async (part: 'train' | 'test') => {
@@ -69,7 +82,7 @@ export function createAssembleTrainingSet(store: ObjectStore) {
           if (part === 'train') set.trainRows++;
           else set.testRows++;
           set.labelCounts[label] = (set.labelCounts[label] ?? 0) + 1;
-          if (buffers[part].length >= SHARD_ROWS) await flush(part);
+          if (buffers[part].length >= shardRows) await flush(part);
         }
       } catch (err) {
         const rejected = asRejectedFile(key, err);
@@ -79,6 +92,11 @@ export function createAssembleTrainingSet(store: ObjectStore) {
     }
     await flush('train');
     await flush('test');
+    if (counted !== undefined) {
+      const seen = counted;
+      await updateLabelledCounter(store, input.modelName, (c) => acknowledgeRun(c, input.runId, seen, new Date()));
+      set.labelledAcknowledged = seen;
+    }
     return set;
   };
 }

@@ -8,6 +8,8 @@ export interface AssembleTrainingSetInput {
   testFraction: number;
   seed: number;
   maxRecordBytes: number;
+  /** Rows per shard written (default TRAINING_DEFAULTS.shardRows). */
+  shardRows?: number;
 }
 
 export interface TrainingSet {
@@ -20,10 +22,14 @@ export interface TrainingSet {
   unlabelled: number;
   rejectedRows: number;
   rejectedFiles: RejectedFileV1[];
+  /** Rows this run took off the model's labelled-since-training counter (0 unless it read `staged/`). */
+  labelledAcknowledged: number;
 }
 
 export interface FitCandidateInput {
   modelName: string;
+  /** The workflow run: names the checkpoint folder (training/<model>/<runId>/...). */
+  runId: string;
   trainKeys: string[];
   testKeys: string[];
   config?: Record<string, unknown>;
@@ -37,9 +43,54 @@ export interface FitCandidateOutput {
   metrics: MetricSummaryV1;
   /** The majority-class predictor on the same test set: the bar a first model must clear. */
   baseline: MetricSummaryV1;
+  /** Which attempt finished the fit, and what it reused from an earlier one. */
+  fit: FitRecord;
+}
+
+export interface FitRecord {
+  attempt: number;
+  /** Null when this attempt ran both passes itself. */
+  resumedFrom: { stage: 'counts'; shardsDone: number } | null;
+  shards: number;
+}
+
+/** Heartbeat details of fitCandidate: progress, and the checkpoints a retried attempt resumes from. */
+export interface FitProgress {
+  stage: 'vocabulary' | 'counts' | 'evaluating' | 'saved';
+  /** Shards read in the current stage. */
+  shard: number;
+  shards: number;
+  /** The first pass's result (VocabularyState JSON), once written. */
+  vocabularyKey?: string;
+  /** Class sums after `countsShards` whole shards of the second pass (float64 bytes). */
+  countsKey?: string;
+  countsShards?: number;
+  /** Set once the version is saved, so a retry after that returns it instead of saving another. */
+  output?: FitCandidateOutput;
 }
 
 export interface ChampionRef {
   version: string;
   etag: string;
+  previousVersion: string | null;
+  promotedAt: string;
+  reason: string;
+}
+
+/** One configuration of the search, with the full overrides fitCandidate would get. */
+export interface TuningCandidate {
+  id: string;
+  /** The grid point alone (what the outcome reports). */
+  overrides: Record<string, unknown>;
+  /** The request's overrides with the grid point's on top. */
+  config: Record<string, unknown>;
+}
+
+export interface EvaluateConfigurationInput {
+  trainKeys: string[];
+  trainRows: number;
+  candidate: TuningCandidate;
+  folds: number;
+  seed: number;
+  maxRows: number;
 }

@@ -1,0 +1,34 @@
+import type { Client, WorkflowHandleWithSignaledRunId } from '@temporalio/client';
+import {
+  CONTINUOUS_TRAINING_WORKFLOW,
+  trainingSignals,
+  trainingWorkflowId,
+  type ContinuousTrainingInputV1,
+  type TrainingRequestV1,
+} from '../../contracts/continuous-training';
+import { searchAttributes } from '../../contracts/search-attributes';
+import type { continuousTraining } from '../../workflows/continuous-training';
+
+/**
+ * Every trigger (CLI, schedule, data threshold, drift) enqueues training the same way:
+ * signal-with-start on `train-<model>`. Atomic on the server: it starts the run when none is open,
+ * otherwise delivers the request to the open one, which serves it in its single follow-up run. The
+ * started run also receives its own request as a signal and ignores it (same requestId).
+ */
+export function signalWithStartTraining(
+  client: Client,
+  taskQueue: string,
+  input: ContinuousTrainingInputV1,
+): Promise<WorkflowHandleWithSignaledRunId<typeof continuousTraining>> {
+  return client.workflow.signalWithStart<typeof continuousTraining, [TrainingRequestV1]>(CONTINUOUS_TRAINING_WORKFLOW, {
+    taskQueue,
+    workflowId: trainingWorkflowId(input.modelName),
+    args: [input],
+    signal: trainingSignals.requestTraining,
+    signalArgs: [input.request],
+    typedSearchAttributes: [
+      { key: searchAttributes.modelName, value: input.modelName },
+      { key: searchAttributes.pipelineStage, value: 'training' },
+    ],
+  });
+}

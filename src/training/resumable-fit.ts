@@ -1,0 +1,156 @@
+import {
+  FittedVectorizer,
+  NaiveBayesCounts,
+  SparseRow,
+  TextClassifier,
+  trainModel,
+  validateTrainingConfig,
+  type LabelledDoc,
+  type TrainedModel,
+  type TrainingConfig,
+} from '../model';
+
+/**
+ * The engine's two training passes, split so that a fit can stop after either and resume:
+ *
+ *  1. vocabulary: document frequencies over every shard, then the minDf/maxDf/maxFeatures
+ *     selection. The result (terms, their df, the labels) is small and JSON-safe: a checkpoint.
+ *  2. counts: each shard vectorised and added to per-class sums. The sums after any number of
+ *     whole shards are a checkpoint too (k x V numbers), and adding the remaining shards to them
+ *     gives exactly the sums of an uninterrupted pass, in the same order, so the same floats.
+ *
+ * The engine exposes no first-pass API (TermStatistics is internal to src/model), so
+ * `fitVocabulary` runs `trainModel` with a second pass of feature-less documents: it replays the
+ * same labels, as trainModel requires, and costs no vectorising. What trainModel returns is then
+ * a fitted vectorizer with empty class sums, of which only the vocabulary is kept. The unit test
+ * pins that the split fit equals trainModel's (test/unit/training/resumable-fit.test.ts).
+ */
+
+export interface VocabularyState {
+  version: 1;
+  terms: string[];
+  documentFrequency: number[];
+  documents: number;
+  /** Sorted, as the engine orders classes. */
+  labels: string[];
+  labelCounts: Record<string, number>;
+  candidateTerms: number;
+  prunedDfThreshold: number;
+  /** The model's trainedAt: fixed when the first pass ends, so a resumed fit keeps it. */
+  trainedAt: string;
+}
+
+/** First pass. `shards` yields the featurised training set; `labels` the same rows' labels, in order. */
+export async function fitVocabulary(
+  shards: () => AsyncIterable<LabelledDoc[]>,
+  labels: () => AsyncIterable<string[]>,
+  config: TrainingConfig,
+  now: () => Date = () => new Date(),
+): Promise<VocabularyState> {
+  let passes = 0;
+  const { classifier, stats } = await trainModel(() => (++passes === 1 ? shards() : featureless(labels())), config);
+  return {
+    version: 1,
+    terms: [...classifier.vectorizer.terms],
+    documentFrequency: [...classifier.vectorizer.documentFrequency],
+    documents: classifier.vectorizer.documents,
+    labels: [...classifier.labels],
+    labelCounts: stats.labelCounts,
+    candidateTerms: stats.candidateTerms,
+    prunedDfThreshold: stats.prunedDfThreshold,
+    trainedAt: now().toISOString(),
+  };
+}
+
+async function* featureless(labels: AsyncIterable<string[]>): AsyncGenerator<LabelledDoc[]> {
+  for await (const shard of labels) yield shard.map((label) => ({ features: [], label }));
+}
+
+/** Second pass, shard by shard, from scratch or from a snapshot taken after `shardsDone` shards. */
+export class CountPass {
+  private readonly config: TrainingConfig;
+  private readonly vectorizer: FittedVectorizer;
+  private readonly counts: NaiveBayesCounts;
+  private readonly labelIndex: Map<string, number>;
+  private readonly row = new SparseRow();
+  private done: number;
+
+  constructor(
+    config: TrainingConfig,
+    private readonly vocabulary: VocabularyState,
+    resume?: { shardsDone: number; snapshot: Uint8Array },
+  ) {
+    this.config = validateTrainingConfig(config);
+    this.vectorizer = FittedVectorizer.fromTerms(
+      this.config.vectorizer,
+      vocabulary.terms,
+      vocabulary.documentFrequency,
+      vocabulary.documents,
+    );
+    this.counts = new NaiveBayesCounts(vocabulary.labels.length, this.vectorizer.featureCount);
+    this.labelIndex = new Map(vocabulary.labels.map((label, c) => [label, c]));
+    this.done = 0;
+    if (resume) {
+      const k = this.counts.labelCount;
+      const expected = k + this.counts.featureCounts.length;
+      if (resume.snapshot.byteLength !== expected * 8) {
+        throw new RangeError(
+          `counts snapshot has ${resume.snapshot.byteLength} bytes, expected ${expected * 8} for ${k} labels x ${this.counts.featureCount} terms`,
+        );
+      }
+      // Copy into an aligned buffer: a Buffer read from a store may start at any byte offset.
+      const values = new Float64Array(new Uint8Array(resume.snapshot).buffer);
+      this.counts.classCounts.set(values.subarray(0, k));
+      this.counts.featureCounts.set(values.subarray(k));
+      this.done = resume.shardsDone;
+    }
+  }
+
+  /** Whole shards already added (the index of the next shard to add). */
+  get shardsDone(): number {
+    return this.done;
+  }
+
+  addShard(docs: readonly LabelledDoc[]): void {
+    for (const doc of docs) {
+      const c = this.labelIndex.get(doc.label);
+      if (c === undefined)
+        throw new Error(`label ${JSON.stringify(doc.label)} was not seen by the vocabulary pass: the shards changed between passes`);
+      this.counts.add(c, this.vectorizer.transformInto(doc.features, this.row));
+    }
+    this.done++;
+  }
+
+  /** Class counts then feature sums as float64 bytes (exact; machine byte order, read back by the same code). */
+  snapshot(): Uint8Array {
+    const values = new Float64Array(this.counts.classCounts.length + this.counts.featureCounts.length);
+    values.set(this.counts.classCounts, 0);
+    values.set(this.counts.featureCounts, this.counts.classCounts.length);
+    return new Uint8Array(values.buffer);
+  }
+
+  finish(): TrainedModel {
+    const seen = this.counts.classCounts.reduce((a, b) => a + b, 0);
+    if (seen !== this.vocabulary.documents) {
+      throw new Error(`vocabulary pass saw ${this.vocabulary.documents} documents, count pass ${seen}: the shards changed between passes`);
+    }
+    const classifier = new TextClassifier({
+      config: this.config,
+      labels: this.vocabulary.labels,
+      vectorizer: this.vectorizer,
+      counts: this.counts,
+      trainedAt: this.vocabulary.trainedAt,
+      prunedDfThreshold: this.vocabulary.prunedDfThreshold,
+    });
+    return {
+      classifier,
+      stats: {
+        documents: this.vocabulary.documents,
+        labelCounts: this.vocabulary.labelCounts,
+        vocabularySize: this.vectorizer.featureCount,
+        candidateTerms: this.vocabulary.candidateTerms,
+        prunedDfThreshold: this.vocabulary.prunedDfThreshold,
+      },
+    };
+  }
+}
