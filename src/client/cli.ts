@@ -6,6 +6,7 @@ import { ConfigError, loadSettings, Settings } from '../config/settings';
 import { InvalidKeyError } from '../storage/object-store';
 import type { CliContext } from './commands/context';
 import { registerDemo } from './commands/demo';
+import { registerDrift } from './commands/drift';
 import { registerExport } from './commands/export';
 import { registerIngest } from './commands/ingest';
 import { registerList } from './commands/list';
@@ -27,6 +28,7 @@ function buildProgram(ctx: CliContext): Command {
   registerList(program, ctx);
   registerTrain(program, ctx);
   registerSchedule(program, ctx);
+  registerDrift(program, ctx);
   registerModels(program, ctx);
   registerUp(program, ctx);
   registerDemo(program, ctx);

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createIngestActivities } from '../activities/ingest';
 import { createTrainingActivities } from '../activities/training';
+import { createDriftActivities } from '../activities/drift';
 import type { PipelineDependencies } from './dependencies';
 
 export interface PipelineWorkerOptions {
@@ -27,6 +28,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
     activities: {
       ...createIngestActivities(options.deps),
       ...createTrainingActivities(options.deps),
+      ...createDriftActivities(options.deps),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 8,
   });

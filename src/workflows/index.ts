@@ -1,5 +1,6 @@
 // The workflow bundle's entry point: every workflow type the worker registers.
 export { ingestBatch } from './ingest-batch';
 export { continuousTraining } from './continuous-training';
+export { driftCorrection, scheduledDriftCheck } from './drift-correction';
 export { scheduledTraining } from './continuous-training';
 export { manualPromotion } from './manual-promotion';
