@@ -7,19 +7,26 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no adapters.
     files: ['src/workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
             { group: ['node:*', 'fs', 'path', 'crypto', 'child_process'], message: 'workflows must stay deterministic' },
-            { group: ['../activities/*', '!../activities/*/types', '../storage/*', '../aws/*', '@aws-sdk/*'], allowTypeImports: true, message: 'workflows import activity types only' },
+            {
+              group: ['../activities/*', '!../activities/*/types', '../storage/*', '../aws/*', '@aws-sdk/*'],
+              allowTypeImports: true,
+              message: 'workflows import activity types only',
+            },
           ],
         },
       ],

@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import {
-  ColumnMappingV1,
-  INGEST_BATCH_WORKFLOW,
-  IngestBatchInputV1,
-  IngestOptionsV1,
-  SourceRefV1,
-} from '../contracts/ingest-batch';
+import { ColumnMappingV1, INGEST_BATCH_WORKFLOW, IngestBatchInputV1, IngestOptionsV1, SourceRefV1 } from '../contracts/ingest-batch';
 import { searchAttributes } from '../contracts/search-attributes';
 import type { Settings } from '../config/settings';
 import type { ingestBatch } from '../workflows/ingest-batch';
@@ -36,15 +30,12 @@ export function ingestOptions(settings: Settings, overrides: Partial<IngestOptio
     maxRecordBytes: settings.pipeline.maxRecordBytes,
     etl: settings.etl,
     scoring: settings.batch,
+    retrainAfterLabelledRows: settings.pipeline.retrainAfterLabelledRows,
     ...overrides,
   };
 }
 
-export function startIngest(
-  client: Client,
-  settings: Settings,
-  options: StartIngestOptions,
-): Promise<WorkflowHandle<typeof ingestBatch>> {
+export function startIngest(client: Client, settings: Settings, options: StartIngestOptions): Promise<WorkflowHandle<typeof ingestBatch>> {
   const modelName = options.modelName ?? settings.pipeline.modelName;
   const input: IngestBatchInputV1 = {
     version: 1,

@@ -34,7 +34,9 @@ export async function waitWithProgress(handle: WorkflowHandle<typeof ingestBatch
         bar.update(progress.rows.done, payload);
         started = true;
       } else if (progress.phase !== lastPhase) {
-        stream.write(`${progress.phase}: ${progress.rows.done}/${progress.rows.total} rows, ${progress.shards.done}/${progress.shards.total} shards\n`);
+        stream.write(
+          `${progress.phase}: ${progress.rows.done}/${progress.rows.total} rows, ${progress.shards.done}/${progress.shards.total} shards\n`,
+        );
       }
       lastPhase = progress.phase;
     }

@@ -55,7 +55,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
   }
   const client = await connectClient(t);
   await ensureSearchAttributes(client.connection as Connection, t.namespace);
-  const deps = buildDependencies(settings, options.log);
+  const deps = { ...buildDependencies(settings, options.log), client };
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;

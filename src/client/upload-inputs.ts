@@ -27,7 +27,8 @@ export async function uploadInputs(
     }
     if (input.startsWith('s3://')) {
       const [bucket, ...rest] = input.slice('s3://'.length).split('/');
-      if (bucket !== s3Bucket) throw new UserError(`${input}: only objects in the configured bucket (${s3Bucket ?? 'none: STORE=s3 is off'}) can be ingested`);
+      if (bucket !== s3Bucket)
+        throw new UserError(`${input}: only objects in the configured bucket (${s3Bucket ?? 'none: STORE=s3 is off'}) can be ingested`);
       sources.push({ key: validateKey(rest.join('/')), format });
       continue;
     }

@@ -2,9 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from '../util/repo-root';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const positiveInt = z.coerce.number().int().positive();
 
 /**
@@ -38,10 +36,14 @@ const schema = z.object({
   SNS_TOPIC_ARN: z.string().optional(),
   CLOUDWATCH_NAMESPACE: z.string().default('NlpBatch'),
 
-  MODEL_NAME: z.string().regex(/^[a-z0-9][a-z0-9-_]{0,62}$/i, 'letters, digits, - and _ only').default('default'),
+  MODEL_NAME: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-_]{0,62}$/i, 'letters, digits, - and _ only')
+    .default('default'),
   SHARD_SIZE: positiveInt.default(5000),
   SHARD_PARALLELISM: positiveInt.default(4),
   MAX_RECORD_BYTES: positiveInt.default(1024 * 1024),
+  RETRAIN_AFTER_LABELLED_ROWS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -64,7 +66,7 @@ export interface Settings {
   notify: 'console' | 'sns';
   metrics: 'local' | 'cloudwatch';
   aws: { region: string; endpoint?: string; snsTopicArn?: string; cloudwatchNamespace: string };
-  pipeline: { modelName: string; shardSize: number; parallelism: number; maxRecordBytes: number };
+  pipeline: { modelName: string; shardSize: number; parallelism: number; maxRecordBytes: number; retrainAfterLabelledRows: number };
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -114,6 +116,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       shardSize: e.SHARD_SIZE,
       parallelism: e.SHARD_PARALLELISM,
       maxRecordBytes: e.MAX_RECORD_BYTES,
+      retrainAfterLabelledRows: e.RETRAIN_AFTER_LABELLED_ROWS,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -29,6 +29,8 @@ export interface IngestOptionsV1 {
   maxRecordBytes: number;
   etl: 'local' | 'glue';
   scoring: 'local' | 'aws';
+  /** Ask continuousTraining for a run once this many labelled rows arrived since the last one (0: never). */
+  retrainAfterLabelledRows?: number;
 }
 
 export interface IngestBatchInputV1 {

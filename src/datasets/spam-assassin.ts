@@ -21,7 +21,11 @@ export function splitMessage(raw: string): { subject: string; body: string } {
   const end = normalized.indexOf('\n\n');
   const headers = end === -1 ? normalized : normalized.slice(0, end);
   const body = end === -1 ? '' : normalized.slice(end + 2);
-  const subject = /^subject:[ \t]*(.*(?:\n[ \t].*)*)/im.exec(headers)?.[1]?.replace(/\n[ \t]+/g, ' ').trim() ?? '';
+  const subject =
+    /^subject:[ \t]*(.*(?:\n[ \t].*)*)/im
+      .exec(headers)?.[1]
+      ?.replace(/\n[ \t]+/g, ' ')
+      .trim() ?? '';
   return { subject, body: body.trim() };
 }
 

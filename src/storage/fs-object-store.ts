@@ -123,7 +123,6 @@ export class FsObjectStore implements ObjectStore {
       if (!key.startsWith(prefix)) continue;
       const info = await this.head(key);
       if (info) yield info; // gone since the walk: a concurrent delete
-
     }
   }
 
@@ -142,7 +141,8 @@ export class FsObjectStore implements ObjectStore {
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await this.walk(full, out);
-      else if (entry.isFile() && !entry.name.endsWith('.tmp') && !entry.name.endsWith('.lock')) out.push(path.relative(this.root, full).split(path.sep).join('/'));
+      else if (entry.isFile() && !entry.name.endsWith('.tmp') && !entry.name.endsWith('.lock'))
+        out.push(path.relative(this.root, full).split(path.sep).join('/'));
     }
   }
 
@@ -175,7 +175,10 @@ export class FsObjectStore implements ObjectStore {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         // A holder that died leaves its lock behind; a lock older than the deadline is stale.
-        const age = await fs.stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
+        const age = await fs.stat(lock).then(
+          (st) => Date.now() - st.mtimeMs,
+          () => 0,
+        );
         if (age > 30_000) await fs.rm(lock, { force: true });
         else if (Date.now() > deadline) throw new Error(`timed out waiting for the lock on ${key}`);
         else await new Promise((r) => setTimeout(r, 5));

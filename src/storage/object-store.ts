@@ -64,6 +64,7 @@ export function validateKey(key: string): string {
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new InvalidKeyError(key, `longer than ${MAX_KEY_BYTES} bytes`);
   if (key.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(key)) throw new InvalidKeyError(key, 'absolute paths are not keys');
   if (key.includes('\\')) throw new InvalidKeyError(key, 'backslashes are not allowed');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   if (/[\u0000-\u001f\u007f]/.test(key)) throw new InvalidKeyError(key, 'control characters are not allowed');
   for (const segment of key.split('/')) {
     if (segment === '..' || segment === '.') throw new InvalidKeyError(key, `"${segment}" segments are not allowed`);

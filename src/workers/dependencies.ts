@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import type { Settings } from '../config/settings';
 import { FileMetricsSink } from '../metrics/file-metrics-sink';
 import type { MetricsSink } from '../metrics/metrics-sink';
@@ -13,6 +14,8 @@ export interface PipelineDependencies {
   registry: ModelRegistry;
   notifier: Notifier;
   metrics: MetricsSink;
+  /** Lets trigger activities start or signal other workflows (training on new data, drift checks). */
+  client?: Client;
 }
 
 export function localFiles(settings: Settings) {

@@ -1,5 +1,5 @@
 import { loadSettings } from '../config/settings';
-import { connectWorker } from '../temporal/connection';
+import { connectClient, connectWorker } from '../temporal/connection';
 import { buildDependencies } from './dependencies';
 import { createPipelineWorker } from './pipeline-worker';
 
@@ -7,13 +7,15 @@ import { createPipelineWorker } from './pipeline-worker';
 async function main(): Promise<void> {
   const settings = loadSettings();
   const connection = await connectWorker(settings.temporal);
+  const client = await connectClient(settings.temporal);
   const worker = await createPipelineWorker({
     connection,
     namespace: settings.temporal.namespace,
     taskQueue: settings.temporal.taskQueue,
-    deps: buildDependencies(settings, (line) => process.stderr.write(line + '\n')),
+    deps: { ...buildDependencies(settings, (line) => process.stderr.write(line + '\n')), client },
   });
   await worker.run();
+  await client.connection.close();
   await connection.close();
 }
 

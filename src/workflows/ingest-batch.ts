@@ -13,6 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createIngestActivities } from '../activities/ingest';
+import type { createTrainingActivities } from '../activities/training';
 import type { ScoreShardOutput, StagedShard, ResolvedModel, PrepareSourceOutput } from '../activities/ingest/types';
 import {
   AddFilesSignalV1,
@@ -29,6 +30,7 @@ import { searchAttributes } from '../contracts/search-attributes';
 import { Semaphore } from './semaphore';
 
 type IngestActivities = ReturnType<typeof createIngestActivities>;
+type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 };
 
@@ -44,6 +46,8 @@ const { notify, recordMetrics } = proxyActivities<IngestActivities>({
   startToCloseTimeout: '1m',
   retry: { ...retry, maximumAttempts: 5 },
 });
+
+const { requestTrainingIfDue } = proxyActivities<TrainingActivities>({ startToCloseTimeout: '1m', retry });
 
 export const addFilesSignal = defineSignal<[AddFilesSignalV1]>(ingestSignals.addFiles);
 export const closeBatchSignal = defineSignal(ingestSignals.closeBatch);
@@ -175,7 +179,8 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     const { manifestKey } = await finalizeBatch({ batchId, model: pinned, startedAt, sources: prepared, rejectedFiles, results });
 
     const predictedCounts: Record<string, number> = {};
-    for (const r of results) for (const [label, n] of Object.entries(r.predictedCounts)) predictedCounts[label] = (predictedCounts[label] ?? 0) + n;
+    for (const r of results)
+      for (const [label, n] of Object.entries(r.predictedCounts)) predictedCounts[label] = (predictedCounts[label] ?? 0) + n;
     const result: IngestBatchResultV1 = {
       version: 1,
       batchId,
@@ -196,6 +201,11 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       { key: searchAttributes.quarantinedCount, value: quarantined },
     ]);
     await recordMetrics({ batchId, model: pinned, inputRows, scored, quarantined, predictedCounts, startedAt });
+    const labelledRows = sum(prepared.map((p) => p.labelled));
+    if (options.retrainAfterLabelledRows && labelledRows > 0) {
+      // Counted once the rows are staged (continuousTraining reads them from staged/).
+      await requestTrainingIfDue({ modelName: pinned.modelName, batchId, labelledRows, threshold: options.retrainAfterLabelledRows });
+    }
     await notify({
       event: 'batch.completed',
       severity: quarantined > 0 || rejectedFiles.length > 0 ? 'warning' : 'info',

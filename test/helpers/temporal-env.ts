@@ -83,7 +83,7 @@ export async function pipelineFixture(): Promise<PipelineFixture> {
         connection: env.nativeConnection,
         namespace: env.namespace ?? 'default',
         taskQueue,
-        deps: { ...deps, ...overrides },
+        deps: { ...deps, client: env.client, ...overrides },
         workflowBundle: await workflowBundle(),
       }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),

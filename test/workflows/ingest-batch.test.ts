@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { WorkflowFailedError } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { ingestQueries, IngestProgressV1, SourceRefV1 } from '../../src/contracts/ingest-batch';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
+import { trainingWorkflowId } from '../../src/contracts/continuous-training';
 import { loadSettings } from '../../src/config/settings';
 import { parseJsonl } from '../../src/pipeline/jsonl';
 import type { QuarantineRecord, ResultRecord } from '../../src/pipeline/records';
@@ -44,7 +46,15 @@ describe('ingestBatch on a real Temporal server', function () {
     return fx.env.client.workflow.start(ingestBatch, {
       taskQueue: fx.taskQueue,
       workflowId: ingestWorkflowId(batchId),
-      args: [{ version: 1, batchId, modelName: 'spam', sources, options: ingestOptions(settings, { shardSize: 50, parallelism: 2, ...overrides }) }],
+      args: [
+        {
+          version: 1,
+          batchId,
+          modelName: 'spam',
+          sources,
+          options: ingestOptions(settings, { shardSize: 50, parallelism: 2, ...overrides }),
+        },
+      ],
     });
   }
 
@@ -92,7 +102,10 @@ describe('ingestBatch on a real Temporal server', function () {
     const manifest = JSON.parse((await fx.deps.store.get(result.manifestKey)).toString());
     assert.deepEqual(manifest.counts, { inputRows: 123, scored: 120, quarantined: 3, rejectedFiles: 0 });
     assert.equal(manifest.parts.length, result.resultKeys.length);
-    const notifications = (await fs.readFile(fx.notificationsFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const notifications = (await fs.readFile(fx.notificationsFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.ok(notifications.some((n) => n.event === 'batch.completed' && n.attributes.batchId === result.batchId));
   });
 
@@ -131,6 +144,18 @@ describe('ingestBatch on a real Temporal server', function () {
     const ids = (await readResults(result.resultKeys)).map((r) => r.id);
     assert.equal(ids.length, 3000);
     assert.equal(new Set(ids).size, 3000);
+  });
+
+  it('asks continuousTraining for a run once enough labelled rows have arrived', async () => {
+    await fx.deps.store.put('raw/labelled/a.csv', messagesToCsv(sampleMessages(60, 900)));
+    const result = await (await start([{ key: 'raw/labelled/a.csv' }], { retrainAfterLabelledRows: 50 })).result();
+    assert.equal(result.scored, 60);
+    const training = await fx.env.client.workflow.getHandle(trainingWorkflowId('spam')).describe();
+    assert.equal(training.type, 'continuousTraining');
+    const firstEvent = (await fx.env.client.workflow.getHandle(trainingWorkflowId('spam')).fetchHistory()).events?.[0];
+    const payload = firstEvent?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    const input = defaultPayloadConverter.fromPayload<{ request: { trigger: string } }>(payload as Payload);
+    assert.equal(input.request.trigger, 'data');
   });
 
   it('keeps a 10,000-row batch history under 1 MiB and free of document text', async () => {
@@ -200,7 +225,10 @@ describe('ingestBatch on a real Temporal server', function () {
       assert.match(cause.message, /raw\/none\/empty\.jsonl/);
       return true;
     });
-    const notifications = (await fs.readFile(fx.notificationsFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const notifications = (await fs.readFile(fx.notificationsFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.ok(notifications.some((n) => n.event === 'batch.failed' && n.attributes.workflowId === handle.workflowId));
   });
 
@@ -210,7 +238,9 @@ describe('ingestBatch on a real Temporal server', function () {
     const handle = await fx.env.client.workflow.start(ingestBatch, {
       taskQueue: fx.taskQueue,
       workflowId: ingestWorkflowId(batchId),
-      args: [{ version: 1, batchId, modelName: 'never-trained', sources: [{ key: 'raw/nomodel/a.txt' }], options: ingestOptions(settings) }],
+      args: [
+        { version: 1, batchId, modelName: 'never-trained', sources: [{ key: 'raw/nomodel/a.txt' }], options: ingestOptions(settings) },
+      ],
     });
     await assert.rejects(handle.result(), (err: unknown) => {
       assert.ok(err instanceof WorkflowFailedError);

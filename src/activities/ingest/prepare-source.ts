@@ -30,6 +30,7 @@ export function createPrepareSource(store: ObjectStore) {
       const quarantineReasons: Record<string, number> = {};
       let inputRows = 0;
       let accepted = 0;
+      let labelled = 0;
 
       const flush = async () => {
         if (shard.length === 0) return;
@@ -45,6 +46,7 @@ export function createPrepareSource(store: ObjectStore) {
         if (row.ok) {
           const { record } = row;
           accepted++;
+          if (record.label !== null) labelled++;
           shard.push({
             id: record.id ?? `${source.key}:${record.line}`,
             source: { key: source.key, line: record.line },
@@ -78,6 +80,7 @@ export function createPrepareSource(store: ObjectStore) {
         format,
         inputRows,
         accepted,
+        labelled,
         quarantined: quarantine.length,
         quarantineKey,
         quarantineReasons,

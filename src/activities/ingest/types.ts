@@ -31,6 +31,8 @@ export type PrepareSourceOutput =
       format: InputFormat;
       inputRows: number;
       accepted: number;
+      /** Accepted rows that carry a label: training data for continuousTraining. */
+      labelled: number;
       quarantined: number;
       quarantineKey?: string;
       /** Why rows were quarantined: reason -> count. */

@@ -29,7 +29,11 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         if (!(await registry.latest(modelName))) {
           ctx.log(`no model "${modelName}" yet: training one on ${path.basename(files.training)} (SpamAssassin, real labelled mail)`);
           const [training] = await uploadInputs(store, 'demo-training', [files.training], 'csv');
-          const handle = await requestTraining(runtime.client, settings, { modelName, data: { keys: [training.key] }, reason: 'first model for the demo' });
+          const handle = await requestTraining(runtime.client, settings, {
+            modelName,
+            data: { keys: [training.key] },
+            reason: 'first model for the demo',
+          });
           ctx.log(`  continuousTraining: ${workflowUrl(runtime, handle.workflowId)}`);
           const outcome = await handle.result();
           ctx.log(
@@ -57,7 +61,9 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           '',
           `Batch ${result.batchId} (${modelName}@${result.modelVersion})`,
           `  input rows   ${result.inputRows}`,
-          `  scored       ${result.scored}   ${Object.entries(result.predictedCounts).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
+          `  scored       ${result.scored}   ${Object.entries(result.predictedCounts)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')}`,
           `  quarantined  ${result.quarantined}   (reasons in ${result.quarantineKeys.join(', ') || 'none'})`,
           `  reconciled   ${result.inputRows} = ${result.scored} + ${result.quarantined}`,
           labelled > 0 ? `  accuracy     ${pct(correct / labelled)} on ${labelled} labelled rows` : '',

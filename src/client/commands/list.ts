@@ -18,7 +18,15 @@ export function registerList(program: Command, ctx: CliContext): void {
           if (n++ >= limit) break;
           const attrs = Object.fromEntries(wf.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
           if (opts.json) {
-            ctx.out(JSON.stringify({ workflowId: wf.workflowId, type: wf.type, status: wf.status.name, startTime: wf.startTime, searchAttributes: attrs }));
+            ctx.out(
+              JSON.stringify({
+                workflowId: wf.workflowId,
+                type: wf.type,
+                status: wf.status.name,
+                startTime: wf.startTime,
+                searchAttributes: attrs,
+              }),
+            );
           } else {
             const summary = Object.entries(attrs)
               .map(([k, v]) => `${k}=${String(v)}`)

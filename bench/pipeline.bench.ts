@@ -1,0 +1,186 @@
+import { fork } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client, Connection } from '@temporalio/client';
+import { DEFAULT_TRAINING_CONFIG, ModelRegistry, toLabelledDoc, trainModel, type TextClassifier } from '../src/model';
+import { cleanDocument } from '../src/text';
+import { FsObjectStore } from '../src/storage/fs-object-store';
+import { startDevServer } from '../src/temporal/dev-server';
+import { allSearchAttributes } from '../src/contracts/search-attributes';
+import { ingestOptions, ingestWorkflowId } from '../src/client/ingest';
+import { loadSettings } from '../src/config/settings';
+import { venvBin } from '../src/util/repo-root';
+import type { ingestBatch } from '../src/workflows/ingest-batch';
+import { SyntheticCorpus } from './synthetic-corpus';
+
+/**
+ * ingestBatch throughput against the bare scoring code (clean + featurise + predict in one loop,
+ * one thread, no I/O but reading the same file) over the same generated documents, in the same run.
+ * Usage: node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--json]
+ */
+interface Row {
+  docs: number;
+  bareDocsPerSec: number;
+  pipelineDocsPerSec: number;
+  ratio: number;
+  pipelineSeconds: number;
+  workerPeakRssMb: number;
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function writeCorpus(file: string, docs: number, seed: number): Promise<void> {
+  const corpus = new SyntheticCorpus(seed);
+  const out = createWriteStream(file);
+  for (let i = 0; i < docs; i++) {
+    const d = corpus.next(i);
+    if (!out.write(JSON.stringify({ id: d.id, title: d.title, text: d.body, label: d.label }) + '\n')) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+async function bare(file: string, classifier: TextClassifier): Promise<number> {
+  const started = process.hrtime.bigint();
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    const row = JSON.parse(line) as { title: string; text: string };
+    const clean = cleanDocument({ title: row.title, body: row.text }, classifier.config.text);
+    classifier.predict(clean.stems);
+    n++;
+  }
+  return n / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+function startWorker(env: NodeJS.ProcessEnv) {
+  const child = fork(path.join(__dirname, 'pipeline-worker.js'), { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on('message', (m: { ready?: boolean }) => m.ready && resolve());
+    child.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));
+  });
+  return {
+    ready,
+    async peakRssMb(): Promise<number> {
+      const reply = new Promise<number>((resolve) => child.on('message', (m: { maxRssMb?: number }) => m.maxRssMb && resolve(m.maxRssMb)));
+      child.send('report');
+      return reply;
+    },
+    async stop() {
+      child.send('stop');
+      await once(child, 'exit');
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const sizes = (arg('docs') ?? '100000,1000000').split(',').map(Number);
+  const json = process.argv.includes('--json');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nlp-batch-bench-'));
+  const log = (s: string) => !json && process.stderr.write(s + '\n');
+  const port = 17233 + Math.floor(Math.random() * 1000);
+  const address = `127.0.0.1:${port}`;
+  const server = await startDevServer({
+    binary: venvBin('temporal'),
+    address,
+    namespace: 'default',
+    uiPort: port + 1000,
+    dbFile: path.join(dir, 'temporal.db'),
+    logFile: path.join(dir, 'temporal.log'),
+    searchAttributes: allSearchAttributes,
+    headless: true,
+  });
+  try {
+    const store = new FsObjectStore(path.join(dir, 'store'));
+    const registry = new ModelRegistry(store);
+    log('training the benchmark model on 20,000 generated documents');
+    const trainer = new SyntheticCorpus(1);
+    const training = Array.from({ length: 20_000 }, (_, i) => trainer.next(i)).map((d) =>
+      toLabelledDoc({ title: d.title, body: d.body, label: d.label }, DEFAULT_TRAINING_CONFIG),
+    );
+    const { classifier } = await trainModel(() => [training], DEFAULT_TRAINING_CONFIG);
+    const { version } = await registry.saveVersion('bench', classifier.toArtifacts(), {});
+    await registry.promote('bench', version, { reason: 'benchmark' });
+
+    const env = {
+      ...process.env,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TASK_QUEUE: 'bench',
+      STORE_ROOT: path.join(dir, 'store'),
+      DATA_DIR: dir,
+    };
+    const settings = loadSettings(env);
+    const client = new Client({ connection: await Connection.connect({ address }) });
+    const rows: Row[] = [];
+    for (const docs of sizes) {
+      const file = path.join(dir, 'store', 'raw', 'bench', `docs-${docs}.jsonl`);
+      await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(file), { recursive: true }));
+      log(`generating ${docs.toLocaleString()} documents`);
+      await writeCorpus(file, docs, 2);
+
+      log('bare scoring code');
+      const bareRate = await bare(file, classifier);
+
+      log('ingestBatch');
+      const worker = startWorker(env);
+      await worker.ready;
+      const batchId = `bench-${docs}-${Date.now()}`;
+      const started = process.hrtime.bigint();
+      const result = await client.workflow.execute<typeof ingestBatch>('ingestBatch', {
+        taskQueue: 'bench',
+        workflowId: ingestWorkflowId(batchId),
+        args: [
+          { version: 1, batchId, modelName: 'bench', sources: [{ key: `raw/bench/docs-${docs}.jsonl` }], options: ingestOptions(settings) },
+        ],
+      });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (result.scored !== docs) throw new Error(`pipeline scored ${result.scored} of ${docs}`);
+      const rss = await worker.peakRssMb();
+      await worker.stop();
+      const pipelineRate = docs / seconds;
+      rows.push({
+        docs,
+        bareDocsPerSec: bareRate,
+        pipelineDocsPerSec: pipelineRate,
+        ratio: pipelineRate / bareRate,
+        pipelineSeconds: seconds,
+        workerPeakRssMb: rss,
+      });
+      await store.delete(`raw/bench/docs-${docs}.jsonl`);
+      rmSync(path.join(dir, 'store', 'staged'), { recursive: true, force: true });
+      rmSync(path.join(dir, 'store', 'processed'), { recursive: true, force: true });
+      rmSync(path.join(dir, 'store', 'results'), { recursive: true, force: true });
+    }
+    await client.connection.close();
+
+    if (json) {
+      process.stdout.write(
+        JSON.stringify({ settings: { shardSize: settings.pipeline.shardSize, parallelism: settings.pipeline.parallelism }, rows }) + '\n',
+      );
+    } else {
+      const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
+      console.log(
+        `\ningestBatch vs bare scoring (shard size ${settings.pipeline.shardSize}, parallelism ${settings.pipeline.parallelism}, ${os.cpus().length} cores)`,
+      );
+      console.log('      docs |  bare docs/s | pipeline docs/s | pipeline/bare | pipeline s | worker peak RSS MB');
+      for (const r of rows) {
+        console.log(
+          `${fmt(r.docs)} | ${fmt(r.bareDocsPerSec)}   | ${fmt(r.pipelineDocsPerSec)}      | ${(100 * r.ratio).toFixed(1).padStart(11)} % | ${r.pipelineSeconds.toFixed(1).padStart(10)} | ${r.workerPeakRssMb.toFixed(0).padStart(8)}`,
+        );
+      }
+    }
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
