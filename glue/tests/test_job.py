@@ -1,0 +1,151 @@
+"""Runs nlp_clean_job with PySpark in local mode, against a folder store and against moto S3."""
+
+import json
+
+import pytest
+
+import nlp_clean_job
+import nlp_text
+
+RULES = nlp_text.compile_rules(nlp_text.load_rules_data())
+BATCH = "b20240514-glue"
+
+
+def staged(i, title, body, label="pos"):
+    return {"id": "r%d" % i, "source": {"key": "raw/reviews/in.csv", "line": i + 2}, "title": title, "body": body, "label": label}
+
+
+SHARDS = [
+    [
+        staged(0, "Great", "I don't regret it! See https://example.com/x"),
+        staged(1, "", "<p>Works &amp; looks <b>fine</b></p> — mail me@example.com", None),
+    ],
+    # Blank lines and CRLF, as a hand-edited or Windows-made file could have.
+    [staged(2, "Mal", "No me gustó, jamás.", "neg"), staged(3, "ÉTÉ", "crème\tbrûlée")],
+    [staged(4, "", "")],
+]
+
+
+def jsonl(records, crlf=False):
+    end = "\r\n" if crlf else "\n"
+    return ("\n" + end.join(json.dumps(r, ensure_ascii=False) for r in records) + end).encode("utf-8")
+
+
+def etl_spec(n, language="en"):
+    return {
+        "kind": "etl",
+        "batchId": BATCH,
+        "inputKeys": ["staged/%s/shard-%05d.jsonl" % (BATCH, i) for i in range(n)],
+        "outputKeys": ["processed/%s/shard-%05d.jsonl" % (BATCH, i) for i in range(n)],
+        "textOptions": {"language": language, "keepNegations": True, "stem": True},
+    }
+
+
+def seed(put, spec):
+    put("jobs/%s/etl.json" % BATCH, json.dumps(spec).encode("utf-8"))
+    for i, key in enumerate(spec["inputKeys"]):
+        put(key, jsonl(SHARDS[i], crlf=(i == 1)))
+
+
+def check_outputs(get, spec):
+    for i, key in enumerate(spec["outputKeys"]):
+        lines = get(key).decode("utf-8").splitlines()
+        records = [json.loads(line) for line in lines]
+        assert [r["id"] for r in records] == [r["id"] for r in SHARDS[i]], "one output per input, same order"
+        for record, row in zip(records, SHARDS[i]):
+            expected = nlp_text.clean_document(row["title"], row["body"], RULES, "en", True)
+            assert record == {"id": row["id"], "source": row["source"], "label": row["label"], **expected}
+            assert "stems" not in record and "sentiment" not in record
+
+
+def test_cleans_every_shard_into_its_own_output_in_a_folder_store(spark, tmp_path):
+    spec = etl_spec(3)
+
+    def put(key, body):
+        path = tmp_path / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+
+    seed(put, spec)
+    argv = ["nlp_clean_job.py", "--JOB_NAME", "nlp-clean", "--spec_key", "jobs/%s/etl.json" % BATCH, "--store_uri", "file://%s" % tmp_path]
+    results = nlp_clean_job.main(argv, spark=spark)
+    assert results == [
+        {"index": 0, "outputKey": spec["outputKeys"][0], "rows": 2},
+        {"index": 1, "outputKey": spec["outputKeys"][1], "rows": 2},
+        {"index": 2, "outputKey": spec["outputKeys"][2], "rows": 1},
+    ]
+    check_outputs(lambda key: (tmp_path / key).read_bytes(), spec)
+    first = json.loads((tmp_path / spec["outputKeys"][0]).read_text(encoding="utf-8").splitlines()[0])
+    assert first["text_clean"] == "great i dont regret it see"
+    assert first["tokens_nostop"] == ["great", "dont", "regret"]  # "see" is an English stopword
+
+    # A rerun (Glue retry) overwrites the same objects instead of adding any.
+    nlp_clean_job.main(argv, spark=spark)
+    assert sorted(p.name for p in (tmp_path / "processed" / BATCH).iterdir()) == ["shard-00000.jsonl", "shard-00001.jsonl", "shard-00002.jsonl"]
+
+
+def test_a_bad_spec_fails_before_any_spark_work(spark, tmp_path):
+    spec = etl_spec(2)
+    spec["outputKeys"] = spec["outputKeys"][:1]
+    (tmp_path / "jobs" / BATCH).mkdir(parents=True)
+    (tmp_path / "jobs" / BATCH / "etl.json").write_text(json.dumps(spec))
+    with pytest.raises(nlp_clean_job.SpecError, match="differ in length"):
+        nlp_clean_job.main(["job", "--spec_key", "jobs/%s/etl.json" % BATCH, "--store_uri", str(tmp_path)], spark=spark)
+
+
+def test_reads_and_writes_s3_through_boto3(spark):
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = "http://%s:%d" % (host, port)
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+        s3.create_bucket(Bucket="nlp-store")
+        prefix = "env/dev/"
+        spec = etl_spec(2)
+        seed(lambda key, body: s3.put_object(Bucket="nlp-store", Key=prefix + key, Body=body), spec)
+        argv = [
+            "nlp_clean_job.py",
+            "--spec_key", "jobs/%s/etl.json" % BATCH,
+            "--store_uri", "s3://nlp-store/env/dev",
+            "--aws_endpoint_url", endpoint,
+        ]
+        results = nlp_clean_job.main(argv, spark=spark)
+        assert [r["rows"] for r in results] == [2, 2]
+        check_outputs(lambda key: s3.get_object(Bucket="nlp-store", Key=prefix + key)["Body"].read(), spec)
+        head = s3.head_object(Bucket="nlp-store", Key=prefix + spec["outputKeys"][0])
+        assert head["ContentType"] == "application/x-ndjson"
+    finally:
+        server.stop()
+
+
+def test_runs_as_a_glue_script(tmp_path):
+    """As Glue runs it: the file is __main__ (Spark pickles its functions by value) in a fresh JVM."""
+    import os
+    import subprocess
+    import sys
+
+    spec = etl_spec(1)
+
+    def put(key, body):
+        path = tmp_path / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+
+    seed(put, spec)
+    script = os.path.join(os.path.dirname(nlp_clean_job.__file__), "nlp_clean_job.py")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    out = subprocess.run(
+        [sys.executable, script, "--JOB_NAME", "nlp-clean", "--spec_key", "jobs/%s/etl.json" % BATCH, "--store_uri", "file://%s" % tmp_path],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=str(tmp_path),
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "1 shard(s), 2 row(s) cleaned" in out.stdout
+    check_outputs(lambda key: (tmp_path / key).read_bytes(), spec)

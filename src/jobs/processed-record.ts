@@ -1,0 +1,58 @@
+import type { ProcessedRecord } from '../pipeline/records';
+import { detectLanguage, sentimentLabel, spanishCompound, stemToken, vaderCompound, type TextOptions } from '../text';
+import { PermanentTaskError } from './task-errors';
+
+/**
+ * A processed record as the Glue job writes it: the data dictionary's columns that plain PySpark
+ * can compute exactly like `src/text` (text, text_clean, tokens, tokens_nostop). Stemming and
+ * sentiment stay in TypeScript, where the stemmers and lexicons live, so there is one
+ * implementation of each; records cleaned in-worker already carry them.
+ */
+export type PartialProcessedRecord = Omit<ProcessedRecord, 'stems' | 'sentiment'> &
+  Partial<Pick<ProcessedRecord, 'stems' | 'sentiment'>> & {
+    /** title + body before cleaning; VADER needs capitals, punctuation and emoticons. */
+    text?: string;
+  };
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+/** Rejects a line that is JSON but not a processed record (a wrong key in the spec, a bad writer). */
+export function assertProcessedShape(value: unknown, where: string): asserts value is PartialProcessedRecord {
+  const r = value as Record<string, unknown> | null;
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    typeof r.id !== 'string' ||
+    typeof r.text_clean !== 'string' ||
+    !isStringArray(r.tokens) ||
+    !isStringArray(r.tokens_nostop) ||
+    (r.stems !== undefined && !isStringArray(r.stems))
+  ) {
+    throw new PermanentTaskError(`${where}: not a processed record (needs id, text_clean, tokens, tokens_nostop)`);
+  }
+}
+
+/**
+ * Fills `stems` and `sentiment` the way `cleanDocument` computes them, from the fields the ETL
+ * stage kept. With `text` present the result equals in-worker cleaning; without it VADER falls back
+ * to `text_clean` (lower case, no punctuation), which scores emphasis and emoticons less strongly.
+ */
+export function completeProcessedRecord(record: PartialProcessedRecord, options: TextOptions): ProcessedRecord {
+  const needsStems = record.stems === undefined;
+  const needsSentiment = record.sentiment === undefined;
+  const { text, ...rest } = record;
+  if (!needsStems && !needsSentiment) return rest as ProcessedRecord;
+  const language = options.detectLanguage ? detectLanguage(record.tokens, options.language) : options.language;
+  let stems = record.stems;
+  if (stems === undefined) {
+    stems = options.stem ? record.tokens_nostop.map((token) => stemToken(token, language)) : record.tokens_nostop;
+  }
+  let sentiment = record.sentiment;
+  if (sentiment === undefined) {
+    const compound = language === 'en' ? vaderCompound(text ?? record.text_clean) : spanishCompound(record.tokens);
+    sentiment = { compound, label: sentimentLabel(compound) };
+  }
+  return { ...rest, stems, sentiment };
+}

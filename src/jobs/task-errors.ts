@@ -1,0 +1,38 @@
+import { ConfigError } from '../config/settings';
+import { ModelArtifactError } from '../model/artifacts/errors';
+import { InvalidKeyError, ObjectNotFoundError } from '../storage/object-store';
+
+/**
+ * Exit codes of the job entrypoints. AWS Batch's retry strategy (evaluateOnExit) and the local
+ * process runner both read them: 2 means "the input is wrong, another attempt cannot help", any
+ * other non-zero code is retried.
+ */
+export const EXIT_OK = 0;
+export const EXIT_RETRYABLE = 1;
+export const EXIT_PERMANENT = 2;
+
+/** A task input that can never succeed: bad spec, index out of range, unreadable shard. */
+export class PermanentTaskError extends Error {
+  override readonly name = 'PermanentTaskError';
+}
+
+export function isPermanent(err: unknown): boolean {
+  return (
+    err instanceof PermanentTaskError ||
+    err instanceof ConfigError ||
+    err instanceof ModelArtifactError ||
+    // S3 is strongly consistent: a key the activity wrote before submitting is there or never will be.
+    err instanceof ObjectNotFoundError ||
+    err instanceof InvalidKeyError
+  );
+}
+
+export function exitCodeFor(err: unknown): number {
+  return isPermanent(err) ? EXIT_PERMANENT : EXIT_RETRYABLE;
+}
+
+/** One line for stderr (CloudWatch Logs / the local runner's failure reason): no stack, no newlines. */
+export function describeTaskError(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.replace(/\s*\n\s*/g, ' | ').slice(0, 2000);
+}
