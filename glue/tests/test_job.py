@@ -137,7 +137,8 @@ def test_runs_as_a_glue_script(tmp_path):
 
     seed(put, spec)
     script = os.path.join(os.path.dirname(nlp_clean_job.__file__), "nlp_clean_job.py")
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    # No web UI and one core: the run only has to prove the script works as __main__; JVM start-up dominates.
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYSPARK_SUBMIT_ARGS="--master local[1] --conf spark.ui.enabled=false pyspark-shell")
     out = subprocess.run(
         [sys.executable, script, "--JOB_NAME", "nlp-clean", "--spec_key", "jobs/%s/etl.json" % BATCH, "--store_uri", "file://%s" % tmp_path],
         capture_output=True,
