@@ -31,6 +31,7 @@ export function ingestOptions(settings: Settings, overrides: Partial<IngestOptio
     etl: settings.etl,
     scoring: settings.batch,
     retrainAfterLabelledRows: settings.pipeline.retrainAfterLabelledRows,
+    driftCheckEveryBatches: settings.pipeline.driftCheckEveryBatches,
     ...overrides,
   };
 }

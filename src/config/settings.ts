@@ -44,6 +44,7 @@ const schema = z.object({
   SHARD_PARALLELISM: positiveInt.default(4),
   MAX_RECORD_BYTES: positiveInt.default(1024 * 1024),
   RETRAIN_AFTER_LABELLED_ROWS: z.coerce.number().int().min(0).default(10_000),
+  DRIFT_CHECK_EVERY_BATCHES: z.coerce.number().int().min(0).default(5),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -66,7 +67,10 @@ export interface Settings {
   notify: 'console' | 'sns';
   metrics: 'local' | 'cloudwatch';
   aws: { region: string; endpoint?: string; snsTopicArn?: string; cloudwatchNamespace: string };
-  pipeline: { modelName: string; shardSize: number; parallelism: number; maxRecordBytes: number; retrainAfterLabelledRows: number };
+  pipeline: { modelName: string; shardSize: number; parallelism: number; maxRecordBytes: number;
+    retrainAfterLabelledRows: number;
+    driftCheckEveryBatches: number;
+  };
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -117,6 +121,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       parallelism: e.SHARD_PARALLELISM,
       maxRecordBytes: e.MAX_RECORD_BYTES,
       retrainAfterLabelledRows: e.RETRAIN_AFTER_LABELLED_ROWS,
+      driftCheckEveryBatches: e.DRIFT_CHECK_EVERY_BATCHES,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -31,6 +31,10 @@ export interface IngestOptionsV1 {
   scoring: 'local' | 'aws';
   /** Ask continuousTraining for a run once this many labelled rows arrived since the last one (0: never). */
   retrainAfterLabelledRows?: number;
+  /** Ask driftCorrection to compare recent batches with the training baseline every N batches (0: never). */
+  driftCheckEveryBatches?: number;
+  /** How many recent batches that check compares (default: max(driftCheckEveryBatches, 5)). */
+  driftWindowBatches?: number;
 }
 
 export interface IngestBatchInputV1 {

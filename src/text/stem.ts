@@ -4,7 +4,7 @@ import { GenerationalCache } from './bounded-cache';
 import type { Language } from './options';
 
 /** Words per cache generation; at most twice this many stems are held per language. */
-const CACHE_CAPACITY = 50_000;
+const CACHE_CAPACITY = 100_000;
 
 const stemmers: Record<Language, (token: string) => string> = {
   en: (token) => porterEnglish.stem(token),

@@ -16,6 +16,8 @@ export interface PipelineDependencies {
   metrics: MetricsSink;
   /** Lets trigger activities start or signal other workflows (training on new data, drift checks). */
   client?: Client;
+  /** Task queue and limits for the workflows that trigger activities start. */
+  settings?: Settings;
 }
 
 export function localFiles(settings: Settings) {
@@ -30,6 +32,7 @@ export function buildDependencies(settings: Settings, echo: (line: string) => vo
   const files = localFiles(settings);
   const store = buildStore(settings);
   return {
+    settings,
     store,
     registry: new ModelRegistry(store),
     notifier: new FileNotifier(files.notifications, echo),

@@ -24,14 +24,18 @@ import {
   trainingSignals,
   TuningSummaryV1,
 } from '../contracts/continuous-training';
+import type { createDriftActivities } from '../activities/drift';
 import { searchAttributes } from '../contracts/search-attributes';
 import { decidePromotion } from '../training/promotion';
 import { bestCandidate } from '../training/tuning-choice';
 import { Semaphore } from './semaphore';
 
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
+type DriftActivities = ReturnType<typeof createDriftActivities>;
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 };
+// The baseline reads the whole training set once: as long as a fit, so the same generous limits.
+const { computeBaseline } = proxyActivities<DriftActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '2m', retry });
 const { describeChampion, promoteModel, notify, planTuning, submitTrainingRequest } = proxyActivities<TrainingActivities>({
   startToCloseTimeout: '1m',
   retry,
@@ -152,6 +156,8 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
     });
     status.candidateVersion = candidate.modelVersion;
     upsertSearchAttributes([{ key: searchAttributes.modelVersion, value: candidate.modelVersion }]);
+    // Stored with the version, so driftCorrection compares batches with what this model learned from.
+    await computeBaseline({ modelName, version: candidate.modelVersion, trainKeys: set.trainKeys, testKeys: set.testKeys });
 
     for (let race = 0; !outcome; race++) {
       status.phase = 'evaluating-champion';

@@ -14,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { createIngestActivities } from '../activities/ingest';
 import type { createTrainingActivities } from '../activities/training';
+import type { createDriftActivities } from '../activities/drift';
 import type { ScoreShardOutput, StagedShard, ResolvedModel, PrepareSourceOutput } from '../activities/ingest/types';
 import {
   AddFilesSignalV1,
@@ -31,6 +32,7 @@ import { Semaphore } from './semaphore';
 
 type IngestActivities = ReturnType<typeof createIngestActivities>;
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
+type DriftActivities = ReturnType<typeof createDriftActivities>;
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 };
 
@@ -48,6 +50,9 @@ const { notify, recordMetrics } = proxyActivities<IngestActivities>({
 });
 
 const { requestTrainingIfDue } = proxyActivities<TrainingActivities>({ startToCloseTimeout: '1m', retry });
+const { requestDriftCheckIfDue } = proxyActivities<DriftActivities>({ startToCloseTimeout: '1m', retry });
+// The first batch after a new model version may compute the version's baseline, a pass over its training set.
+const { computeBatchStatistics } = proxyActivities<DriftActivities>({ startToCloseTimeout: '1h', heartbeatTimeout: '2m', retry });
 
 export const addFilesSignal = defineSignal<[AddFilesSignalV1]>(ingestSignals.addFiles);
 export const closeBatchSignal = defineSignal(ingestSignals.closeBatch);
@@ -103,6 +108,7 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     const prepared: PreparedSource[] = [];
     const rejectedFiles: RejectedFileV1[] = [];
     const results: ScoreShardOutput[] = [];
+    const processedKeys = new Map<number, string>();
     const semaphore = new Semaphore(options.parallelism);
     let shardTasks: Array<Promise<void>> = [];
     let nextShardIndex = 0;
@@ -110,6 +116,7 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     const processShard = (shard: StagedShard) =>
       semaphore.run(async () => {
         const cleaned = await cleanShard({ batchId, shard, model: pinned });
+        processedKeys.set(cleaned.index, cleaned.processedKey);
         const scored = await scoreShard({ batchId, ...cleaned, model: pinned });
         results.push(scored);
         progress.shards.done++;
@@ -201,6 +208,22 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       { key: searchAttributes.quarantinedCount, value: quarantined },
     ]);
     await recordMetrics({ batchId, model: pinned, inputRows, scored, quarantined, predictedCounts, startedAt });
+    await computeBatchStatistics({
+      batchId,
+      processedKeys: results.map((r) => processedKeys.get(r.index) as string),
+      resultKeys: result.resultKeys,
+      modelName: pinned.modelName,
+      modelVersion: pinned.modelVersion,
+      quarantined,
+    });
+    if (options.driftCheckEveryBatches) {
+      await requestDriftCheckIfDue({
+        modelName: pinned.modelName,
+        batchId,
+        everyBatches: options.driftCheckEveryBatches,
+        window: options.driftWindowBatches,
+      });
+    }
     const labelledRows = sum(prepared.map((p) => p.labelled));
     if (options.retrainAfterLabelledRows && labelledRows > 0) {
       // Counted once the rows are staged (continuousTraining reads them from staged/).

@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createTrainingActivities } from '../../src/activities/training';
+import { createDriftActivities } from '../../src/activities/drift';
 import { ModelRegistry } from '../../src/model';
 import { FileNotifier } from '../../src/notify/file-notifier';
 import { FsObjectStore } from '../../src/storage/fs-object-store';
@@ -49,13 +50,17 @@ async function main(): Promise<void> {
     maxHeartbeatThrottleInterval: '100ms',
     // Activities only: the test process keeps the workflow worker, so the workflow's cache
     // survives the kill and only the activity has to be retried.
-    activities: createTrainingActivities({
-      store,
-      registry: new ModelRegistry(store),
-      notifier: new FileNotifier(settings.notificationsFile),
-      // Checkpoint the class sums after every shard, so a kill always has one to resume from.
-      fit: { countsCheckpointMs: 0 },
-    }),
+    activities: {
+      ...createTrainingActivities({
+        store,
+        registry: new ModelRegistry(store),
+        notifier: new FileNotifier(settings.notificationsFile),
+        // Checkpoint the class sums after every shard, so a kill always has one to resume from.
+        fit: { countsCheckpointMs: 0 },
+      }),
+      // continuousTraining stores the version's drift baseline after the fit.
+      ...createDriftActivities({ store, registry: new ModelRegistry(store), notifier: new FileNotifier(settings.notificationsFile) }),
+    },
   });
   const running = worker.run();
   process.stdout.write('ready\n');

@@ -9,6 +9,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Worker } from '@temporalio/worker';
 import { createTrainingActivities } from '../../src/activities/training';
+import { createDriftActivities } from '../../src/activities/drift';
 import { signalWithStartTraining } from '../../src/activities/training/submit-training';
 import type { FitProgress } from '../../src/activities/training/types';
 import { describeModel, runManualPromotion } from '../../src/client/training-models';
@@ -319,7 +320,7 @@ describe('continuousTraining on a real Temporal server', function () {
       connection: fx.env.nativeConnection,
       namespace: fx.env.namespace ?? 'default',
       taskQueue: fx.taskQueue,
-      activities: createTrainingActivities({ ...fx.deps }),
+      activities: { ...createTrainingActivities({ ...fx.deps }), ...createDriftActivities({ ...fx.deps }) },
     });
     workers.push({ worker: activitiesOnly, running: activitiesOnly.run() });
     const crashed = await handle.result();

@@ -125,7 +125,13 @@ describe('driftCorrection on a real Temporal server', function () {
       taskQueue: fx.taskQueue,
       workflowId: ingestWorkflowId(batchId),
       args: [
-        { version: 1, batchId, modelName: model, sources: [{ key }], options: ingestOptions(settings, { shardSize: 100, parallelism: 2 }) },
+        {
+          version: 1,
+          batchId,
+          modelName: model,
+          sources: [{ key }],
+          options: ingestOptions(settings, { shardSize: 100, parallelism: 2, driftCheckEveryBatches: 0 }),
+        },
       ],
     });
     const processedKeys: string[] = [];

@@ -52,7 +52,7 @@ describe('ingestBatch on a real Temporal server', function () {
           batchId,
           modelName: 'spam',
           sources,
-          options: ingestOptions(settings, { shardSize: 50, parallelism: 2, ...overrides }),
+          options: ingestOptions(settings, { shardSize: 50, parallelism: 2, driftCheckEveryBatches: 0, ...overrides }),
         },
       ],
     });

@@ -48,10 +48,9 @@ export class NgramNodes {
   }
 
   internExtension(prefix: number, last: number): number {
-    const known = this.pairs.get(prefix, last);
-    if (known !== NO_NODE) return known;
-    const node = this.add(prefix, last, this.orders[prefix] + 1);
-    this.pairs.insert(prefix, last, node);
+    const candidate = this.count;
+    const node = this.pairs.getOrInsert(prefix, last, candidate);
+    if (node === candidate) this.add(prefix, last, this.orders[prefix] + 1);
     return node;
   }
 

@@ -37,6 +37,29 @@ export class PairTable {
     }
   }
 
+  /**
+   * The value of (a, b), or stores `value` for it and returns it: one probe sequence where a
+   * get-then-insert would pay two cache misses on this (large, randomly accessed) table.
+   */
+  getOrInsert(a: number, b: number, value: number): number {
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const slots = this.slots;
+    let slot = hashPair(a, b) & this.mask;
+    for (;;) {
+      const at = slot * STRIDE;
+      const first = slots[at];
+      if (first === EMPTY) {
+        slots[at] = a;
+        slots[at + 1] = b;
+        slots[at + 2] = value;
+        this.count++;
+        return value;
+      }
+      if (first === a && slots[at + 1] === b) return slots[at + 2];
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
   /** Stores (a, b) -> value; the pair must not be present yet. */
   insert(a: number, b: number, value: number): void {
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
