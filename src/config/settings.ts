@@ -27,7 +27,10 @@ const schema = z.object({
   S3_PREFIX: z.string().default(''),
   S3_SSE_KMS_KEY_ID: z.string().optional(),
   ETL: z.enum(['local', 'glue']).default('local'),
-  BATCH: z.enum(['local', 'aws']).default('local'),
+  BATCH: z.enum(['worker', 'local', 'aws']).default('local'),
+  GLUE_JOB_NAME: z.string().optional(),
+  BATCH_JOB_QUEUE: z.string().optional(),
+  BATCH_JOB_DEFINITION: z.string().optional(),
   NOTIFY: z.enum(['console', 'sns']).default('console'),
   METRICS: z.enum(['local', 'cloudwatch']).default('local'),
 
@@ -63,10 +66,18 @@ export interface Settings {
   dataDir: string;
   store: { kind: 'fs'; root: string } | { kind: 's3'; bucket: string; prefix: string; sseKmsKeyId?: string };
   etl: 'local' | 'glue';
-  batch: 'local' | 'aws';
+  batch: 'worker' | 'local' | 'aws';
   notify: 'console' | 'sns';
   metrics: 'local' | 'cloudwatch';
-  aws: { region: string; endpoint?: string; snsTopicArn?: string; cloudwatchNamespace: string };
+  aws: {
+    region: string;
+    endpoint?: string;
+    snsTopicArn?: string;
+    cloudwatchNamespace: string;
+    glueJobName?: string;
+    batchJobQueue?: string;
+    batchJobDefinition?: string;
+  };
   pipeline: { modelName: string; shardSize: number; parallelism: number; maxRecordBytes: number;
     retrainAfterLabelledRows: number;
     driftCheckEveryBatches: number;
@@ -88,6 +99,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const dataDir = path.resolve(e.DATA_DIR ?? path.join(repoRoot(), '.data'));
   if (e.STORE === 's3' && !e.S3_BUCKET) throw new ConfigError('STORE=s3 needs S3_BUCKET');
   if (e.NOTIFY === 'sns' && !e.SNS_TOPIC_ARN) throw new ConfigError('NOTIFY=sns needs SNS_TOPIC_ARN');
+  if (e.ETL === 'glue' && !e.GLUE_JOB_NAME) throw new ConfigError('ETL=glue needs GLUE_JOB_NAME');
+  if (e.BATCH === 'aws' && !(e.BATCH_JOB_QUEUE && e.BATCH_JOB_DEFINITION)) {
+    throw new ConfigError('BATCH=aws needs BATCH_JOB_QUEUE and BATCH_JOB_DEFINITION');
+  }
   const uiHost = e.TEMPORAL_ADDRESS.split(':')[0] === '127.0.0.1' ? 'localhost' : e.TEMPORAL_ADDRESS.split(':')[0];
   return {
     temporal: {
@@ -114,6 +129,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       endpoint: e.AWS_ENDPOINT_URL,
       snsTopicArn: e.SNS_TOPIC_ARN,
       cloudwatchNamespace: e.CLOUDWATCH_NAMESPACE,
+      glueJobName: e.GLUE_JOB_NAME,
+      batchJobQueue: e.BATCH_JOB_QUEUE,
+      batchJobDefinition: e.BATCH_JOB_DEFINITION,
     },
     pipeline: {
       modelName: e.MODEL_NAME,

@@ -27,8 +27,10 @@ export interface IngestOptionsV1 {
   windowMs: number;
   columns?: ColumnMappingV1;
   maxRecordBytes: number;
+  /** Where cleaning runs: in the worker, or as an AWS Glue job. */
   etl: 'local' | 'glue';
-  scoring: 'local' | 'aws';
+  /** Where scoring runs: in the worker, in local processes (the AWS Batch stand-in), or on AWS Batch. */
+  scoring: 'worker' | 'local' | 'aws';
   /** Ask continuousTraining for a run once this many labelled rows arrived since the last one (0: never). */
   retrainAfterLabelledRows?: number;
   /** Ask driftCorrection to compare recent batches with the training baseline every N batches (0: never). */

@@ -20,7 +20,7 @@ import {
  */
 export class FsObjectStore implements ObjectStore {
   readonly location: string;
-  private readonly root: string;
+  readonly root: string;
   /** Serialises conditional writes per key within this process (rename is atomic, the check is not). */
   private readonly keyLocks = new Map<string, Promise<unknown>>();
 

@@ -44,6 +44,8 @@ const { prepareSource, cleanShard, scoreShard } = proxyActivities<IngestActiviti
   heartbeatTimeout: '1m',
   retry,
 });
+// Glue and AWS Batch jobs can run for hours; the activity polls them and heartbeats meanwhile.
+const { runEtlJob, runScoringJob } = proxyActivities<IngestActivities>({ startToCloseTimeout: '12h', heartbeatTimeout: '2m', retry });
 const { notify, recordMetrics } = proxyActivities<IngestActivities>({
   startToCloseTimeout: '1m',
   retry: { ...retry, maximumAttempts: 5 },
@@ -113,15 +115,21 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     let shardTasks: Array<Promise<void>> = [];
     let nextShardIndex = 0;
 
+    const stagedShards: StagedShard[] = [];
+    const recordScored = (scored: ScoreShardOutput) => {
+      results.push(scored);
+      progress.shards.done++;
+      progress.rows.scored += scored.rows;
+      progress.rows.done += scored.rows;
+    };
+    // In-worker stages run per shard as soon as its source is prepared; remote stages (Glue, local
+    // processes, AWS Batch) run once over every shard of the batch, after the last file arrived.
     const processShard = (shard: StagedShard) =>
       semaphore.run(async () => {
+        if (options.etl !== 'local') return;
         const cleaned = await cleanShard({ batchId, shard, model: pinned });
         processedKeys.set(cleaned.index, cleaned.processedKey);
-        const scored = await scoreShard({ batchId, ...cleaned, model: pinned });
-        results.push(scored);
-        progress.shards.done++;
-        progress.rows.scored += scored.rows;
-        progress.rows.done += scored.rows;
+        if (options.scoring === 'worker') recordScored(await scoreShard({ batchId, ...cleaned, model: pinned }));
       });
 
     const windowEnds = Date.now() + options.windowMs;
@@ -151,6 +159,7 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
         progress.shards.total += outcome.shards.length;
         nextShardIndex += outcome.shards.length;
         setPhase('processing');
+        stagedShards.push(...outcome.shards);
         shardTasks.push(...outcome.shards.map(processShard));
       }
       const running = shardTasks;
@@ -169,6 +178,15 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
         nonRetryable: true,
         message: `batch ${batchId} has no readable input: ${describeRejections(rejectedFiles)}`,
       });
+    }
+
+    if (options.etl === 'glue' && stagedShards.length > 0) {
+      const { processedKeys: keys } = await runEtlJob({ batchId, shards: stagedShards, model: pinned });
+      stagedShards.forEach((shard, i) => processedKeys.set(shard.index, keys[i]));
+    }
+    if (options.scoring !== 'worker' && stagedShards.length > 0) {
+      const shards = stagedShards.map((s) => ({ index: s.index, processedKey: processedKeys.get(s.index) as string }));
+      (await runScoringJob({ batchId, shards, model: pinned })).forEach(recordScored);
     }
 
     setPhase('finalizing');

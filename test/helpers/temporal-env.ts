@@ -7,6 +7,7 @@ import { bundleWorkflowCode, Worker, WorkflowBundleWithSourceMap } from '@tempor
 import { allSearchAttributes } from '../../src/contracts/search-attributes';
 import { venvBin } from '../../src/util/repo-root';
 import { FsObjectStore } from '../../src/storage/fs-object-store';
+import { LocalProcessRunner } from '../../src/jobs/local-process-runner';
 import { FileMetricsSink } from '../../src/metrics/file-metrics-sink';
 import { FileNotifier } from '../../src/notify/file-notifier';
 import { ModelRegistry } from '../../src/model';
@@ -64,7 +65,9 @@ export async function pipelineFixture(): Promise<PipelineFixture> {
   const store = new FsObjectStore(path.join(dir, 'store'));
   const notificationsFile = path.join(dir, 'notifications.jsonl');
   const metricsFile = path.join(dir, 'metrics.jsonl');
+  const runner = new LocalProcessRunner({ env: { STORE: 'fs', STORE_ROOT: store.root, DATA_DIR: dir } });
   const deps = {
+    runners: { scoring: runner, pollMs: 100 },
     store,
     registry: new ModelRegistry(store),
     notifier: new FileNotifier(notificationsFile),
@@ -86,6 +89,9 @@ export async function pipelineFixture(): Promise<PipelineFixture> {
         deps: { ...deps, client: env.client, ...overrides },
         workflowBundle: await workflowBundle(),
       }),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => {
+      void runner.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

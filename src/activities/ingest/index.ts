@@ -9,6 +9,7 @@ import { ModelCache } from './model-cache';
 import { createPrepareSource } from './prepare-source';
 import { createRecordMetrics } from './record-metrics';
 import { createResolveModel } from './resolve-model';
+import { createRemoteStages, type RemoteRunners } from './remote-stages';
 import { createScoreShard } from './score-shard';
 
 export interface IngestDependencies {
@@ -16,6 +17,7 @@ export interface IngestDependencies {
   registry: ModelRegistry;
   notifier: Notifier;
   metrics: MetricsSink;
+  runners?: RemoteRunners;
 }
 
 /** ingestBatch's activities, wired to whichever adapters the worker was configured with. */
@@ -29,5 +31,6 @@ export function createIngestActivities(deps: IngestDependencies) {
     finalizeBatch: createFinalizeBatch(deps.store),
     recordMetrics: createRecordMetrics(deps.metrics),
     notify: createNotify(deps.notifier),
+    ...createRemoteStages(deps.store, models, deps.runners ?? {}),
   };
 }
