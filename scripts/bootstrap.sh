@@ -24,3 +24,23 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp_dir/python" 2>/dev/null)" != "$
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt >&2
   echo "$py_fp" > "$stamp_dir/python"
 fi
+
+# Chromium for the browser test of the Temporal UI (test/ui/): Debian's package, driven by
+# playwright-core. Installed only when missing; without it the test cannot run, so a machine where
+# it cannot be installed fails here, loudly, instead of skipping the test.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "bootstrap: /usr/bin/chromium is missing and this is not root: run 'apt-get install -y chromium' as root" >&2
+    exit 1
+  fi
+  echo "bootstrap: installing chromium (apt-get)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends chromium >&2; }; then
+    echo "bootstrap: could not install chromium with apt-get; the browser test needs /usr/bin/chromium" >&2
+    exit 1
+  fi
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "bootstrap: apt-get installed chromium but /usr/bin/chromium is still missing" >&2
+    exit 1
+  fi
+fi
