@@ -17,8 +17,9 @@ export class NgramNodes {
   private wordText: string[] = [];
   private count = 0;
 
-  constructor(expectedNodes = 1024) {
-    this.pairs = new PairTable(expectedNodes);
+  /** `expectedPairs`: n-grams of two or more words expected (the table grows past it). */
+  constructor(expectedPairs = 1024) {
+    this.pairs = new PairTable(expectedPairs);
   }
 
   get size(): number {

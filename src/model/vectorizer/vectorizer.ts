@@ -46,7 +46,8 @@ export class FittedVectorizer {
   static fromSelection(options: VectorizerOptions, selection: Selection): FittedVectorizer {
     validateVectorizerOptions(options);
     const source = selection.nodes;
-    const nodes = new NgramNodes(selection.features.length * 2);
+    // Sized by growth: an oversized table spreads lookups over more cache lines.
+    const nodes = new NgramNodes();
     const copied = new Int32Array(source.size).fill(NO_NODE);
     const copy = (node: number): number => {
       if (copied[node] === NO_NODE) {
@@ -78,7 +79,7 @@ export class FittedVectorizer {
       throw new RangeError(`${terms.length} terms but ${documentFrequency.length} document frequencies`);
     }
     const [minN, maxN] = options.ngramRange;
-    const nodes = new NgramNodes(terms.length * 2);
+    const nodes = new NgramNodes();
     const features = new Int32Array(terms.length);
     const seen = new Set<number>();
     terms.forEach((term, feature) => {

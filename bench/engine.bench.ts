@@ -1,0 +1,327 @@
+import { execFile, spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import {
+  classificationReport,
+  DEFAULT_TRAINING_CONFIG,
+  loadSpamAssassin,
+  stratifiedSplit,
+  trainModel,
+  type LabelledDoc,
+  type LabelledRecord,
+} from '../src/model';
+import { syntheticCorpus } from '../src/model/datasets/synthetic';
+import { cleanDocument } from '../src/text';
+import { repoRoot, venvBin } from '../src/util/repo-root';
+
+/*
+ * The engine against scikit-learn, same documents, same features, same split, in one run.
+ *
+ *   node dist/bench/engine.bench.js [--json] [--max-docs N] [--datasets spam-assassin,synthetic-100k,synthetic-1m]
+ *
+ * Per dataset, our side runs in a child node process (so peak RSS is per run) and writes the
+ * feature tokens it produced; bench/engine_sklearn.py then fits sklearn on those same tokens.
+ *   clean   ours: cleanDocument (markup/URL/e-mail removal, tokens, stopwords, stems, VADER) on raw
+ *           text; sklearn: its TfidfVectorizer analyzer (lower case, token regex, 1-2 grams) on the
+ *           same raw text (at most 100k documents). Different work: ours does far more per document.
+ *   fit     both from the token file: two streaming passes + naive Bayes (ours) vs
+ *           TfidfVectorizer.fit_transform + MultinomialNB.fit (sklearn), same options.
+ *   predict both from the token file: vectorise + argmax over the test documents.
+ * Rates are documents per CPU-second of the process (user + system; both sides run one thread of
+ * work, node's background GC threads count against us), so a busy shared machine distorts them far
+ * less than wall time; wall-time rates are reported too. Peak RSS is the process maximum.
+ */
+
+interface Rates {
+  cleanDocsPerSec: number;
+  fitDocsPerSec: number;
+  predictDocsPerSec: number;
+}
+
+interface SideMetrics extends Rates {
+  peakRssMb: number;
+  accuracy: number;
+  macroF1: number;
+  wallClock: Rates;
+}
+
+interface DatasetResult {
+  name: string;
+  docs: number;
+  testDocs: number;
+  ours: SideMetrics;
+  sklearn: SideMetrics;
+}
+
+interface DatasetPlan {
+  name: string;
+  kind: 'spam-assassin' | 'synthetic';
+  trainDocs: number;
+  testDocs: number;
+}
+
+const CLEAN_SAMPLE_DOCS = 100_000;
+const SHARD_DOCS = 5_000;
+
+/** CPU and wall seconds spent in `fn`. */
+class Stopwatch {
+  cpuSeconds = 0;
+  wallSeconds = 0;
+
+  time<T>(fn: () => T): T {
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.add(cpu, wall);
+    }
+  }
+
+  async timeAsync<T>(fn: () => Promise<T>): Promise<T> {
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.add(cpu, wall);
+    }
+  }
+
+  private add(cpu: NodeJS.CpuUsage, wall: number): void {
+    const used = process.cpuUsage(cpu);
+    this.cpuSeconds += (used.user + used.system) / 1e6;
+    this.wallSeconds += (performance.now() - wall) / 1000;
+  }
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function sizeName(docs: number): string {
+  return docs >= 1_000_000 && docs % 1_000_000 === 0 ? `${docs / 1_000_000}m` : docs % 1_000 === 0 ? `${docs / 1_000}k` : String(docs);
+}
+
+/** The requested datasets; synthetic sizes are capped by --max-docs (and named by their real size). */
+function plans(maxDocs: number, names: string[]): DatasetPlan[] {
+  const chosen: DatasetPlan[] = [];
+  if (names.includes('spam-assassin')) chosen.push({ name: 'spam-assassin', kind: 'spam-assassin', trainDocs: 0, testDocs: 0 });
+  for (const [name, size] of [
+    ['synthetic-100k', 100_000],
+    ['synthetic-1m', 1_000_000],
+  ] as const) {
+    const trainDocs = Math.min(size, maxDocs);
+    if (!names.includes(name) || chosen.some((plan) => plan.trainDocs === trainDocs)) continue;
+    chosen.push({
+      name: `synthetic-${sizeName(trainDocs)}`,
+      kind: 'synthetic',
+      trainDocs,
+      testDocs: Math.max(1, Math.round(trainDocs / 10)),
+    });
+  }
+  return chosen;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child process: our side of one dataset.
+
+async function* rawRecords(plan: DatasetPlan): AsyncGenerator<{ record: LabelledRecord; split: 'train' | 'test' }> {
+  if (plan.kind === 'spam-assassin') {
+    const records = loadSpamAssassin();
+    const { test } = stratifiedSplit(
+      records.map((r) => r.label),
+      0.2,
+      7,
+    );
+    const isTest = new Set(test);
+    for (const [i, record] of records.entries()) yield { record, split: isTest.has(i) ? 'test' : 'train' };
+    return;
+  }
+  let n = 0;
+  for (const record of syntheticCorpus(plan.trainDocs + plan.testDocs)) {
+    yield { record, split: n++ < plan.trainDocs ? 'train' : 'test' };
+  }
+}
+
+async function write(stream: WriteStream, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+async function close(stream: WriteStream): Promise<void> {
+  stream.end();
+  await once(stream, 'finish');
+}
+
+/** Cleans every raw document (timed) and writes `label TAB features` lines plus a raw sample for sklearn. */
+async function cleanStage(plan: DatasetPlan, dir: string): Promise<{ train: number; test: number; watch: Stopwatch }> {
+  const outputs = {
+    train: createWriteStream(path.join(dir, 'train.tsv')),
+    test: createWriteStream(path.join(dir, 'test.tsv')),
+  };
+  const raw = createWriteStream(path.join(dir, 'raw-sample.jsonl'));
+  const counts = { train: 0, test: 0 };
+  const watch = new Stopwatch();
+  let batch: { record: LabelledRecord; split: 'train' | 'test' }[] = [];
+  const flush = async () => {
+    const lines = { train: '', test: '' };
+    const cleaned = watch.time(() =>
+      batch.map(({ record }) => cleanDocument(record, DEFAULT_TRAINING_CONFIG.text)[DEFAULT_TRAINING_CONFIG.features]),
+    );
+    let sample = '';
+    batch.forEach(({ record, split }, i) => {
+      lines[split] += `${record.label}\t${cleaned[i].join(' ')}\n`;
+      if (counts.train + counts.test < CLEAN_SAMPLE_DOCS)
+        sample += `${JSON.stringify(record.title ? `${record.title}\n${record.body}` : record.body)}\n`;
+      counts[split]++;
+    });
+    await Promise.all([write(outputs.train, lines.train), write(outputs.test, lines.test), write(raw, sample)]);
+    batch = [];
+  };
+  for await (const item of rawRecords(plan)) {
+    batch.push(item);
+    if (batch.length === 1_000) await flush();
+  }
+  await flush();
+  await Promise.all([close(outputs.train), close(outputs.test), close(raw)]);
+  return { ...counts, watch };
+}
+
+async function* shardsFrom(file: string): AsyncGenerator<LabelledDoc[]> {
+  let shard: LabelledDoc[] = [];
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    const tab = line.indexOf('\t');
+    const text = line.slice(tab + 1);
+    shard.push({ label: line.slice(0, tab), features: text === '' ? [] : text.split(' ') });
+    if (shard.length === SHARD_DOCS) {
+      yield shard;
+      shard = [];
+    }
+  }
+  if (shard.length > 0) yield shard;
+}
+
+async function runOurs(plan: DatasetPlan, dir: string): Promise<SideMetrics & { train: number; test: number }> {
+  const clean = await cleanStage(plan, dir);
+  const fit = new Stopwatch();
+  const { classifier } = await fit.timeAsync(() => trainModel(() => shardsFrom(path.join(dir, 'train.tsv')), DEFAULT_TRAINING_CONFIG));
+
+  const truth: string[] = [];
+  const predicted: string[] = [];
+  const predict = new Stopwatch();
+  await predict.timeAsync(async () => {
+    for await (const shard of shardsFrom(path.join(dir, 'test.tsv'))) {
+      for (const doc of shard) {
+        truth.push(doc.label);
+        predicted.push(classifier.predictLabel(doc.features));
+      }
+    }
+  });
+  const report = classificationReport(truth, predicted, { labels: classifier.labels });
+  const total = clean.train + clean.test;
+  return {
+    train: clean.train,
+    test: clean.test,
+    cleanDocsPerSec: total / clean.watch.cpuSeconds,
+    fitDocsPerSec: clean.train / fit.cpuSeconds,
+    predictDocsPerSec: clean.test / predict.cpuSeconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    accuracy: report.accuracy,
+    macroF1: report.macro.f1,
+    wallClock: {
+      cleanDocsPerSec: total / clean.watch.wallSeconds,
+      fitDocsPerSec: clean.train / fit.wallSeconds,
+      predictDocsPerSec: clean.test / predict.wallSeconds,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent process: one child per dataset, then scikit-learn on the same files.
+
+function runChild(plan: DatasetPlan, dir: string): Promise<SideMetrics & { train: number; test: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [__filename, '--child', JSON.stringify(plan), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`benchmark child for ${plan.name} exited with ${code}`));
+      else resolve(JSON.parse(out.trim().split('\n').pop() as string));
+    });
+  });
+}
+
+async function runSklearn(dir: string): Promise<SideMetrics> {
+  const script = path.join(repoRoot(), 'bench', 'engine_sklearn.py');
+  const { stdout } = await promisify(execFile)(venvBin('python'), [script, dir, JSON.stringify(DEFAULT_TRAINING_CONFIG)], {
+    maxBuffer: 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as SideMetrics;
+}
+
+function table(results: DatasetResult[]): string {
+  const rows: string[][] = [['dataset', 'metric', 'ours', 'sklearn', 'ours/sklearn']];
+  const format = (value: number, digits: number) =>
+    value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  for (const r of results) {
+    const metrics: [string, (m: SideMetrics) => number, number][] = [
+      ['clean docs/CPU-s', (m) => m.cleanDocsPerSec, 0],
+      ['fit docs/CPU-s', (m) => m.fitDocsPerSec, 0],
+      ['predict docs/CPU-s', (m) => m.predictDocsPerSec, 0],
+      ['clean docs/s (wall)', (m) => m.wallClock.cleanDocsPerSec, 0],
+      ['fit docs/s (wall)', (m) => m.wallClock.fitDocsPerSec, 0],
+      ['predict docs/s (wall)', (m) => m.wallClock.predictDocsPerSec, 0],
+      ['peak RSS MB', (m) => m.peakRssMb, 0],
+      ['accuracy', (m) => m.accuracy, 4],
+      ['macro F1', (m) => m.macroF1, 4],
+    ];
+    metrics.forEach(([label, value, digits], i) => {
+      rows.push([
+        i === 0 ? `${r.name} (${r.docs.toLocaleString('en-US')} train / ${r.testDocs.toLocaleString('en-US')} test)` : '',
+        label,
+        format(value(r.ours), digits),
+        format(value(r.sklearn), digits),
+        `${(value(r.ours) / value(r.sklearn)).toFixed(2)}x`,
+      ]);
+    });
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return rows.map((row) => row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') {
+    const metrics = await runOurs(JSON.parse(process.argv[3]) as DatasetPlan, process.argv[4]);
+    process.stdout.write(`${JSON.stringify(metrics)}\n`);
+    return;
+  }
+  const json = process.argv.includes('--json');
+  const maxDocs = Number(arg('max-docs') ?? Infinity);
+  if (!(maxDocs >= 10)) throw new Error('--max-docs must be a number >= 10');
+  const names = (arg('datasets') ?? 'spam-assassin,synthetic-100k,synthetic-1m').split(',');
+  const results: DatasetResult[] = [];
+  for (const plan of plans(maxDocs, names)) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), `engine-bench-${plan.name}-`));
+    try {
+      if (!json) process.stderr.write(`${plan.name}: ours...\n`);
+      const { train, test, ...ours } = await runChild(plan, dir);
+      if (!json) process.stderr.write(`${plan.name}: scikit-learn...\n`);
+      const sklearn = await runSklearn(dir);
+      results.push({ name: plan.name, docs: train, testDocs: test, ours, sklearn });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  process.stdout.write(json ? `${JSON.stringify({ datasets: results }, null, 2)}\n` : `${table(results)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
