@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { createKeyring, parsePayloadKeys, PayloadKeyError, type PayloadKey } from '../codec/keys';
 import { repoRoot } from '../util/repo-root';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -27,7 +28,7 @@ const schema = z.object({
   S3_PREFIX: z.string().default(''),
   S3_SSE_KMS_KEY_ID: z.string().optional(),
   ETL: z.enum(['local', 'glue']).default('local'),
-  BATCH: z.enum(['worker', 'local', 'aws']).default('local'),
+  BATCH: z.enum(['worker', 'local', 'aws']).default('worker'),
   GLUE_JOB_NAME: z.string().optional(),
   BATCH_JOB_QUEUE: z.string().optional(),
   BATCH_JOB_DEFINITION: z.string().optional(),
@@ -49,6 +50,23 @@ const schema = z.object({
   RETRAIN_AFTER_LABELLED_ROWS: z.coerce.number().int().min(0).default(10_000),
   DRIFT_CHECK_EVERY_BATCHES: z.coerce.number().int().min(0).default(5),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+  /** Payload encryption keys, `id1:base64key,id2:base64key` (32-byte AES-256 keys). */
+  PAYLOAD_KEYS: z.string().optional(),
+  /** The key id that encrypts (the others only decrypt); optional with a single key. */
+  PAYLOAD_KEY_ID: z.string().optional(),
+  /** Where the local setup keeps its generated key when PAYLOAD_KEYS is unset (default DATA_DIR/secrets/payload-keys.json). */
+  PAYLOAD_KEY_FILE: z.string().optional(),
+  /** Bearer token of the codec server (default: generated into DATA_DIR/secrets/codec-server-token). */
+  CODEC_SERVER_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  CODEC_SERVER_PORT: positiveInt.default(8888),
+  CODEC_SERVER_HOST: z.string().default('127.0.0.1'),
+  /** The codec server's URL as the UI's browser reaches it (default http://localhost:CODEC_SERVER_PORT). */
+  CODEC_SERVER_URL: z.string().url().optional(),
+  /** Origins allowed to call the codec server from a browser, comma-separated (default: the UI's origin). */
+  CODEC_SERVER_CORS_ORIGINS: z.string().optional(),
+  /** Replace e-mail addresses, phone numbers and URLs with [EMAIL], [PHONE], [URL] before writing processed rows and results. */
+  REDACT_PII: bool.default('false'),
 });
 
 export interface Settings {
@@ -83,6 +101,24 @@ export interface Settings {
     driftCheckEveryBatches: number;
   };
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Payload encryption (src/codec). Key material never goes to logs or histories. */
+  codec: {
+    /** From PAYLOAD_KEYS; undefined means the local key file (see src/codec/index.ts). */
+    keys?: PayloadKey[];
+    currentKeyId?: string;
+    keyFile: string;
+    server: {
+      host: string;
+      port: number;
+      /** The URL the UI's browser calls (`--ui-codec-endpoint`). */
+      url: string;
+      token?: string;
+      tokenFile: string;
+      corsOrigins: string[];
+    };
+  };
+  /** REDACT_PII: e-mail addresses, phone numbers and URLs become placeholder tokens before storage. */
+  redactPii: boolean;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +140,26 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new ConfigError('BATCH=aws needs BATCH_JOB_QUEUE and BATCH_JOB_DEFINITION');
   }
   const uiHost = e.TEMPORAL_ADDRESS.split(':')[0] === '127.0.0.1' ? 'localhost' : e.TEMPORAL_ADDRESS.split(':')[0];
+  const uiUrl = e.TEMPORAL_UI_URL ?? `http://${uiHost}:${e.TEMPORAL_UI_PORT}`;
+  let payloadKeys: PayloadKey[] | undefined;
+  if (e.PAYLOAD_KEYS !== undefined) {
+    try {
+      payloadKeys = parsePayloadKeys(e.PAYLOAD_KEYS);
+      createKeyring(payloadKeys, e.PAYLOAD_KEY_ID); // the current key must be one of them
+    } catch (err) {
+      if (err instanceof PayloadKeyError) throw new ConfigError(err.message);
+      throw err;
+    }
+  } else if (e.PAYLOAD_KEY_ID !== undefined) {
+    throw new ConfigError('PAYLOAD_KEY_ID is set but PAYLOAD_KEYS is not');
+  }
+  const corsOrigins = (e.CODEC_SERVER_CORS_ORIGINS ?? originOf(uiUrl))
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of corsOrigins) {
+    if (origin !== originOf(origin)) throw new ConfigError(`CODEC_SERVER_CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port])`);
+  }
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -112,7 +168,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       tls: e.TEMPORAL_TLS || e.TEMPORAL_API_KEY !== undefined,
       apiKey: e.TEMPORAL_API_KEY,
       uiPort: e.TEMPORAL_UI_PORT,
-      uiUrl: e.TEMPORAL_UI_URL ?? `http://${uiHost}:${e.TEMPORAL_UI_PORT}`,
+      uiUrl,
       embedded: e.TEMPORAL_EMBEDDED,
     },
     dataDir,
@@ -142,5 +198,27 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       driftCheckEveryBatches: e.DRIFT_CHECK_EVERY_BATCHES,
     },
     logLevel: e.LOG_LEVEL,
+    codec: {
+      keys: payloadKeys,
+      currentKeyId: e.PAYLOAD_KEY_ID,
+      keyFile: path.resolve(e.PAYLOAD_KEY_FILE ?? path.join(dataDir, 'secrets', 'payload-keys.json')),
+      server: {
+        host: e.CODEC_SERVER_HOST,
+        port: e.CODEC_SERVER_PORT,
+        url: (e.CODEC_SERVER_URL ?? `http://localhost:${e.CODEC_SERVER_PORT}`).replace(/\/+$/, ''),
+        token: e.CODEC_SERVER_TOKEN,
+        tokenFile: path.join(dataDir, 'secrets', 'codec-server-token'),
+        corsOrigins,
+      },
+    },
+    redactPii: e.REDACT_PII,
   };
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
 }

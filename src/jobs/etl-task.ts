@@ -1,7 +1,8 @@
-import type { ProcessedRecord, StagedRecord } from '../pipeline/records';
+import type { StagedRecord } from '../pipeline/records';
 import { toJsonl } from '../pipeline/jsonl';
 import type { ObjectStore } from '../storage/object-store';
-import { cleanDocument, type Language } from '../text';
+import { cleanStagedRecords } from '../pipeline/clean-records';
+import type { Language } from '../text';
 import { readJobSpec } from './job-spec';
 import { parseShard } from './shard-lines';
 import { PermanentTaskError } from './task-errors';
@@ -32,20 +33,9 @@ export async function runEtlTask({ store, specKey, index }: EtlTaskInput): Promi
   const textOptions = { ...spec.textOptions, language: spec.textOptions.language as Language };
   const inputKey = spec.inputKeys[index];
   const outputKey = spec.outputKeys[index];
-  const processed = parseShard(await store.get(inputKey), inputKey).map((value, i): ProcessedRecord => {
-    assertStaged(value, `${inputKey} record ${i + 1}`);
-    const clean = cleanDocument({ title: value.title ?? '', body: value.body }, textOptions);
-    return {
-      id: value.id,
-      source: value.source,
-      label: value.label ?? null,
-      text_clean: clean.textClean,
-      tokens: clean.tokens,
-      tokens_nostop: clean.tokensNoStop,
-      stems: clean.stems,
-      sentiment: clean.sentiment,
-    };
-  });
+  const staged = parseShard(await store.get(inputKey), inputKey);
+  staged.forEach((value, i) => assertStaged(value, `${inputKey} record ${i + 1}`));
+  const processed = cleanStagedRecords(staged as StagedRecord[], textOptions);
   await store.put(outputKey, toJsonl(processed), { contentType: 'application/x-ndjson' });
   return { outputKey, rows: processed.length };
 }

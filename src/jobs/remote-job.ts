@@ -44,4 +44,6 @@ export interface RemoteJobRunner<S extends JobSpec = JobSpec> {
   submit(spec: S, idempotencyToken: string): Promise<string>;
   status(jobId: string): Promise<RemoteJobState>;
   stop(jobId: string, reason: string): Promise<void>;
+  /** Releases what the runner holds in this process (local child processes); remote runners hold nothing. */
+  close?(): Promise<void>;
 }

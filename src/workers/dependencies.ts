@@ -15,6 +15,7 @@ import { FileNotifier } from '../notify/file-notifier';
 import type { Notifier } from '../notify/notifier';
 import { SnsNotifier } from '../notify/sns-notifier';
 import type { ObjectStore } from '../storage/object-store';
+import { ShardThreadPool } from './shard-pool';
 
 export interface PipelineDependencies {
   store: ObjectStore;
@@ -23,6 +24,8 @@ export interface PipelineDependencies {
   metrics: MetricsSink;
   /** Where the ETL and scoring stages run when not in the worker. */
   runners?: RemoteRunners;
+  /** Threads for the in-worker stages (cleaning, and scoring when BATCH=worker). */
+  shardPool?: ShardThreadPool;
   /** Lets trigger activities start or signal other workflows (training on new data, drift checks). */
   client?: Client;
   /** Task queue and limits for the workflows that trigger activities start. */
@@ -46,6 +49,7 @@ export function buildDependencies(settings: Settings, echo: (line: string) => vo
     notifier: buildNotifier(settings, echo),
     metrics: buildMetricsSink(settings),
     runners: buildRunners(settings),
+    shardPool: new ShardThreadPool(storeEnvironment(settings)),
   };
 }
 
@@ -66,7 +70,10 @@ function buildNotifier(settings: Settings, echo: (line: string) => void): Notifi
 
 function buildMetricsSink(settings: Settings): MetricsSink {
   if (settings.metrics === 'cloudwatch') {
-    return new CloudWatchMetricsSink({ client: createCloudWatchClient(awsSettings(settings)), namespace: settings.aws.cloudwatchNamespace });
+    return new CloudWatchMetricsSink({
+      client: createCloudWatchClient(awsSettings(settings)),
+      namespace: settings.aws.cloudwatchNamespace,
+    });
   }
   return new FileMetricsSink(localFiles(settings).metrics);
 }

@@ -39,7 +39,7 @@ const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maxim
 const { resolveModel, finalizeBatch } = proxyActivities<IngestActivities>({ startToCloseTimeout: '2m', retry });
 // Preparing, cleaning and scoring stream whole files or shards: they heartbeat, so a dead worker is
 // noticed within a minute instead of at the start-to-close timeout.
-const { prepareSource, cleanShard, scoreShard } = proxyActivities<IngestActivities>({
+const { prepareSource, processShard } = proxyActivities<IngestActivities>({
   startToCloseTimeout: '1h',
   heartbeatTimeout: '1m',
   retry,
@@ -124,12 +124,12 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     };
     // In-worker stages run per shard as soon as its source is prepared; remote stages (Glue, local
     // processes, AWS Batch) run once over every shard of the batch, after the last file arrived.
-    const processShard = (shard: StagedShard) =>
+    const runShard = (shard: StagedShard) =>
       semaphore.run(async () => {
         if (options.etl !== 'local') return;
-        const cleaned = await cleanShard({ batchId, shard, model: pinned });
-        processedKeys.set(cleaned.index, cleaned.processedKey);
-        if (options.scoring === 'worker') recordScored(await scoreShard({ batchId, ...cleaned, model: pinned }));
+        const done = await processShard({ batchId, shard, model: pinned, score: options.scoring === 'worker' });
+        processedKeys.set(done.index, done.processedKey);
+        if (done.scored) recordScored(done.scored);
       });
 
     const windowEnds = Date.now() + options.windowMs;
@@ -160,7 +160,7 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
         nextShardIndex += outcome.shards.length;
         setPhase('processing');
         stagedShards.push(...outcome.shards);
-        shardTasks.push(...outcome.shards.map(processShard));
+        shardTasks.push(...outcome.shards.map(runShard));
       }
       const running = shardTasks;
       shardTasks = [];

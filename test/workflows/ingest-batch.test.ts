@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { WorkflowFailedError } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { ingestQueries, IngestProgressV1, SourceRefV1 } from '../../src/contracts/ingest-batch';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
@@ -12,6 +11,7 @@ import type { QuarantineRecord, ResultRecord } from '../../src/pipeline/records'
 import { ingestBatch, addFilesSignal, closeBatchSignal } from '../../src/workflows/ingest-batch';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { seedModel } from '../helpers/seed-model';
+import { decodePayload } from '../helpers/codec';
 import { pipelineFixture, PipelineFixture } from '../helpers/temporal-env';
 
 const settings = loadSettings({});
@@ -109,6 +109,21 @@ describe('ingestBatch on a real Temporal server', function () {
     assert.ok(notifications.some((n) => n.event === 'batch.completed' && n.attributes.batchId === result.batchId));
   });
 
+  it('scores through local processes, the AWS Batch stand-in, with the same results as in the worker', async () => {
+    await fx.deps.store.put('raw/modes/a.csv', messagesToCsv(sampleMessages(90, 300)));
+    const inWorker = await (await start([{ key: 'raw/modes/a.csv' }], { scoring: 'worker' })).result();
+    const inProcesses = await (await start([{ key: 'raw/modes/a.csv' }], { scoring: 'local' })).result();
+    assert.equal(inProcesses.scored, 90);
+    assert.deepEqual(inProcesses.predictedCounts, inWorker.predictedCounts);
+    const byId = new Map((await readResults(inWorker.resultKeys)).map((r) => [r.id, r]));
+    for (const r of await readResults(inProcesses.resultKeys)) {
+      assert.equal(r.predictedLabel, byId.get(r.id)?.predictedLabel);
+      assert.deepEqual(r.probabilities, byId.get(r.id)?.probabilities);
+    }
+    // The job's spec went through the store (claim check), not through the history.
+    assert.ok(await fx.deps.store.head(`jobs/${inProcesses.batchId}/scoring.json`));
+  });
+
   it('adds a file signalled into a running batch', async () => {
     const first = sampleMessages(30, 0);
     const second = sampleMessages(20, 500);
@@ -155,7 +170,7 @@ describe('ingestBatch on a real Temporal server', function () {
     assert.equal(training.type, 'continuousTraining');
     const firstEvent = (await fx.env.client.workflow.getHandle(trainingWorkflowId('spam')).fetchHistory()).events?.[0];
     const payload = firstEvent?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    const input = defaultPayloadConverter.fromPayload<{ request: { trigger: string } }>(payload as Payload);
+    const input = await decodePayload<{ request: { trigger: string } }>(payload);
     assert.equal(input.request.trigger, 'data');
   });
 

@@ -2,15 +2,15 @@ import type { MetricsSink } from '../../metrics/metrics-sink';
 import type { ModelRegistry } from '../../model';
 import type { Notifier } from '../../notify/notifier';
 import type { ObjectStore } from '../../storage/object-store';
+import type { ShardThreadPool } from '../../workers/shard-pool';
 import { createNotify } from '../notify';
-import { createCleanShard } from './clean-shard';
 import { createFinalizeBatch } from './finalize-batch';
 import { ModelCache } from './model-cache';
 import { createPrepareSource } from './prepare-source';
+import { createProcessShard } from './process-shard';
 import { createRecordMetrics } from './record-metrics';
 import { createResolveModel } from './resolve-model';
 import { createRemoteStages, type RemoteRunners } from './remote-stages';
-import { createScoreShard } from './score-shard';
 
 export interface IngestDependencies {
   store: ObjectStore;
@@ -18,6 +18,7 @@ export interface IngestDependencies {
   notifier: Notifier;
   metrics: MetricsSink;
   runners?: RemoteRunners;
+  shardPool?: ShardThreadPool;
 }
 
 /** ingestBatch's activities, wired to whichever adapters the worker was configured with. */
@@ -26,8 +27,7 @@ export function createIngestActivities(deps: IngestDependencies) {
   return {
     resolveModel: createResolveModel(deps.registry),
     prepareSource: createPrepareSource(deps.store),
-    cleanShard: createCleanShard(deps.store, models),
-    scoreShard: createScoreShard(deps.store, models),
+    processShard: createProcessShard(deps.store, models, deps.shardPool),
     finalizeBatch: createFinalizeBatch(deps.store),
     recordMetrics: createRecordMetrics(deps.metrics),
     notify: createNotify(deps.notifier),

@@ -14,6 +14,10 @@ export interface RemoteRunners {
   pollMs?: number;
 }
 
+export async function closeRunners(runners: RemoteRunners | undefined): Promise<void> {
+  await Promise.all([runners?.etl?.close?.(), runners?.scoring?.close?.()]);
+}
+
 /** The two stages that can run outside the worker, each as one job over every shard of a batch. */
 export function createRemoteStages(store: ObjectStore, models: ModelCache, runners: RemoteRunners) {
   const pollMs = runners.pollMs ?? 2000;
@@ -59,7 +63,13 @@ export function createRemoteStages(store: ObjectStore, models: ModelCache, runne
       return Promise.all(
         input.shards.map(async (shard, i) => {
           const summary = await readScoringSummary(store, resultKeys[i]);
-          return { index: shard.index, resultKey: resultKeys[i], rows: summary.rows, sha256: summary.sha256, predictedCounts: summary.predictedCounts };
+          return {
+            index: shard.index,
+            resultKey: resultKeys[i],
+            rows: summary.rows,
+            sha256: summary.sha256,
+            predictedCounts: summary.predictedCounts,
+          };
         }),
       );
     },

@@ -41,24 +41,19 @@ export type PrepareSourceOutput =
     }
   | { ok: false; rejected: RejectedFileV1 };
 
-export interface CleanShardInput {
+export interface ProcessShardInput {
   batchId: string;
   shard: StagedShard;
   model: ResolvedModel;
+  /** Score in the same pass (scoring runs in the worker); otherwise only clean. */
+  score: boolean;
 }
 
-export interface CleanShardOutput {
+export interface ProcessShardOutput {
   index: number;
   processedKey: string;
   rows: number;
-}
-
-export interface ScoreShardInput {
-  batchId: string;
-  index: number;
-  processedKey: string;
-  rows: number;
-  model: ResolvedModel;
+  scored?: ScoreShardOutput;
 }
 
 export interface ScoreShardOutput {
