@@ -1,3 +1,4 @@
+import { codecDataConverter, createPayloadCodec } from '../src/codec';
 import { loadSettings } from '../src/config/settings';
 import { connectClient, connectWorker } from '../src/temporal/connection';
 import { buildDependencies } from '../src/workers/dependencies';
@@ -6,13 +7,15 @@ import { createPipelineWorker } from '../src/workers/pipeline-worker';
 /** The benchmark's worker, in its own process so its peak RSS is its own. Talks over IPC. */
 async function main(): Promise<void> {
   const settings = loadSettings();
+  const dataConverter = codecDataConverter(await createPayloadCodec(settings));
   const connection = await connectWorker(settings.temporal);
-  const client = await connectClient(settings.temporal);
+  const client = await connectClient(settings.temporal, dataConverter);
   const worker = await createPipelineWorker({
     connection,
     namespace: settings.temporal.namespace,
     taskQueue: settings.temporal.taskQueue,
     deps: { ...buildDependencies(settings), client },
+    dataConverter,
   });
   process.on('message', (message: string) => {
     if (message === 'report') process.send?.({ maxRssMb: process.resourceUsage().maxRSS / 1024 });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
+import { codecDataConverter, createPayloadCodec } from '../src/codec';
 import { DEFAULT_TRAINING_CONFIG, ModelRegistry, toLabelledDoc, trainModel, type TextClassifier } from '../src/model';
 import { cleanDocument } from '../src/text';
 import { FsObjectStore } from '../src/storage/fs-object-store';
@@ -115,7 +116,11 @@ async function main(): Promise<void> {
       DATA_DIR: dir,
     };
     const settings = loadSettings(env);
-    const client = new Client({ connection: await Connection.connect({ address }) });
+    // Same DATA_DIR as the worker: both use its local payload key (created here, before the worker starts).
+    const client = new Client({
+      connection: await Connection.connect({ address }),
+      dataConverter: codecDataConverter(await createPayloadCodec(settings)),
+    });
     const rows: Row[] = [];
     for (const docs of sizes) {
       const file = path.join(dir, 'store', 'raw', 'bench', `docs-${docs}.jsonl`);

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { WorkflowFailedError } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadSettings, Settings } from '../config/settings';
+import { installRuntimeLogger } from '../logging';
 import { InvalidKeyError } from '../storage/object-store';
 import type { CliContext } from './commands/context';
+import { registerCodecServer } from './commands/codec-server';
 import { registerDemo } from './commands/demo';
 import { registerDrift } from './commands/drift';
 import { registerExport } from './commands/export';
 import { registerIngest } from './commands/ingest';
 import { registerList } from './commands/list';
 import { registerModels } from './commands/models';
+import { registerReplay } from './commands/replay';
 import { registerSchedule } from './commands/schedule';
 import { registerStatus } from './commands/status';
 import { registerTrain } from './commands/train';
@@ -32,6 +34,8 @@ function buildProgram(ctx: CliContext): Command {
   registerModels(program, ctx);
   registerUp(program, ctx);
   registerDemo(program, ctx);
+  registerReplay(program, ctx);
+  registerCodecServer(program, ctx);
   return program;
 }
 
@@ -56,8 +60,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     log: (line) => process.stderr.write(line + '\n'),
   };
   try {
-    // The SDK's INFO lines (bundler output, worker state) would bury the command's own output.
-    Runtime.install({ logger: new DefaultLogger(debug ? 'INFO' : 'WARN') });
+    // JSON log lines on stderr; the SDK's INFO lines (bundler output, worker state) would bury the command's own output.
+    installRuntimeLogger({ level: debug ? 'info' : 'warn' });
     await buildProgram(ctx).parseAsync(argv);
     return 0;
   } catch (err) {

@@ -1,8 +1,12 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
+import { codecDataConverter, createPayloadCodec, resolveCodecServerToken, type AesGcmPayloadCodec } from '../codec';
+import { startCodecServer, type RunningCodecServer } from '../codec/codec-server';
 import { Settings } from '../config/settings';
 import { allSearchAttributes } from '../contracts/search-attributes';
+import { addLogSecret } from '../logging/secrets';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { isListening, isLoopbackAddress, RunningDevServer, startDevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
@@ -15,9 +19,14 @@ export interface PipelineRuntime {
   client: Client;
   settings: Settings;
   deps: PipelineDependencies;
+  /** The payload codec and the data converter built on it (client, worker, replay). */
+  codec: AesGcmPayloadCodec;
+  dataConverter: DataConverter;
   uiUrl: string;
+  /** The codec server the UI decodes payloads with, when this process started one. */
+  codecServer?: RunningCodecServer;
   /** What this process started for its own duration (and stops in `close`). */
-  started: { server: boolean; worker: boolean };
+  started: { server: boolean; worker: boolean; codecServer: boolean };
   close(): Promise<void>;
 }
 
@@ -27,6 +36,11 @@ export interface RuntimeOptions {
   log: (line: string) => void;
   /** Run a worker in this process even when another one polls (`up`, `demo`). */
   forceWorker?: boolean;
+  /**
+   * Serve the codec server (settings.codec.server) for the UI, and point the embedded server's UI
+   * at it (`--ui-codec-endpoint`) (`up`, `demo`).
+   */
+  codecServer?: boolean;
 }
 
 /**
@@ -37,6 +51,10 @@ export interface RuntimeOptions {
  */
 export async function openRuntime(settings: Settings, options: RuntimeOptions): Promise<PipelineRuntime> {
   const t = settings.temporal;
+  addLogSecret(t.apiKey);
+  const codec = await createPayloadCodec(settings, options.log);
+  const dataConverter = codecDataConverter(codec);
+  const codecServer = options.codecServer ? await serveCodec(settings, codec, options.log) : undefined;
   let server: RunningDevServer | undefined;
   if (!(await isListening(t.address))) {
     if (!t.embedded || !isLoopbackAddress(t.address)) {
@@ -51,9 +69,10 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
       dbFile: path.join(settings.dataDir, 'temporal.db'),
       logFile: path.join(settings.dataDir, 'logs', 'temporal-server.log'),
       searchAttributes: allSearchAttributes,
+      ...(codecServer && { codecEndpoint: settings.codec.server.url }),
     });
   }
-  const client = await connectClient(t);
+  const client = await connectClient(t, dataConverter);
   await ensureSearchAttributes(client.connection as Connection, t.namespace);
   const deps = { ...buildDependencies(settings, options.log), client };
 
@@ -61,7 +80,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
   let workerRun: Promise<void> | undefined;
   if (options.worker && (options.forceWorker || !(await hasPollers(client, t.taskQueue)))) {
     const connection = await connectWorker(t);
-    worker = await createPipelineWorker({ connection, namespace: t.namespace, taskQueue: t.taskQueue, deps });
+    worker = await createPipelineWorker({ connection, namespace: t.namespace, taskQueue: t.taskQueue, deps, dataConverter });
     workerRun = worker.run().finally(() => connection.close());
   }
 
@@ -69,8 +88,11 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
     client,
     settings,
     deps,
+    codec,
+    dataConverter,
     uiUrl: t.uiUrl,
-    started: { server: server !== undefined, worker: worker !== undefined },
+    codecServer,
+    started: { server: server !== undefined, worker: worker !== undefined, codecServer: codecServer !== undefined },
     async close() {
       if (worker && workerRun) {
         worker.shutdown();
@@ -78,8 +100,28 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
       }
       await client.connection.close();
       await server?.stop();
+      await codecServer?.close();
     },
   };
+}
+
+/**
+ * Starts the codec server for the UI. A port already taken (another `up`) is not fatal: the UI
+ * then uses that server, or shows encrypted payloads. The token itself is never printed: the line
+ * names the file or variable it comes from.
+ */
+async function serveCodec(settings: Settings, codec: AesGcmPayloadCodec, log: (line: string) => void): Promise<RunningCodecServer | undefined> {
+  const { host, port, url, corsOrigins } = settings.codec.server;
+  const { token, source } = await resolveCodecServerToken(settings, log);
+  try {
+    const server = await startCodecServer({ codec, token, corsOrigins, host, port });
+    log(`codec server ${url} for the Temporal UI (${corsOrigins.join(', ')}); sign in at ${url}/login with the token from ${source} (see docs/encryption.md)`);
+    return server;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    log(`codec server: port ${port} is in use, not starting one (set CODEC_SERVER_PORT to change it)`);
+    return undefined;
+  }
 }
 
 async function hasPollers(client: Client, taskQueue: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createIngestActivities } from '../activities/ingest';
 import { createTrainingActivities } from '../activities/training';
@@ -9,6 +10,8 @@ export interface PipelineWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: PipelineDependencies;
+  /** The payload codec (src/codec) the clients use too: the worker decrypts inputs and encrypts results with it. */
+  dataConverter: DataConverter;
   /** A prebuilt bundle (tests, replay) saves the few seconds webpack needs per worker start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivities?: number;
@@ -24,6 +27,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    dataConverter: options.dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
     activities: {
       ...createIngestActivities(options.deps),

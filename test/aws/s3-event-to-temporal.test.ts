@@ -1,6 +1,5 @@
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +11,7 @@ import { createS3EventSignaller, windowBatchId, type ProcessOutcome } from '../.
 import { pollOnce } from '../../src/lambda/sqs-poller';
 import { S3ObjectStore } from '../../src/storage/s3-object-store';
 import { MotoServer, startMoto } from '../helpers/moto';
+import { decodePayload } from '../helpers/codec';
 import { devServerEnv } from '../helpers/temporal-env';
 
 const WINDOW = 60 * 60_000;
@@ -83,10 +83,10 @@ describe('S3 upload to ingestBatch signal over the wire (moto + Temporal dev ser
 
   async function signalsOf(workflowId: string): Promise<AddFilesSignalV1[]> {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    return (history.events ?? [])
+    const signals = (history.events ?? [])
       .map((e) => e.workflowExecutionSignaledEventAttributes)
-      .filter((a) => a?.signalName === 'addFiles')
-      .map((a) => defaultPayloadConverter.fromPayload<AddFilesSignalV1>(a?.input?.payloads?.[0] ?? {}));
+      .filter((a) => a?.signalName === 'addFiles');
+    return Promise.all(signals.map((a) => decodePayload<AddFilesSignalV1>(a?.input?.payloads?.[0])));
   }
 
   it('starts one batch per folder and window, adds later files to it, and gives files after its end a batch of their own', async function () {
@@ -107,9 +107,7 @@ describe('S3 upload to ingestBatch signal over the wire (moto + Temporal dev ser
     assert.equal(description.taskQueue, config.temporal.taskQueue);
     assert.equal(description.typedSearchAttributes.get(searchAttributes.batchId), batchId);
     const history = await handle.fetchHistory();
-    const input = defaultPayloadConverter.fromPayload<IngestBatchInputV1>(
-      history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] ?? {},
-    );
+    const input = await decodePayload<IngestBatchInputV1>(history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]);
     assert.deepEqual(
       { batchId: input.batchId, modelName: input.modelName, sources: input.sources, windowMs: input.options.windowMs },
       {

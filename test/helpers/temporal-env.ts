@@ -13,6 +13,7 @@ import { FileNotifier } from '../../src/notify/file-notifier';
 import { ModelRegistry } from '../../src/model';
 import { createPipelineWorker, workflowsPath } from '../../src/workers/pipeline-worker';
 import type { PipelineDependencies } from '../../src/workers/dependencies';
+import { testCodecPlugin, testDataConverter } from './codec';
 
 /**
  * One real Temporal dev server (the official CLI from the project venv) shared by every workflow
@@ -29,6 +30,8 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
       log: { format: 'json', level: 'error' },
       extraArgs: ['--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'],
     },
+    // Payloads are encrypted in every test, as in production (test/helpers/codec.ts).
+    plugins: [testCodecPlugin],
   });
   return envPromise;
 }
@@ -87,6 +90,7 @@ export async function pipelineFixture(): Promise<PipelineFixture> {
         namespace: env.namespace ?? 'default',
         taskQueue,
         deps: { ...deps, client: env.client, ...overrides },
+        dataConverter: testDataConverter,
         workflowBundle: await workflowBundle(),
       }),
     cleanup: () => {

@@ -13,6 +13,7 @@ import { ModelRegistry } from '../../src/model';
 import { FileNotifier } from '../../src/notify/file-notifier';
 import { FsObjectStore } from '../../src/storage/fs-object-store';
 import type { ObjectStore } from '../../src/storage/object-store';
+import { testDataConverter } from './codec';
 
 interface ChildSettings {
   address: string;
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
+    dataConverter: testDataConverter,
     // Send heartbeats at once rather than at 80% of the timeout, so the test sees checkpoints as they happen.
     maxHeartbeatThrottleInterval: '100ms',
     // Activities only: the test process keeps the workflow worker, so the workflow's cache

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ApplicationFailure, WorkflowFailedError, type Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Worker } from '@temporalio/worker';
 import { createTrainingActivities } from '../../src/activities/training';
@@ -31,6 +30,7 @@ import { buildTrainingInput, type TrainingInputOptions } from '../../src/trainin
 import type { PipelineDependencies } from '../../src/workers/dependencies';
 import type { LabelledMessage } from '../../src/datasets/spam-assassin';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
+import { decodePayload, testCodecEnv } from '../helpers/codec';
 import { pipelineFixture, workflowBundle, type PipelineFixture } from '../helpers/temporal-env';
 
 const run = promisify(execFile);
@@ -307,7 +307,7 @@ describe('continuousTraining on a real Temporal server', function () {
       const description = await handle.describe();
       const fit = description.raw.pendingActivities?.find((a) => a.activityType?.name === 'fitCandidate');
       const payload = fit?.heartbeatDetails?.payloads?.[0];
-      const details = payload ? defaultPayloadConverter.fromPayload<FitProgress>(payload) : undefined;
+      const details = payload ? await decodePayload<FitProgress>(payload) : undefined;
       return details?.stage === 'counts' && (details.countsShards ?? 0) >= 2 ? details : undefined;
     });
     child.kill('SIGKILL');
@@ -367,6 +367,7 @@ describe('continuousTraining on a real Temporal server', function () {
       TEMPORAL_EMBEDDED: 'false',
       DATA_DIR: fx.dir,
       STORE_ROOT: path.join(fx.dir, 'store'),
+      ...testCodecEnv,
     };
     const first = JSON.parse(
       (await run(process.execPath, [cli, 'schedule', 'training', '--every', '24h', '--model', model, '--json'], { env })).stdout,

@@ -20,6 +20,7 @@ import { toJsonl } from '../../src/pipeline/jsonl';
 import type { driftCorrection } from '../../src/workflows/drift-correction';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
 import { sampleMessages } from '../helpers/corpus';
+import { testCodecEnv, testDataConverter } from '../helpers/codec';
 import { pipelineFixture, workflowBundle, type PipelineFixture } from '../helpers/temporal-env';
 
 const settings = loadSettings({});
@@ -258,7 +259,7 @@ describe('driftCorrection on a real Temporal server', function () {
     assert.ok(!history.includes('zqcanary'), 'document text in the drift workflow history');
     // The decision is made inside the workflow by the pure policy: the run replays deterministically.
     await Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle() },
+      { workflowBundle: await workflowBundle(), dataConverter: testDataConverter },
       await fx.env.client.workflow.getHandle(driftWorkflowId(model), result.runId).fetchHistory(),
     );
   });
@@ -275,6 +276,7 @@ describe('driftCorrection on a real Temporal server', function () {
       TEMPORAL_EMBEDDED: 'false',
       DATA_DIR: fx.dir,
       STORE_ROOT: path.join(fx.dir, 'store'),
+      ...testCodecEnv,
     };
     // The compiled CLI next to this compiled test.
     const cli = path.resolve(__dirname, '../../src/client/cli.js');

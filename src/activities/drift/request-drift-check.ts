@@ -67,6 +67,17 @@ export function signalWithStartDriftCheck(
         { key: searchAttributes.modelName, value: input.modelName },
         { key: searchAttributes.pipelineStage, value: 'drift-check' },
       ],
+      memo: driftMemo(input),
     },
   );
+}
+
+/** What the UI and `list` show about a check without opening its input. */
+export function driftMemo(input: DriftCorrectionInputV1): Record<string, unknown> {
+  return {
+    trigger: input.request.trigger,
+    reason: input.request.reason,
+    window: input.window,
+    batchId: input.request.batchId ?? null,
+  };
 }

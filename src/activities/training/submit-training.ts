@@ -30,5 +30,19 @@ export function signalWithStartTraining(
       { key: searchAttributes.modelName, value: input.modelName },
       { key: searchAttributes.pipelineStage, value: 'training' },
     ],
+    memo: trainingMemo(input),
   });
+}
+
+/** What the UI and `list` show about a run without opening its input (keys and counts only). */
+export function trainingMemo(input: ContinuousTrainingInputV1): Record<string, unknown> {
+  const { request } = input;
+  return {
+    trigger: request.trigger,
+    reason: request.reason,
+    tune: request.tune,
+    files: request.data.keys?.length ?? 0,
+    firstFile: request.data.keys?.[0] ?? null,
+    prefixes: request.data.prefixes ?? [],
+  };
 }

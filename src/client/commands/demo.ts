@@ -21,7 +21,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       const settings = ctx.settings();
       const exitAfter = Boolean(opts.exit) || ctx.ci;
       const modelName = settings.pipeline.modelName;
-      const runtime = await openRuntime(settings, { worker: true, forceWorker: true, log: ctx.log });
+      const runtime = await openRuntime(settings, { worker: true, forceWorker: true, codecServer: true, log: ctx.log });
       try {
         const files = await writeDemoFiles(path.join(settings.dataDir, 'demo'), opts.limit ? Number(opts.limit) : undefined);
         const { store, registry } = runtime.deps;

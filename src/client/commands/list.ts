@@ -25,6 +25,7 @@ export function registerList(program: Command, ctx: CliContext): void {
                 status: wf.status.name,
                 startTime: wf.startTime,
                 searchAttributes: attrs,
+                memo: wf.memo ?? {},
               }),
             );
           } else {

@@ -8,7 +8,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
     .command('up')
     .description('run the Temporal server (if none answers), a worker and the UI in the foreground until Ctrl-C')
     .action(async () => {
-      const runtime = await openRuntime(ctx.settings(), { worker: true, forceWorker: true, log: ctx.log });
+      const runtime = await openRuntime(ctx.settings(), { worker: true, forceWorker: true, codecServer: true, log: ctx.log });
       ctx.log(`worker polling "${runtime.settings.temporal.taskQueue}"; Temporal UI: ${runtime.uiUrl}`);
       ctx.log('press Ctrl-C to stop');
       await untilInterrupted();
