@@ -5,7 +5,6 @@ import {
   defineQuery,
   defineSignal,
   proxyActivities,
-  RetryPolicy,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -29,11 +28,12 @@ import { searchAttributes } from '../contracts/search-attributes';
 import { decidePromotion } from '../training/promotion';
 import { bestCandidate } from '../training/tuning-choice';
 import { Semaphore } from './semaphore';
+import { infrastructureRetry } from './retry-policy';
 
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 type DriftActivities = ReturnType<typeof createDriftActivities>;
 
-const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 };
+const retry = infrastructureRetry;
 // The baseline reads the whole training set once: as long as a fit, so the same generous limits.
 const { computeBaseline } = proxyActivities<DriftActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '2m', retry });
 const { describeChampion, promoteModel, notify, planTuning, submitTrainingRequest } = proxyActivities<TrainingActivities>({

@@ -4,7 +4,6 @@ import {
   defineQuery,
   defineSignal,
   proxyActivities,
-  RetryPolicy,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -35,8 +34,9 @@ import {
   type DriftPolicyV1,
 } from '../drift/policy';
 import { driftKeys } from '../drift/keys';
+import { infrastructureRetry } from './retry-policy';
 
-const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 };
+const retry = infrastructureRetry;
 const { collectDriftWindow, compareDriftWindow, readDriftState, claimRetraining, startRetraining, writeDriftReport, publishDriftAlert } =
   proxyActivities<DriftActivities>({ startToCloseTimeout: '10m', heartbeatTimeout: '2m', retry });
 // Computing a missing baseline cleans and scores a whole training set: long, heartbeating.

@@ -7,7 +7,6 @@ import {
   isCancellation,
   log,
   proxyActivities,
-  RetryPolicy,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -29,12 +28,13 @@ import {
 } from '../contracts/ingest-batch';
 import { searchAttributes } from '../contracts/search-attributes';
 import { Semaphore } from './semaphore';
+import { infrastructureRetry } from './retry-policy';
 
 type IngestActivities = ReturnType<typeof createIngestActivities>;
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 type DriftActivities = ReturnType<typeof createDriftActivities>;
 
-const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 };
+const retry = infrastructureRetry;
 
 const { resolveModel, finalizeBatch } = proxyActivities<IngestActivities>({ startToCloseTimeout: '2m', retry });
 // Preparing, cleaning and scoring stream whole files or shards: they heartbeat, so a dead worker is
