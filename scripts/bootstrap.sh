@@ -44,3 +44,6 @@ if [ ! -x /usr/bin/chromium ]; then
     exit 1
   fi
 fi
+
+# The CDK app's npm packages (infra/), checkov (.venv/iac) and actionlint: infra/bootstrap.sh, same stamps.
+bash infra/bootstrap.sh
