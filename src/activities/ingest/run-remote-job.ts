@@ -35,6 +35,9 @@ export async function runRemoteJob<S extends JobSpec>(
   const context = Context.current();
   const token = `${spec.batchId}-${spec.kind}`;
   let jobId = (context.info.heartbeatDetails as JobHeartbeat | undefined)?.jobId;
+  // Heartbeat details outlive a failed attempt: when the job they name has failed, that failure is
+  // why this attempt runs, so submit again (the runners skip failed jobs with the same token).
+  if (jobId && (await runner.status(jobId)).state === 'failed') jobId = undefined;
   if (!jobId) {
     await store.put(jobSpecKey(spec.batchId, spec.kind), JSON.stringify(spec), { contentType: 'application/json' });
     jobId = await runner.submit(spec, token);
