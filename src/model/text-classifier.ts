@@ -30,6 +30,11 @@ export class TextClassifier {
   readonly trainedAt: string;
   private readonly counts: NaiveBayesCounts;
   private readonly prunedDfThreshold: number;
+  /**
+   * Per feature: its idf (1 without idf) followed by its k class log probabilities. Scoring a
+   * document then reads one cache line per feature instead of one in each of two large arrays.
+   */
+  private readonly packed: Float64Array;
   private readonly row = new SparseRow();
   private readonly scores: Float64Array;
   private readonly probabilities: Float64Array;
@@ -51,6 +56,14 @@ export class TextClassifier {
     this.model = new NaiveBayesModel(parts.config.classifier, parts.labels, parts.counts);
     this.scores = new Float64Array(parts.labels.length);
     this.probabilities = new Float64Array(parts.labels.length);
+    const k = parts.labels.length;
+    const idf = parts.vectorizer.idf;
+    const flp = this.model.featureLogProb;
+    this.packed = new Float64Array(parts.vectorizer.featureCount * (k + 1));
+    for (let j = 0; j < parts.vectorizer.featureCount; j++) {
+      this.packed[j * (k + 1)] = idf ? idf[j] : 1;
+      for (let c = 0; c < k; c++) this.packed[j * (k + 1) + 1 + c] = flp[j * k + c];
+    }
   }
 
   static fromArtifacts(
@@ -111,7 +124,7 @@ export class TextClassifier {
 
   /** The winning label only: argmax of the joint log likelihood, no probabilities built. */
   predictLabel(features: readonly string[]): string {
-    const scores = this.model.jointLogLikelihood(this.vectorizer.transformInto(features, this.row), this.scores);
+    const scores = this.jointLogLikelihood(features);
     let best = 0;
     for (let c = 1; c < scores.length; c++) if (scores[c] > scores[best]) best = c;
     return this.labels[best];
@@ -159,7 +172,23 @@ export class TextClassifier {
   }
 
   private posterior(features: readonly string[]): Float64Array {
-    const scores = this.model.jointLogLikelihood(this.vectorizer.transformInto(features, this.row), this.scores);
-    return probabilitiesFromLogScores(scores, this.probabilities);
+    return probabilitiesFromLogScores(this.jointLogLikelihood(features), this.probabilities);
+  }
+
+  /** NaiveBayesModel.jointLogLikelihood over the weighted row, reading the packed per-feature data. */
+  private jointLogLikelihood(features: readonly string[]): Float64Array {
+    const stride = this.labels.length + 1;
+    const packed = this.packed;
+    const row = this.vectorizer.countInto(features, this.row);
+    this.vectorizer.weigh(row, this.vectorizer.idf ? packed : null, stride);
+    const scores = this.scores;
+    scores.set(this.model.classLogPrior);
+    const { indices, values, length } = row;
+    for (let i = 0; i < length; i++) {
+      const base = indices[i] * stride + 1;
+      const value = values[i];
+      for (let c = 0; c < scores.length; c++) scores[c] += value * packed[base + c];
+    }
+    return scores;
   }
 }

@@ -4,6 +4,16 @@ import { PairTable } from './pair-table';
 export const NO_NODE = -1;
 
 /**
+ * A flat copy of a token that shares no memory with the text it was split from. V8 represents
+ * substrings of 13+ characters as slices of their parent, so a table key taken straight from
+ * `line.split(' ')` would keep the whole line alive for as long as the table lives; copied keys
+ * are also laid out together, which makes lookups touch fewer cache lines.
+ */
+function ownedCopy(word: string): string {
+  return Buffer.from(word, 'utf8').toString('utf8');
+}
+
+/**
  * Interns n-grams as integer nodes: a word is a node found by string, and an n-gram is the node of
  * (its first n-1 words' node, its last word's node). Nodes are numbered densely from 0 so callers
  * can keep per-node statistics in typed arrays indexed by node.
@@ -36,6 +46,28 @@ export class NgramNodes {
     return this.pairs.get(prefix, last);
   }
 
+  /**
+   * Like findExtension, but returns an entry handle whose node and tag (a caller-defined int, -1
+   * by default) are read without a second lookup: the tag sits in the same cache line.
+   */
+  findExtensionEntry(prefix: number, last: number): number {
+    return this.pairs.find(prefix, last);
+  }
+
+  entryNode(entry: number): number {
+    return this.pairs.valueAt(entry);
+  }
+
+  entryTag(entry: number): number {
+    return this.pairs.tagAt(entry);
+  }
+
+  /** Tags an n-gram node of two or more words (see findExtensionEntry). */
+  tagExtension(node: number, tag: number): void {
+    if (this.orders[node] < 2) throw new RangeError('only n-grams of two or more words carry a tag');
+    this.pairs.setTag(this.pairs.find(this.prefixes[node], this.lasts[node]), tag);
+  }
+
   internWord(word: string): number {
     const known = this.words.get(word);
     if (known !== undefined) return known;
@@ -43,8 +75,9 @@ export class NgramNodes {
       throw new RangeError(`feature tokens must not contain spaces (n-grams are joined with one): ${JSON.stringify(word)}`);
     }
     const node = this.add(NO_NODE, NO_NODE, 1);
-    this.words.set(word, node);
-    this.wordText[node] = word;
+    const own = ownedCopy(word);
+    this.words.set(own, node);
+    this.wordText[node] = own;
     return node;
   }
 
@@ -90,6 +123,44 @@ export class NgramNodes {
     }
     parts.push(this.wordText[current]);
     return parts.reverse().join(' ');
+  }
+
+  /**
+   * Keeps the nodes for which `keep` is true, renumbered densely in the same order, in place: the
+   * arrays are reused, so a bounded table does not churn through memory as it is pruned again and
+   * again. Every kept n-gram's prefix and last word must be kept too. Returns old -> new numbers
+   * (NO_NODE for dropped nodes).
+   */
+  retain(keep: (node: number) => boolean): Int32Array {
+    const size = this.count;
+    const renumbered = new Int32Array(size).fill(NO_NODE);
+    let fresh = 0;
+    for (let node = 0; node < size; node++) {
+      const word = this.orders[node] === 1 ? this.wordText[node] : undefined;
+      if (!keep(node)) {
+        if (word !== undefined) this.words.delete(word);
+        continue;
+      }
+      renumbered[node] = fresh;
+      // Nodes are numbered in creation order, so a node's parts were renumbered before it.
+      const prefix = this.prefixes[node];
+      const last = this.lasts[node];
+      this.prefixes[fresh] = prefix === NO_NODE ? NO_NODE : renumbered[prefix];
+      this.lasts[fresh] = last === NO_NODE ? NO_NODE : renumbered[last];
+      this.orders[fresh] = this.orders[node];
+      if (word !== undefined) {
+        this.wordText[fresh] = word;
+        this.words.set(word, fresh);
+      }
+      fresh++;
+    }
+    this.count = fresh;
+    this.wordText.length = fresh;
+    this.pairs.clear();
+    for (let node = 0; node < fresh; node++) {
+      if (this.orders[node] > 1) this.pairs.insert(this.prefixes[node], this.lasts[node], node);
+    }
+    return renumbered;
   }
 
   private add(prefix: number, last: number, order: number): number {

@@ -4,14 +4,15 @@ const EMPTY = -1;
  * two; a fuller table keeps more of it in cache, which matters more (lookups are cache misses).
  */
 const MAX_LOAD = 0.7;
-/** Slot layout: first key, second key, value, padding (a slot fits one aligned 16-byte block). */
+/** Slot layout: first key, second key, value, tag (a slot fits one aligned 16-byte block). */
 const STRIDE = 4;
 
 /**
- * An open-addressing hash map from a pair of non-negative int32 keys to an int32 value. N-grams are
- * stored as (prefix n-gram id, last word id) pairs, so looking one up never builds a string: the
- * vectorizer's hot loop does one string lookup per token and integer probes for the rest. Keys and
- * value share one array so a probe touches one cache line, not three.
+ * An open-addressing hash map from a pair of non-negative int32 keys to an int32 value plus an
+ * int32 tag (-1 until set). N-grams are stored as (prefix n-gram id, last word id) pairs, so looking
+ * one up never builds a string: the vectorizer's hot loop does one string lookup per token and
+ * integer probes for the rest. Keys, value and tag share one array so a probe touches one cache
+ * line, not four.
  */
 export class PairTable {
   private slots: Int32Array;
@@ -31,15 +32,33 @@ export class PairTable {
 
   /** The value stored for (a, b), or -1. */
   get(a: number, b: number): number {
+    const entry = this.find(a, b);
+    return entry === EMPTY ? EMPTY : this.slots[entry + 2];
+  }
+
+  /** A handle on the entry of (a, b) for valueAt / tagAt / setTag, or -1; valid until the next insert. */
+  find(a: number, b: number): number {
     const slots = this.slots;
     let slot = hashPair(a, b) & this.mask;
     for (;;) {
       const at = slot * STRIDE;
       const first = slots[at];
       if (first === EMPTY) return EMPTY;
-      if (first === a && slots[at + 1] === b) return slots[at + 2];
+      if (first === a && slots[at + 1] === b) return at;
       slot = (slot + 1) & this.mask;
     }
+  }
+
+  valueAt(entry: number): number {
+    return this.slots[entry + 2];
+  }
+
+  tagAt(entry: number): number {
+    return this.slots[entry + 3];
+  }
+
+  setTag(entry: number, tag: number): void {
+    this.slots[entry + 3] = tag;
   }
 
   /**
@@ -57,6 +76,7 @@ export class PairTable {
         slots[at] = a;
         slots[at + 1] = b;
         slots[at + 2] = value;
+        slots[at + 3] = EMPTY;
         this.count++;
         return value;
       }
@@ -65,8 +85,8 @@ export class PairTable {
     }
   }
 
-  /** Stores (a, b) -> value; the pair must not be present yet. */
-  insert(a: number, b: number, value: number): void {
+  /** Stores (a, b) -> value (and tag); the pair must not be present yet. */
+  insert(a: number, b: number, value: number, tag = EMPTY): void {
     if (this.count + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
     const slots = this.slots;
     let slot = hashPair(a, b) & this.mask;
@@ -75,7 +95,14 @@ export class PairTable {
     slots[at] = a;
     slots[at + 1] = b;
     slots[at + 2] = value;
+    slots[at + 3] = tag;
     this.count++;
+  }
+
+  /** Empties the table, keeping its capacity (no reallocation). */
+  clear(): void {
+    this.slots.fill(EMPTY);
+    this.count = 0;
   }
 
   private grow(): void {
@@ -85,7 +112,7 @@ export class PairTable {
     this.mask = capacity - 1;
     this.count = 0;
     for (let at = 0; at < old.length; at += STRIDE) {
-      if (old[at] !== EMPTY) this.insert(old[at], old[at + 1], old[at + 2]);
+      if (old[at] !== EMPTY) this.insert(old[at], old[at + 1], old[at + 2], old[at + 3]);
     }
   }
 }

@@ -109,28 +109,23 @@ export class TermStatistics {
   private prune(): void {
     const size = this.nodes.size;
     const target = Math.floor(this.options.maxCandidateTerms / 2);
+    const stats = this.stats;
     const histogram = new Float64Array(this.documents + 2);
-    for (let node = 0; node < size; node++) histogram[this.stats[node * 3 + 1]]++;
+    for (let node = 0; node < size; node++) histogram[stats[node * 3 + 1]]++;
     let threshold = 0;
     let remaining = size - histogram[0];
     while (remaining > target) remaining -= histogram[++threshold];
     this.prunedDfThreshold = Math.max(this.prunedDfThreshold, threshold);
 
-    const kept = new NgramNodes(Math.max(1024, remaining));
-    const renumbered = new Int32Array(size).fill(NO_NODE);
-    const stats = new Float64Array((remaining + 1) * 3);
+    const renumbered = this.nodes.retain((node) => stats[node * 3 + 1] > threshold);
     for (let node = 0; node < size; node++) {
-      if (this.stats[node * 3 + 1] <= threshold) continue;
-      // Nodes are numbered in creation order, so a node's parts were renumbered before it.
-      const fresh =
-        this.nodes.order(node) === 1
-          ? kept.internWord(this.nodes.word(node))
-          : kept.internExtension(renumbered[this.nodes.prefixOf(node)], renumbered[this.nodes.lastOf(node)]);
-      renumbered[node] = fresh;
-      stats[fresh * 3] = this.stats[node * 3];
-      stats[fresh * 3 + 1] = this.stats[node * 3 + 1];
+      const fresh = renumbered[node];
+      if (fresh === NO_NODE) continue;
+      stats[fresh * 3] = stats[node * 3];
+      stats[fresh * 3 + 1] = stats[node * 3 + 1];
+      stats[fresh * 3 + 2] = 0;
     }
-    this.nodes = kept;
-    this.stats = stats;
+    // Slots past the survivors are reused by the next new n-grams and must start from zero.
+    stats.fill(0, this.nodes.size * 3, size * 3);
   }
 }

@@ -23,8 +23,11 @@ export class FittedVectorizer {
   readonly idf: Float64Array | null;
   private readonly nodes: NgramNodes;
   private readonly features: Int32Array;
-  /** Feature index of each node, or -1 for nodes that only prefix longer features. */
-  private readonly featureOfNode: Int32Array;
+  /**
+   * Feature index of each single-word node, or -1 for words that only start longer features.
+   * Longer n-grams carry their feature index as the tag of their pair-table entry.
+   */
+  private readonly featureOfWord: Int32Array;
   private readonly counts: Float64Array;
   private readonly recent: Int32Array;
   private termList: string[] | undefined;
@@ -36,8 +39,11 @@ export class FittedVectorizer {
     this.documentFrequency = state.documentFrequency;
     this.documents = state.documents;
     this.idf = options.useIdf ? idfWeights(state.documentFrequency, state.documents, options.smoothIdf) : null;
-    this.featureOfNode = new Int32Array(state.nodes.size).fill(-1);
-    state.features.forEach((node, feature) => (this.featureOfNode[node] = feature));
+    this.featureOfWord = new Int32Array(state.nodes.size).fill(-1);
+    state.features.forEach((node, feature) => {
+      if (state.nodes.order(node) === 1) this.featureOfWord[node] = feature;
+      else state.nodes.tagExtension(node, feature);
+    });
     this.counts = new Float64Array(state.features.length);
     this.recent = new Int32Array(options.ngramRange[1]);
   }
@@ -107,8 +113,20 @@ export class FittedVectorizer {
 
   /** Writes the document's weighted features into `row` (overwriting it). */
   transformInto(tokens: readonly string[], row: SparseRow): SparseRow {
+    this.countInto(tokens, row);
+    this.weigh(row, this.idf, 1);
+    return row;
+  }
+
+  /** A fresh row for one document; `transformInto` with a reused row is the fast path. */
+  transform(tokens: readonly string[]): SparseRow {
+    return this.transformInto(tokens, new SparseRow());
+  }
+
+  /** Writes the document's raw n-gram counts into `row`, before binary / tf / idf / norm. */
+  countInto(tokens: readonly string[], row: SparseRow): SparseRow {
     const [minN, maxN] = this.options.ngramRange;
-    const { nodes, featureOfNode, counts, recent } = this;
+    const { nodes, featureOfWord, counts, recent } = this;
     row.ensure(Math.min(this.features.length, tokens.length * maxN));
     const indices = row.indices;
     let nnz = 0;
@@ -123,17 +141,20 @@ export class FittedVectorizer {
       // Longest first, so recent[n - 2] still holds the previous token's (n-1)-gram.
       for (let n = maxN; n >= 2; n--) {
         const prefix = recent[n - 2];
-        const node = prefix === NO_NODE ? NO_NODE : nodes.findExtension(prefix, word);
-        recent[n - 1] = node;
-        if (node === NO_NODE || n < minN) continue;
-        const feature = featureOfNode[node];
-        if (feature < 0) continue;
+        const entry = prefix === NO_NODE ? -1 : nodes.findExtensionEntry(prefix, word);
+        if (entry < 0) {
+          recent[n - 1] = NO_NODE;
+          continue;
+        }
+        recent[n - 1] = nodes.entryNode(entry);
+        const feature = nodes.entryTag(entry);
+        if (feature < 0 || n < minN) continue;
         if (counts[feature] === 0) indices[nnz++] = feature;
         counts[feature]++;
       }
       recent[0] = word;
       if (minN === 1) {
-        const feature = featureOfNode[word];
+        const feature = featureOfWord[word];
         if (feature >= 0) {
           if (counts[feature] === 0) indices[nnz++] = feature;
           counts[feature]++;
@@ -146,25 +167,23 @@ export class FittedVectorizer {
       counts[indices[k]] = 0;
     }
     row.length = nnz;
-    this.weigh(row);
     return row;
   }
 
-  /** A fresh row for one document; `transformInto` with a reused row is the fast path. */
-  transform(tokens: readonly string[]): SparseRow {
-    return this.transformInto(tokens, new SparseRow());
-  }
-
-  private weigh(row: SparseRow): void {
+  /**
+   * Turns counts into weights in place: binary / sublinear tf, times the idf of feature j read at
+   * `idf[j * stride]` (null: no idf), then the row norm. The stride lets a classifier keep each
+   * feature's idf next to its class weights, one cache line per feature.
+   */
+  weigh(row: SparseRow, idf: Float64Array | null, stride: number): void {
     const { binary, sublinearTf, norm } = this.options;
     const { indices, values, length } = row;
-    const idf = this.idf;
     let l1 = 0;
     let l2 = 0;
     for (let k = 0; k < length; k++) {
       let value = binary ? 1 : values[k];
       if (sublinearTf) value = 1 + Math.log(value);
-      if (idf) value *= idf[indices[k]];
+      if (idf) value *= idf[indices[k] * stride];
       values[k] = value;
       l1 += Math.abs(value);
       l2 += value * value;

@@ -100,8 +100,8 @@ describe('vectorizer', () => {
     const exact = new TermStatistics({ ...options, maxCandidateTerms: 1_000_000 });
     let peak = 0;
     for (let d = 0; d < 2_000; d++) {
-      // Two frequent words in every document plus two words never seen again.
-      const tokens = ['common', `rare${d}a`, 'frequent', `rare${d}b`];
+      // Frequent words and one frequent bigram ("common tail") around words never seen again.
+      const tokens = ['common', `rare${d}a`, 'frequent', `rare${d}b`, 'common', 'tail'];
       bounded.addDocument(tokens);
       exact.addDocument(tokens);
       peak = Math.max(peak, bounded.select().candidateTerms);
@@ -109,12 +109,17 @@ describe('vectorizer', () => {
     assert.ok(peak <= 1_000, `candidate table grew to ${peak}`);
     const kept = bounded.select();
     assert.ok(kept.prunedDfThreshold >= 1);
-    const terms = new Map(Array.from(kept.features, (node, j) => [kept.nodes.term(node), kept.documentFrequency[j]]));
-    assert.equal(terms.get('common'), 2_000);
-    assert.equal(terms.get('frequent'), 2_000);
+    const df = new Map(Array.from(kept.features, (node, j) => [kept.nodes.term(node), kept.documentFrequency[j]]));
+    for (const term of ['common', 'frequent', 'tail', 'common tail']) assert.equal(df.get(term), 2_000, term);
     const all = exact.select();
     assert.equal(all.prunedDfThreshold, 0);
-    // 2 frequent + 2 rare unigrams per document, and 3 bigrams per document that occur once.
-    assert.equal(all.features.length, 2 + 2 * 2_000 + 3 * 2_000);
+    // 3 frequent + 2 rare words per document; 4 once-only bigrams per document + "common tail".
+    assert.equal(all.features.length, 3 + 2 * 2_000 + 4 * 2_000 + 1);
+
+    // The pruned table still vectorises like the exact one on its frequent terms.
+    const fromBounded = FittedVectorizer.fromSelection(options, kept);
+    const row = fromBounded.transform(['common', 'tail', 'frequent', 'common', 'tail']).toMap();
+    const counts = Object.fromEntries([...row].map(([j, value]) => [fromBounded.terms[j], value]));
+    assert.deepEqual(counts, { common: 2, tail: 2, frequent: 1, 'common tail': 2 });
   });
 });
