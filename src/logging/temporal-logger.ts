@@ -54,14 +54,20 @@ export class TemporalPinoLogger implements Logger {
 /**
  * Installs the process's Temporal Runtime with a pino logger. Workflow logs (`log` from
  * @temporalio/workflow), activity logs (`Context.current().log`) and the SDK's own lifecycle lines
- * reach it with their workflow/activity attributes; the native core's warnings are forwarded too.
- * Call once, before any connection or worker is created.
+ * reach it with their workflow/activity attributes. Call once, before any connection or worker.
+ *
+ * `forwardCoreLogs` also routes the native core's warnings through pino. Only for long-lived
+ * processes that end by shutting their workers down (workers/main.ts): the forwarding channel
+ * keeps Node's event loop alive until the runtime shuts down, which a short CLI command that never
+ * creates a native connection would never do (it would hang, and even swallow SIGTERM).
  */
-export function installRuntimeLogger(options: LoggerOptions): PinoLogger {
+export function installRuntimeLogger(options: LoggerOptions & { forwardCoreLogs?: boolean }): PinoLogger {
   const logger = createLogger(options);
   Runtime.install({
     logger: new TemporalPinoLogger(logger),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
+    ...(options.forwardCoreLogs && {
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
+    }),
   });
   return logger;
 }

@@ -13,7 +13,11 @@ import { createPipelineWorker } from './pipeline-worker';
 async function main(): Promise<void> {
   const settings = loadSettings();
   addLogSecret(settings.temporal.apiKey);
-  const logger = installRuntimeLogger({ level: settings.logLevel, destination: pino.destination({ fd: 1, sync: true }) });
+  const logger = installRuntimeLogger({
+    level: settings.logLevel,
+    destination: pino.destination({ fd: 1, sync: true }),
+    forwardCoreLogs: true,
+  });
   try {
     const codec = await createPayloadCodec(settings, (line) => logger.info(line));
     const dataConverter = codecDataConverter(codec);
