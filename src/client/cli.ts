@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ConfigError, loadSettings, Settings } from '../config/settings';
-import { installRuntimeLogger } from '../logging';
+import { installRuntimeLogger, shutdownRuntime } from '../logging';
 import { InvalidKeyError } from '../storage/object-store';
 import type { CliContext } from './commands/context';
 import { registerCodecServer } from './commands/codec-server';
@@ -68,6 +68,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (err instanceof CommanderError) return err.exitCode;
     process.stderr.write(`nlp-batch: ${describeFailure(err, debug)}\n`);
     return 1;
+  } finally {
+    // The runtime forwards core logs to pino; that channel would keep the process alive.
+    await shutdownRuntime();
   }
 }
 

@@ -110,12 +110,18 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
  * then uses that server, or shows encrypted payloads. The token itself is never printed: the line
  * names the file or variable it comes from.
  */
-async function serveCodec(settings: Settings, codec: AesGcmPayloadCodec, log: (line: string) => void): Promise<RunningCodecServer | undefined> {
+async function serveCodec(
+  settings: Settings,
+  codec: AesGcmPayloadCodec,
+  log: (line: string) => void,
+): Promise<RunningCodecServer | undefined> {
   const { host, port, url, corsOrigins } = settings.codec.server;
   const { token, source } = await resolveCodecServerToken(settings, log);
   try {
     const server = await startCodecServer({ codec, token, corsOrigins, host, port });
-    log(`codec server ${url} for the Temporal UI (${corsOrigins.join(', ')}); sign in at ${url}/login with the token from ${source} (see docs/encryption.md)`);
+    log(
+      `codec server ${url} for the Temporal UI (${corsOrigins.join(', ')}); sign in at ${url}/login with the token from ${source} (see docs/encryption.md)`,
+    );
     return server;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;

@@ -114,7 +114,7 @@ export function payloadsFromJson(body: unknown): Payload[] {
 
 export function payloadsToJson(payloads: Payload[]): { payloads: unknown[] } {
   const message = temporal.api.common.v1.Payloads.create({ payloads });
-  const object = temporal.api.common.v1.Payloads.toObject(message, { bytes: String, defaults: false, arrays: true });
+  const object = temporal.api.common.v1.Payloads.toObject(message, { bytes: String, defaults: false });
   return { payloads: (object.payloads as unknown[]) ?? [] };
 }
 
@@ -152,7 +152,13 @@ export function createCodecRequestHandler(options: CodecServerOptions, stats: Co
         headers.Vary = 'Origin';
       }
       res.writeHead(status, headers).end(body);
-      log({ method: req.method, path: url.pathname, status, ...(payloadCount !== undefined && { payloads: payloadCount }), ms: Date.now() - started });
+      log({
+        method: req.method,
+        path: url.pathname,
+        status,
+        ...(payloadCount !== undefined && { payloads: payloadCount }),
+        ms: Date.now() - started,
+      });
     };
     const json = (status: number, value: unknown, extra?: Record<string, string>) =>
       finish(status, JSON.stringify(value), 'application/json', extra);
@@ -176,10 +182,14 @@ export function createCodecRequestHandler(options: CodecServerOptions, stats: Co
         }
         const secure = req.headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
         const cookie = `${CODEC_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${COOKIE_MAX_AGE_S}${secure}`;
-        return finish(200, loginPage('Signed in: this browser may now decode payloads.'), 'text/html; charset=utf-8', { 'Set-Cookie': cookie });
+        return finish(200, loginPage('Signed in: this browser may now decode payloads.'), 'text/html; charset=utf-8', {
+          'Set-Cookie': cookie,
+        });
       }
       if (operation === 'logout') {
-        return finish(200, loginPage('Signed out.'), 'text/html; charset=utf-8', { 'Set-Cookie': `${CODEC_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` });
+        return finish(200, loginPage('Signed out.'), 'text/html; charset=utf-8', {
+          'Set-Cookie': `${CODEC_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
+        });
       }
       if (operation !== 'encode' && operation !== 'decode') return json(404, { error: 'not found: POST …/encode or …/decode' });
       if (req.method !== 'POST') return json(405, { error: 'use POST' }, { Allow: 'POST, OPTIONS' });

@@ -6,7 +6,14 @@ import { isLoopbackAddress } from '../temporal/dev-server';
 import { AesGcmPayloadCodec } from './aes-gcm-codec';
 import { createKeyring, loadOrCreateKeyFile, loadOrCreateSecretFile, type PayloadKeyring } from './keys';
 
-export { AesGcmPayloadCodec, ENCRYPTED_ENCODING, isEncrypted, KEY_ID_METADATA_KEY, PayloadDecryptionError, payloadKeyId } from './aes-gcm-codec';
+export {
+  AesGcmPayloadCodec,
+  ENCRYPTED_ENCODING,
+  isEncrypted,
+  KEY_ID_METADATA_KEY,
+  PayloadDecryptionError,
+  payloadKeyId,
+} from './aes-gcm-codec';
 export { createKeyring, generatePayloadKey, parsePayloadKeys, type PayloadKey, type PayloadKeyring } from './keys';
 
 /**
@@ -27,7 +34,8 @@ export async function resolvePayloadKeyring(settings: Settings, log: (line: stri
       );
     }
     const loaded = await loadOrCreateKeyFile(keyFile);
-    if (loaded.created) log(`generated a payload encryption key in ${keyFile} (mode 0600); set PAYLOAD_KEYS to share keys between machines`);
+    if (loaded.created)
+      log(`generated a payload encryption key in ${keyFile} (mode 0600); set PAYLOAD_KEYS to share keys between machines`);
     keyring = loaded.keyring;
   }
   for (const key of keyring.keys.values()) addLogSecret(key.material.toString('base64'));

@@ -60,7 +60,8 @@ export function createKeyring(keys: PayloadKey[], currentId?: string): PayloadKe
   let current: PayloadKey | undefined;
   if (currentId !== undefined) {
     current = byId.get(currentId);
-    if (!current) throw new PayloadKeyError(`PAYLOAD_KEY_ID "${currentId}" is not one of the ids in PAYLOAD_KEYS (${[...byId.keys()].join(', ')})`);
+    if (!current)
+      throw new PayloadKeyError(`PAYLOAD_KEY_ID "${currentId}" is not one of the ids in PAYLOAD_KEYS (${[...byId.keys()].join(', ')})`);
   } else if (keys.length === 1) {
     current = keys[0];
   } else {

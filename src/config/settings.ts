@@ -158,7 +158,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     .map((o) => o.trim())
     .filter((o) => o !== '');
   for (const origin of corsOrigins) {
-    if (origin !== originOf(origin)) throw new ConfigError(`CODEC_SERVER_CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port])`);
+    if (origin !== originOf(origin))
+      throw new ConfigError(`CODEC_SERVER_CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port])`);
   }
   return {
     temporal: {

@@ -1,3 +1,3 @@
 export { createLogger, type LoggerOptions, type LogLevelName, type PinoLogger } from './logger';
 export { addLogSecret, scrubString, scrubValue } from './secrets';
-export { installRuntimeLogger, temporalLogFields, TemporalPinoLogger } from './temporal-logger';
+export { installRuntimeLogger, shutdownRuntime, temporalLogFields, TemporalPinoLogger } from './temporal-logger';

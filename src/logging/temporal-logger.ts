@@ -51,23 +51,31 @@ export class TemporalPinoLogger implements Logger {
   }
 }
 
+let installed: Runtime | undefined;
+
 /**
  * Installs the process's Temporal Runtime with a pino logger. Workflow logs (`log` from
  * @temporalio/workflow), activity logs (`Context.current().log`) and the SDK's own lifecycle lines
- * reach it with their workflow/activity attributes. Call once, before any connection or worker.
+ * reach it with their workflow/activity attributes, and the native core's warnings are forwarded
+ * to it too (otherwise core prints them itself, on stdout, where the CLI's results go).
+ * Call once, before any connection or worker is created.
  *
- * `forwardCoreLogs` also routes the native core's warnings through pino. Only for long-lived
- * processes that end by shutting their workers down (workers/main.ts): the forwarding channel
- * keeps Node's event loop alive until the runtime shuts down, which a short CLI command that never
- * creates a native connection would never do (it would hang, and even swallow SIGTERM).
+ * The forwarding channel keeps Node's event loop alive until the runtime shuts down. A worker
+ * process shuts it down by stopping its workers (the runtime stops when idle); a command that may
+ * never create a native connection must call shutdownRuntime() when it is done.
  */
-export function installRuntimeLogger(options: LoggerOptions & { forwardCoreLogs?: boolean }): PinoLogger {
+export function installRuntimeLogger(options: LoggerOptions): PinoLogger {
   const logger = createLogger(options);
-  Runtime.install({
+  installed = Runtime.install({
     logger: new TemporalPinoLogger(logger),
-    ...(options.forwardCoreLogs && {
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
-    }),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
   });
   return logger;
+}
+
+/** Stops the runtime installRuntimeLogger installed (a no-op if it already stopped when idle). */
+export async function shutdownRuntime(): Promise<void> {
+  const runtime = installed;
+  installed = undefined;
+  await runtime?.shutdown();
 }

@@ -16,7 +16,6 @@ async function main(): Promise<void> {
   const logger = installRuntimeLogger({
     level: settings.logLevel,
     destination: pino.destination({ fd: 1, sync: true }),
-    forwardCoreLogs: true,
   });
   try {
     const codec = await createPayloadCodec(settings, (line) => logger.info(line));

@@ -107,7 +107,9 @@ describe('S3 upload to ingestBatch signal over the wire (moto + Temporal dev ser
     assert.equal(description.taskQueue, config.temporal.taskQueue);
     assert.equal(description.typedSearchAttributes.get(searchAttributes.batchId), batchId);
     const history = await handle.fetchHistory();
-    const input = await decodePayload<IngestBatchInputV1>(history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]);
+    const input = await decodePayload<IngestBatchInputV1>(
+      history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0],
+    );
     assert.deepEqual(
       { batchId: input.batchId, modelName: input.modelName, sources: input.sources, windowMs: input.options.windowMs },
       {

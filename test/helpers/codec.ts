@@ -8,8 +8,7 @@ import { AesGcmPayloadCodec, codecDataConverter, createKeyring, parsePayloadKeys
  * and the history fixtures under test/fixtures/histories/ are encrypted with them (test-2), so
  * replaying the fixtures needs them. test-1 is an "old" key that only decrypts (rotation tests).
  */
-export const TEST_PAYLOAD_KEYS =
-  'test-1:ycO0AaYfIuEIvoCvNryjizKOq+o54Rrl0EW7xrE9yLQ=,test-2:jSi0JCYnYlmV9It9e/xsxiXB91YeDmh6RzKWjnEvYN8=';
+export const TEST_PAYLOAD_KEYS = 'test-1:ycO0AaYfIuEIvoCvNryjizKOq+o54Rrl0EW7xrE9yLQ=,test-2:jSi0JCYnYlmV9It9e/xsxiXB91YeDmh6RzKWjnEvYN8=';
 export const TEST_PAYLOAD_KEY_ID = 'test-2';
 /** The same keys as environment variables, for child processes (CLI, worker, capture script). */
 export const testCodecEnv = { PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, PAYLOAD_KEY_ID: TEST_PAYLOAD_KEY_ID } as const;

@@ -20,7 +20,7 @@ import { toJsonl } from '../../src/pipeline/jsonl';
 import type { driftCorrection } from '../../src/workflows/drift-correction';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
 import { sampleMessages } from '../helpers/corpus';
-import { testCodecEnv, testDataConverter } from '../helpers/codec';
+import { decodePayload, testCodecEnv, testDataConverter } from '../helpers/codec';
 import { pipelineFixture, workflowBundle, type PipelineFixture } from '../helpers/temporal-env';
 
 const settings = loadSettings({});
@@ -232,7 +232,7 @@ describe('driftCorrection on a real Temporal server', function () {
     assert.equal(description.type, 'continuousTraining');
     assert.equal(description.runId, retrain.runId);
     const started = (await training.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
-    const input = JSON.parse(Buffer.from(started?.input?.payloads?.[0]?.data as Uint8Array).toString('utf8'));
+    const input = await decodePayload<{ request: { trigger: string; tune: boolean } }>(started?.input?.payloads?.[0]);
     assert.equal(input.request.trigger, 'drift');
     assert.equal(input.request.tune, false);
     firstTraining = { workflowId: retrain.workflowId, runId: retrain.runId };
@@ -330,7 +330,7 @@ describe('driftCorrection on a real Temporal server', function () {
     const training = fx.env.client.workflow.getHandle(trainingWorkflowId(model));
     assert.notEqual((await training.describe()).runId, firstTraining?.runId);
     const started = (await training.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
-    const input = JSON.parse(Buffer.from(started?.input?.payloads?.[0]?.data as Uint8Array).toString('utf8'));
+    const input = await decodePayload<{ request: { trigger: string; tune: boolean } }>(started?.input?.payloads?.[0]);
     assert.equal(input.request.tune, true);
     assert.equal(input.request.trigger, 'drift');
     await training.terminate('drift test: tuning start verified');

@@ -14,7 +14,9 @@ function parsePort(value: string): number {
 export function registerCodecServer(program: Command, ctx: CliContext): void {
   program
     .command('codec-server')
-    .description("serve POST /encode and /decode with the payload keys, so the Temporal UI (or `temporal --codec-endpoint`) shows decrypted payloads to holders of the token")
+    .description(
+      'serve POST /encode and /decode with the payload keys, so the Temporal UI (or `temporal --codec-endpoint`) shows decrypted payloads to holders of the token',
+    )
     .option('--port <port>', 'port (default CODEC_SERVER_PORT, 8888)', parsePort)
     .option('--host <host>', 'interface to bind (default CODEC_SERVER_HOST, 127.0.0.1)')
     .option('--origin <origins...>', 'browser origins allowed by CORS (default CODEC_SERVER_CORS_ORIGINS, else the UI origin)')
@@ -31,8 +33,14 @@ export function registerCodecServer(program: Command, ctx: CliContext): void {
         port: opts.port ?? settings.codec.server.port,
         log: (entry) => ctx.log(JSON.stringify({ component: 'codec-server', ...entry })),
       });
-      ctx.log(`codec server listening on ${server.url} (CORS: ${corsOrigins.join(', ') || 'none'}); encrypting with key "${codec.currentKeyId}"`);
-      ctx.log(`token: from ${source}; browsers sign in at ${server.url}/login, tools send "Authorization: Bearer <token>"`);
+      // The browser must reach it under the UI's host name (localhost), or the sign-in cookie is not sent.
+      const publicUrl = opts.port === undefined ? settings.codec.server.url : `http://localhost:${server.port}`;
+      ctx.log(
+        `codec server listening on ${server.url} (CORS: ${corsOrigins.join(', ') || 'none'}); encrypting with key "${codec.currentKeyId}"`,
+      );
+      ctx.log(
+        `token: from ${source}; browsers sign in at ${publicUrl}/login, tools send "Authorization: Bearer <token>" (docs/encryption.md)`,
+      );
       ctx.log('press Ctrl-C to stop');
       await untilInterrupted();
       await server.close();

@@ -22,7 +22,10 @@ export function registerReplay(program: Command, ctx: CliContext): void {
   program
     .command('replay')
     .description('replay workflow histories against the current workflow code: a determinism error means this code would break those runs')
-    .argument('[targets...]', 'workflow ids (latest run) or history files (JSON from the capture script or `temporal workflow show --output json`)')
+    .argument(
+      '[targets...]',
+      'workflow ids (latest run) or history files (JSON from the capture script or `temporal workflow show --output json`)',
+    )
     .option('--query <q>', `every run a visibility query returns, e.g. "WorkflowType = 'ingestBatch' AND ExecutionStatus = 'Running'"`)
     .option('--limit <n>', 'with --query: at most this many runs', '100')
     .option('--json', 'one JSON object per history')

@@ -31,7 +31,12 @@ describe('codec server (Temporal remote codec protocol)', () => {
   it('refuses /decode and /encode without the token, or with a wrong one (401)', async () => {
     const body = await encryptedBody();
     const before = server.stats.unauthorized;
-    const attempts: Array<Record<string, string>> = [{}, { Authorization: 'Bearer wrong-token-0000000000' }, { Authorization: TOKEN }, { Cookie: `${CODEC_COOKIE}=nope` }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { Authorization: 'Bearer wrong-token-0000000000' },
+      { Authorization: TOKEN },
+      { Cookie: `${CODEC_COOKIE}=nope` },
+    ];
     for (const headers of attempts) {
       for (const path of ['/decode', '/encode']) {
         const res = await post(path, body, headers);
@@ -88,7 +93,10 @@ describe('codec server (Temporal remote codec protocol)', () => {
     assert.equal(ok.headers.get('access-control-allow-credentials'), 'true');
     assert.match(ok.headers.get('access-control-allow-headers') ?? '', /X-Namespace/);
     assert.match(ok.headers.get('access-control-allow-methods') ?? '', /POST/);
-    const evil = await fetch(`${server.url}/decode`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    const evil = await fetch(`${server.url}/decode`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
     assert.equal(evil.status, 403);
     assert.equal(evil.headers.get('access-control-allow-origin'), null);
     // A refused request still carries CORS headers for the UI, so the UI can show the 401.
@@ -114,7 +122,8 @@ describe('codec server (Temporal remote codec protocol)', () => {
   it('never logs the token, headers or payloads', () => {
     assert.ok(logged.length > 10);
     const text = JSON.stringify(logged);
-    for (const secret of [TOKEN, 'canary', 'Bearer', CODEC_COOKIE, 'preserveStorageRefs']) assert.ok(!text.includes(secret), `log shows ${secret}`);
+    for (const secret of [TOKEN, 'canary', 'Bearer', CODEC_COOKIE, 'preserveStorageRefs'])
+      assert.ok(!text.includes(secret), `log shows ${secret}`);
     assert.ok(logged.some((e) => e.path === '/decode' && e.status === 401));
   });
 });

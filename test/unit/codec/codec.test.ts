@@ -117,7 +117,10 @@ describe('payload keys from configuration', () => {
         },
       );
     }
-    assert.deepEqual(parsePayloadKeys(` one:${b64(k1)} ,`).map((k) => k.id), ['one']);
+    assert.deepEqual(
+      parsePayloadKeys(` one:${b64(k1)} ,`).map((k) => k.id),
+      ['one'],
+    );
   });
 
   describe('the local key file (embedded setup, PAYLOAD_KEYS unset)', () => {
@@ -149,7 +152,10 @@ describe('payload keys from configuration', () => {
 
     it('is not generated for a remote server: every process there must share PAYLOAD_KEYS', async () => {
       const settings = loadSettings({ DATA_DIR: dir, TEMPORAL_ADDRESS: 'temporal.example.internal:7233' });
-      await assert.rejects(resolvePayloadKeyring(settings), (err: unknown) => err instanceof ConfigError && /PAYLOAD_KEYS is required/.test(err.message));
+      await assert.rejects(
+        resolvePayloadKeyring(settings),
+        (err: unknown) => err instanceof ConfigError && /PAYLOAD_KEYS is required/.test(err.message),
+      );
       await assert.rejects(fs.stat(settings.codec.keyFile));
     });
   });
