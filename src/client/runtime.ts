@@ -11,6 +11,7 @@ import { connectClient, connectWorker } from '../temporal/connection';
 import { isListening, isLoopbackAddress, RunningDevServer, startDevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { venvBin } from '../util/repo-root';
+import { closeRunners } from '../activities/ingest/remote-stages';
 import { buildDependencies, PipelineDependencies } from '../workers/dependencies';
 import { createPipelineWorker } from '../workers/pipeline-worker';
 import { UserError } from './user-error';
@@ -98,6 +99,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
         worker.shutdown();
         await workerRun;
       }
+      await closeRunners(deps.runners);
       await client.connection.close();
       await server?.stop();
       await codecServer?.close();
