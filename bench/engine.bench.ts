@@ -3,7 +3,6 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStr
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import {
   classificationReport,
@@ -201,9 +200,20 @@ async function cleanStage(plan: DatasetPlan, dir: string): Promise<{ train: numb
   return { ...counts, watch };
 }
 
+/** Lines of a UTF-8 file, read in 1 MiB chunks (readline costs more than the scoring it feeds). */
+async function* linesOf(file: string): AsyncGenerator<string> {
+  let carry = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (carry + (chunk as string)).split('\n');
+    carry = lines.pop() as string;
+    yield* lines;
+  }
+  if (carry !== '') yield carry;
+}
+
 async function* shardsFrom(file: string): AsyncGenerator<LabelledDoc[]> {
   let shard: LabelledDoc[] = [];
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+  for await (const line of linesOf(file)) {
     const tab = line.indexOf('\t');
     const text = line.slice(tab + 1);
     shard.push({ label: line.slice(0, tab), features: text === '' ? [] : text.split(' ') });

@@ -1,5 +1,6 @@
 import { ensureCapacity } from './growable';
 import { PairTable } from './pair-table';
+import { StringTable } from './string-table';
 
 export const NO_NODE = -1;
 
@@ -19,7 +20,7 @@ function ownedCopy(word: string): string {
  * can keep per-node statistics in typed arrays indexed by node.
  */
 export class NgramNodes {
-  private readonly words = new Map<string, number>();
+  private readonly words = new StringTable();
   private readonly pairs: PairTable;
   private prefixes = new Int32Array(0);
   private lasts = new Int32Array(0);
@@ -38,7 +39,7 @@ export class NgramNodes {
 
   /** The node of a single word, or NO_NODE. */
   findWord(word: string): number {
-    return this.words.get(word) ?? NO_NODE;
+    return this.words.get(word);
   }
 
   /** The node of `prefix` followed by the word node `last`, or NO_NODE. */
@@ -70,13 +71,13 @@ export class NgramNodes {
 
   internWord(word: string): number {
     const known = this.words.get(word);
-    if (known !== undefined) return known;
+    if (known !== NO_NODE) return known;
     if (word.includes(' ')) {
       throw new RangeError(`feature tokens must not contain spaces (n-grams are joined with one): ${JSON.stringify(word)}`);
     }
     const node = this.add(NO_NODE, NO_NODE, 1);
     const own = ownedCopy(word);
-    this.words.set(own, node);
+    this.words.insert(own, node);
     this.wordText[node] = own;
     return node;
   }
@@ -135,12 +136,10 @@ export class NgramNodes {
     const size = this.count;
     const renumbered = new Int32Array(size).fill(NO_NODE);
     let fresh = 0;
+    this.words.clear();
     for (let node = 0; node < size; node++) {
+      if (!keep(node)) continue;
       const word = this.orders[node] === 1 ? this.wordText[node] : undefined;
-      if (!keep(node)) {
-        if (word !== undefined) this.words.delete(word);
-        continue;
-      }
       renumbered[node] = fresh;
       // Nodes are numbered in creation order, so a node's parts were renumbered before it.
       const prefix = this.prefixes[node];
@@ -148,10 +147,9 @@ export class NgramNodes {
       this.prefixes[fresh] = prefix === NO_NODE ? NO_NODE : renumbered[prefix];
       this.lasts[fresh] = last === NO_NODE ? NO_NODE : renumbered[last];
       this.orders[fresh] = this.orders[node];
-      if (word !== undefined) {
-        this.wordText[fresh] = word;
-        this.words.set(word, fresh);
-      }
+      // Only single words have text; clear what a dropped word left in this slot.
+      this.wordText[fresh] = word ?? '';
+      if (word !== undefined) this.words.insert(word, fresh);
       fresh++;
     }
     this.count = fresh;
