@@ -150,7 +150,11 @@ export class AwsBatchRunner implements RemoteJobRunner<ScoringJobSpec> {
       const out = await this.client.send(
         new ListJobsCommand({ jobQueue: this.jobQueue, filters: [{ name: 'JOB_NAME', values: [jobName] }], nextToken }),
       );
-      candidates.push(...(out.jobSummaryList ?? []).filter((j) => j.jobName === jobName && j.status !== 'FAILED' && j.jobId));
+      // Array children ("<parent>:<index>") share the parent's name; the job to resume is the parent.
+      // AWS lists only parents here, moto lists children too.
+      candidates.push(
+        ...(out.jobSummaryList ?? []).filter((j) => j.jobName === jobName && j.status !== 'FAILED' && j.jobId && !j.jobId.includes(':')),
+      );
       nextToken = out.nextToken;
       if (!nextToken) break;
     }
