@@ -32,6 +32,7 @@ export function ingestOptions(settings: Settings, overrides: Partial<IngestOptio
     scoring: settings.batch,
     retrainAfterLabelledRows: settings.pipeline.retrainAfterLabelledRows,
     driftCheckEveryBatches: settings.pipeline.driftCheckEveryBatches,
+    redactPii: settings.redactPii,
     ...overrides,
   };
 }

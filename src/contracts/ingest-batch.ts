@@ -37,6 +37,8 @@ export interface IngestOptionsV1 {
   driftCheckEveryBatches?: number;
   /** How many recent batches that check compares (default: max(driftCheckEveryBatches, 5)). */
   driftWindowBatches?: number;
+  /** Replace e-mail addresses, phone numbers and URLs by placeholders before cleaning (in-worker ETL). */
+  redactPii?: boolean;
 }
 
 export interface IngestBatchInputV1 {

@@ -14,6 +14,7 @@ export interface ShardStageTask {
   resultKey?: string;
   modelName: string;
   modelVersion: string;
+  redactPii?: boolean;
 }
 
 export interface ShardStageResult {
@@ -33,7 +34,7 @@ export async function runShardStage(
 ): Promise<ShardStageResult> {
   const classifier = await loadModel(task.modelName, task.modelVersion);
   const staged = parseJsonl<StagedRecord>(await store.get(task.stagedKey), task.stagedKey);
-  const processed = cleanStagedRecords(staged, classifier.config.text);
+  const processed = cleanStagedRecords(staged, classifier.config.text, task.redactPii);
   await store.put(task.processedKey, toJsonl(processed));
   if (!task.resultKey) return { rows: processed.length };
   const { results, predictedCounts } = scoreRecords(processed, classifier, task.modelVersion);

@@ -77,3 +77,4 @@ export function documentFeatures(input: TextInput, kind: FeatureKind, options?: 
   const tokensNoStop = withoutStopwords(tokens, language, resolved);
   return kind === 'tokensNoStop' ? tokensNoStop : stemsOf(tokensNoStop, language, resolved);
 }
+export { redactPii, redactPiiWithCounts, redactDocumentPii } from './pii';

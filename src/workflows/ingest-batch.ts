@@ -127,7 +127,13 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     const runShard = (shard: StagedShard) =>
       semaphore.run(async () => {
         if (options.etl !== 'local') return;
-        const done = await processShard({ batchId, shard, model: pinned, score: options.scoring === 'worker' });
+        const done = await processShard({
+          batchId,
+          shard,
+          model: pinned,
+          score: options.scoring === 'worker',
+          ...(options.redactPii && { redactPii: true }),
+        });
         processedKeys.set(done.index, done.processedKey);
         if (done.scored) recordScored(done.scored);
       });

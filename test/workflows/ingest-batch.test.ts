@@ -124,6 +124,18 @@ describe('ingestBatch on a real Temporal server', function () {
     assert.ok(await fx.deps.store.head(`jobs/${inProcesses.batchId}/scoring.json`));
   });
 
+  it('redacts phone numbers before cleaning when asked, and only then', async () => {
+    await fx.deps.store.put('raw/pii/a.txt', 'call me at +1 (555) 010-0199 about the invoice\nthe meeting is at noon\n');
+    const plain = await (await start([{ key: 'raw/pii/a.txt' }])).result();
+    const redacted = await (await start([{ key: 'raw/pii/a.txt' }], { redactPii: true })).result();
+    const processed = async (batchId: string) => (await fx.deps.store.get(`processed/${batchId}/shard-00000.jsonl`)).toString();
+    assert.match(await processed(plain.batchId), /0100199|010 0199/);
+    const cleaned = await processed(redacted.batchId);
+    assert.doesNotMatch(cleaned, /555|0199/);
+    assert.match(cleaned, /invoice/);
+    assert.equal(redacted.scored, 2);
+  });
+
   it('adds a file signalled into a running batch', async () => {
     const first = sampleMessages(30, 0);
     const second = sampleMessages(20, 500);

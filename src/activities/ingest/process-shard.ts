@@ -15,13 +15,14 @@ const HEARTBEAT_MS = 5000;
  * main thread, on every core; without one (tests, a one-core box) it runs inline.
  */
 export function createProcessShard(store: ObjectStore, models: ModelCache, pool?: ShardThreadPool) {
-  return async function processShard({ batchId, shard, model, score }: ProcessShardInput): Promise<ProcessShardOutput> {
+  return async function processShard({ batchId, shard, model, score, redactPii }: ProcessShardInput): Promise<ProcessShardOutput> {
     const task: ShardStageTask = {
       stagedKey: shard.key,
       processedKey: layout.processed(batchId, shard.index),
       resultKey: score ? layout.resultPart(batchId, shard.index) : undefined,
       modelName: model.modelName,
       modelVersion: model.modelVersion,
+      redactPii,
     };
     const context = Context.current();
     const beat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);

@@ -47,6 +47,7 @@ export interface ProcessShardInput {
   model: ResolvedModel;
   /** Score in the same pass (scoring runs in the worker); otherwise only clean. */
   score: boolean;
+  redactPii?: boolean;
 }
 
 export interface ProcessShardOutput {
