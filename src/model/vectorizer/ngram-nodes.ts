@@ -25,7 +25,13 @@ export class NgramNodes {
   private prefixes = new Int32Array(0);
   private lasts = new Int32Array(0);
   private orders = new Uint8Array(0);
-  private wordText: string[] = [];
+  /**
+   * Text of each distinct word, and for each node its index there (-1 for longer n-grams). Not a
+   * node-indexed string array: that one would be millions of holes re-copied as it grows, garbage
+   * the collector lets pile up for hundreds of megabytes on long runs.
+   */
+  private wordList: string[] = [];
+  private wordIds = new Int32Array(0);
   private count = 0;
 
   /** `expectedPairs`: n-grams of two or more words expected (the table grows past it). */
@@ -78,7 +84,8 @@ export class NgramNodes {
     const node = this.add(NO_NODE, NO_NODE, 1);
     const own = ownedCopy(word);
     this.words.insert(own, node);
-    this.wordText[node] = own;
+    this.wordIds[node] = this.wordList.length;
+    this.wordList.push(own);
     return node;
   }
 
@@ -111,7 +118,7 @@ export class NgramNodes {
 
   /** The word of a single-word node. */
   word(node: number): string {
-    return this.wordText[node];
+    return this.wordList[this.wordIds[node]];
   }
 
   /** The n-gram as sklearn names features: its words joined by single spaces. */
@@ -119,10 +126,10 @@ export class NgramNodes {
     const parts: string[] = [];
     let current = node;
     while (this.orders[current] > 1) {
-      parts.push(this.wordText[this.lasts[current]]);
+      parts.push(this.word(this.lasts[current]));
       current = this.prefixes[current];
     }
-    parts.push(this.wordText[current]);
+    parts.push(this.word(current));
     return parts.reverse().join(' ');
   }
 
@@ -136,10 +143,11 @@ export class NgramNodes {
     const size = this.count;
     const renumbered = new Int32Array(size).fill(NO_NODE);
     let fresh = 0;
+    const words: string[] = [];
     this.words.clear();
     for (let node = 0; node < size; node++) {
       if (!keep(node)) continue;
-      const word = this.orders[node] === 1 ? this.wordText[node] : undefined;
+      const word = this.orders[node] === 1 ? this.word(node) : undefined;
       renumbered[node] = fresh;
       // Nodes are numbered in creation order, so a node's parts were renumbered before it.
       const prefix = this.prefixes[node];
@@ -147,13 +155,15 @@ export class NgramNodes {
       this.prefixes[fresh] = prefix === NO_NODE ? NO_NODE : renumbered[prefix];
       this.lasts[fresh] = last === NO_NODE ? NO_NODE : renumbered[last];
       this.orders[fresh] = this.orders[node];
-      // Only single words have text; clear what a dropped word left in this slot.
-      this.wordText[fresh] = word ?? '';
-      if (word !== undefined) this.words.insert(word, fresh);
+      this.wordIds[fresh] = word === undefined ? -1 : words.length;
+      if (word !== undefined) {
+        words.push(word);
+        this.words.insert(word, fresh);
+      }
       fresh++;
     }
     this.count = fresh;
-    this.wordText.length = fresh;
+    this.wordList = words;
     this.pairs.clear();
     for (let node = 0; node < fresh; node++) {
       if (this.orders[node] > 1) this.pairs.insert(this.prefixes[node], this.lasts[node], node);
@@ -167,9 +177,11 @@ export class NgramNodes {
     this.prefixes = ensureCapacity(this.prefixes, node);
     this.lasts = ensureCapacity(this.lasts, node);
     this.orders = ensureCapacity(this.orders, node);
+    this.wordIds = ensureCapacity(this.wordIds, node);
     this.prefixes[node] = prefix;
     this.lasts[node] = last;
     this.orders[node] = order;
+    this.wordIds[node] = -1;
     return node;
   }
 }
