@@ -48,6 +48,25 @@ export class NgramNodes {
     return this.words.get(word);
   }
 
+  /** Like findWord, but an entry handle for wordEntryNode / wordEntryTag (one lookup for both). */
+  findWordEntry(word: string): number {
+    return this.words.find(word);
+  }
+
+  wordEntryNode(entry: number): number {
+    return this.words.valueAt(entry);
+  }
+
+  wordEntryTag(entry: number): number {
+    return this.words.tagAt(entry);
+  }
+
+  /** Tags a single-word node (see findWordEntry). */
+  tagWord(node: number, tag: number): void {
+    if (this.orders[node] !== 1) throw new RangeError('not a single-word node');
+    this.words.setTag(this.words.find(this.word(node)), tag);
+  }
+
   /** The node of `prefix` followed by the word node `last`, or NO_NODE. */
   findExtension(prefix: number, last: number): number {
     return this.pairs.get(prefix, last);

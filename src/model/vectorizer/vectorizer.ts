@@ -23,11 +23,6 @@ export class FittedVectorizer {
   readonly idf: Float64Array | null;
   private readonly nodes: NgramNodes;
   private readonly features: Int32Array;
-  /**
-   * Feature index of each single-word node, or -1 for words that only start longer features.
-   * Longer n-grams carry their feature index as the tag of their pair-table entry.
-   */
-  private readonly featureOfWord: Int32Array;
   private readonly counts: Float64Array;
   private readonly recent: Int32Array;
   private termList: string[] | undefined;
@@ -39,9 +34,10 @@ export class FittedVectorizer {
     this.documentFrequency = state.documentFrequency;
     this.documents = state.documents;
     this.idf = options.useIdf ? idfWeights(state.documentFrequency, state.documents, options.smoothIdf) : null;
-    this.featureOfWord = new Int32Array(state.nodes.size).fill(-1);
+    // Each feature's index is stored as the tag of its table entry (-1: the word or n-gram only
+    // starts longer features), read in the same cache line as the lookup itself.
     state.features.forEach((node, feature) => {
-      if (state.nodes.order(node) === 1) this.featureOfWord[node] = feature;
+      if (state.nodes.order(node) === 1) state.nodes.tagWord(node, feature);
       else state.nodes.tagExtension(node, feature);
     });
     this.counts = new Float64Array(state.features.length);
@@ -126,18 +122,19 @@ export class FittedVectorizer {
   /** Writes the document's raw n-gram counts into `row`, before binary / tf / idf / norm. */
   countInto(tokens: readonly string[], row: SparseRow): SparseRow {
     const [minN, maxN] = this.options.ngramRange;
-    const { nodes, featureOfWord, counts, recent } = this;
+    const { nodes, counts, recent } = this;
     row.ensure(Math.min(this.features.length, tokens.length * maxN));
     const indices = row.indices;
     let nnz = 0;
     recent.fill(NO_NODE);
     for (let i = 0; i < tokens.length; i++) {
-      const word = nodes.findWord(tokens[i]);
-      if (word === NO_NODE) {
+      const wordEntry = nodes.findWordEntry(tokens[i]);
+      if (wordEntry < 0) {
         // No feature contains this word: every n-gram through it is unknown.
         recent.fill(NO_NODE);
         continue;
       }
+      const word = nodes.wordEntryNode(wordEntry);
       // Longest first, so recent[n - 2] still holds the previous token's (n-1)-gram.
       for (let n = maxN; n >= 2; n--) {
         const prefix = recent[n - 2];
@@ -154,7 +151,7 @@ export class FittedVectorizer {
       }
       recent[0] = word;
       if (minN === 1) {
-        const feature = featureOfWord[word];
+        const feature = nodes.wordEntryTag(wordEntry);
         if (feature >= 0) {
           if (counts[feature] === 0) indices[nnz++] = feature;
           counts[feature]++;
@@ -182,7 +179,8 @@ export class FittedVectorizer {
     let l2 = 0;
     for (let k = 0; k < length; k++) {
       let value = binary ? 1 : values[k];
-      if (sublinearTf) value = 1 + Math.log(value);
+      // Most counts are 1, and 1 + ln(1) = 1.
+      if (sublinearTf && value !== 1) value = 1 + Math.log(value);
       if (idf) value *= idf[indices[k] * stride];
       values[k] = value;
       l1 += Math.abs(value);
