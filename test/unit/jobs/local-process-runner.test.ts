@@ -306,7 +306,7 @@ describe('LocalProcessRunner', () => {
         [{ SPEC_KEY: jobSpecKey(batchId, 'scoring'), AWS_BATCH_JOB_ARRAY_INDEX: '1' }, /array index 1 is outside the spec's 1 shard/],
         [
           { SPEC_KEY: jobSpecKey(batchId, 'scoring') },
-          /^batch-entrypoint: ModelArtifactError: models\/m\/v9\/config.json: artifact is missing$/,
+          /^batch-entrypoint: ModelArtifactError: models\/m\/v9\/(config|preprocessor|model).json: artifact is missing$/,
         ],
         [{ SPEC_KEY: 'jobs/none/scoring.json' }, /ObjectNotFoundError: object not found: jobs\/none\/scoring.json/],
       ];
