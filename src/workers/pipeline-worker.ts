@@ -3,6 +3,9 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createIngestActivities } from '../activities/ingest';
 import { createTrainingActivities } from '../activities/training';
 import { createDriftActivities } from '../activities/drift';
+import { createLakeActivities } from '../activities/lake';
+import { createReportActivities } from '../activities/reports';
+import { createTelemetryActivities } from '../activities/telemetry';
 import type { PipelineDependencies } from './dependencies';
 
 export interface PipelineWorkerOptions {
@@ -33,6 +36,9 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
       ...createIngestActivities(options.deps),
       ...createTrainingActivities(options.deps),
       ...createDriftActivities(options.deps),
+      ...createLakeActivities(options.deps.store),
+      ...createReportActivities(options.deps),
+      ...createTelemetryActivities(options.deps),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 8,
   });

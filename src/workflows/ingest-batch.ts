@@ -6,14 +6,19 @@ import {
   defineSignal,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createIngestActivities } from '../activities/ingest';
 import type { createTrainingActivities } from '../activities/training';
 import type { createDriftActivities } from '../activities/drift';
+import type { LakeActivities } from '../activities/lake';
+import type { ReportActivities } from '../activities/reports';
+import type { TelemetryActivities } from '../activities/telemetry';
 import type { ScoreShardOutput, StagedShard, ResolvedModel, PrepareSourceOutput } from '../activities/ingest/types';
 import {
   AddFilesSignalV1,
@@ -55,6 +60,11 @@ const { requestTrainingIfDue } = proxyActivities<TrainingActivities>({ startToCl
 const { requestDriftCheckIfDue } = proxyActivities<DriftActivities>({ startToCloseTimeout: '1m', retry });
 // The first batch after a new model version may compute the version's baseline, a pass over its training set.
 const { computeBatchStatistics } = proxyActivities<DriftActivities>({ startToCloseTimeout: '1h', heartbeatTimeout: '2m', retry });
+
+// The data lake's Parquet parts (one pass over the batch's result parts) and the batch report.
+const { writeResultsParquet } = proxyActivities<LakeActivities>({ startToCloseTimeout: '1h', heartbeatTimeout: '2m', retry });
+const { writeBatchReport } = proxyActivities<ReportActivities>({ startToCloseTimeout: '5m', retry: { ...retry, maximumAttempts: 3 } });
+const { recordBatchFailed } = proxyActivities<TelemetryActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 5 } });
 
 export const addFilesSignal = defineSignal<[AddFilesSignalV1]>(ingestSignals.addFiles);
 export const closeBatchSignal = defineSignal(ingestSignals.closeBatch);
@@ -240,6 +250,15 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       modelVersion: pinned.modelVersion,
       quarantined,
     });
+    if (patched('lake-and-reports')) {
+      const lake = await writeResultsParquet({ batchId });
+      // A report that cannot be drawn must not fail a batch whose results are stored.
+      const report = await writeBatchReport({ batchId }).catch((err) => {
+        log.warn('batch report not written', { batchId, error: errorMessage(err) });
+        return undefined;
+      });
+      upsertMemo({ manifest: manifestKey, lake: lake.indexKey, ...(report && { report: report.key }) });
+    }
     if (options.driftCheckEveryBatches) {
       await requestDriftCheckIfDue({
         modelName: pinned.modelName,
@@ -290,6 +309,14 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
           modelVersion: model?.modelVersion ?? 'unresolved',
         },
       }).catch((notifyErr) => log.error('could not send the failure notification', { error: errorMessage(notifyErr) }));
+      if (patched('batches-failed-metric')) {
+        await recordBatchFailed({
+          batchId,
+          modelName: input.modelName,
+          modelVersion: model?.modelVersion ?? null,
+          status: isCancellation(err) ? 'cancelled' : 'failed',
+        }).catch((metricErr) => log.error('could not record BatchesFailed', { error: errorMessage(metricErr) }));
+      }
     });
     throw err;
   }

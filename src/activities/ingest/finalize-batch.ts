@@ -4,7 +4,7 @@ import type { FinalizeBatchInput, FinalizeBatchOutput } from './types';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 
-/** Writes `results/<batchId>/manifest.json`: what went in, what came out, and how to verify it. */
+/** Writes `batches/<batchId>/manifest.json`: what went in, what came out, and how to verify it. */
 export function createFinalizeBatch(store: ObjectStore) {
   return async function finalizeBatch(input: FinalizeBatchInput): Promise<FinalizeBatchOutput> {
     const { batchId, model, sources, results, rejectedFiles } = input;
