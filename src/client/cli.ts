@@ -12,6 +12,9 @@ import { registerExport } from './commands/export';
 import { registerIngest } from './commands/ingest';
 import { registerList } from './commands/list';
 import { registerModels } from './commands/models';
+import { registerQuery } from './commands/query';
+import { registerReport } from './commands/report';
+import { registerScore } from './commands/score';
 import { registerReplay } from './commands/replay';
 import { registerSchedule } from './commands/schedule';
 import { registerStatus } from './commands/status';
@@ -36,6 +39,9 @@ function buildProgram(ctx: CliContext): Command {
   registerDemo(program, ctx);
   registerReplay(program, ctx);
   registerCodecServer(program, ctx);
+  registerReport(program, ctx);
+  registerQuery(program, ctx);
+  registerScore(program, ctx);
   return program;
 }
 

@@ -40,7 +40,9 @@ export function barChart(bars: readonly Bar[], options: { x: string; y: string; 
 }
 
 /** Horizontal bars, largest first as given: top terms. */
-export function horizontalBars(bars: readonly Bar[], options: { x: string; width?: number; color?: string }): string {
+export function horizontalBars(input: readonly Bar[], options: { x: string; width?: number; color?: string }): string {
+  // Long n-grams (mail headers glued together) would push the chart off the page.
+  const bars = input.map((b, i) => ({ ...b, label: b.label.length > 26 ? `${b.label.slice(0, 24)}…${i}` : b.label }));
   const longest = bars.reduce((m, b) => Math.max(m, b.label.length), 4);
   return render({
     width: options.width ?? 380,
