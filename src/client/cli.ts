@@ -56,6 +56,14 @@ function describeFailure(err: unknown, debug: boolean): string {
   return String(err);
 }
 
+function tryOrUndefined<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined; // the command reports the configuration error itself
+  }
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let settings: Settings | undefined;
   const debug = Boolean(env.DEBUG);
@@ -67,7 +75,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   };
   try {
     // JSON log lines on stderr; the SDK's INFO lines (bundler output, worker state) would bury the command's own output.
-    installRuntimeLogger({ level: debug ? 'info' : 'warn' });
+    // Commands that run a worker for a while serve its Prometheus metrics when configured.
+    const runsWorker = ['up', 'demo'].includes(argv[2] ?? '');
+    const metricsAddress = runsWorker ? tryOrUndefined(() => ctx.settings().telemetry.metricsAddress) : undefined;
+    installRuntimeLogger({ level: debug ? 'info' : 'warn', metricsAddress });
     await buildProgram(ctx).parseAsync(argv);
     return 0;
   } catch (err) {

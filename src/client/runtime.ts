@@ -14,6 +14,7 @@ import { venvBin } from '../util/repo-root';
 import { closeRunners } from '../activities/ingest/remote-stages';
 import { buildDependencies, PipelineDependencies } from '../workers/dependencies';
 import { createPipelineWorker } from '../workers/pipeline-worker';
+import { createTracing, type Tracing } from '../telemetry/tracing';
 import { UserError } from './user-error';
 
 export interface PipelineRuntime {
@@ -79,9 +80,20 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
+  let tracing: Tracing | undefined;
   if (options.worker && (options.forceWorker || !(await hasPollers(client, t.taskQueue)))) {
     const connection = await connectWorker(t);
-    worker = await createPipelineWorker({ connection, namespace: t.namespace, taskQueue: t.taskQueue, deps, dataConverter });
+    tracing = createTracing(settings);
+    const plugins = tracing ? [tracing.plugin] : [];
+    worker = await createPipelineWorker({
+      connection,
+      namespace: t.namespace,
+      taskQueue: t.taskQueue,
+      deps,
+      dataConverter,
+      plugins,
+      workflowModules: tracing?.workflowModules,
+    });
     workerRun = worker.run().finally(() => connection.close());
   }
 
@@ -99,6 +111,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
         worker.shutdown();
         await workerRun;
       }
+      await tracing?.shutdown();
       await closeRunners(deps.runners);
       await client.connection.close();
       await server?.stop();

@@ -67,6 +67,12 @@ const schema = z.object({
   CODEC_SERVER_CORS_ORIGINS: z.string().optional(),
   /** Replace e-mail addresses, phone numbers and URLs with [EMAIL], [PHONE], [URL] before writing processed rows and results. */
   REDACT_PII: bool.default('false'),
+  /** Serve the Temporal Core SDK's metrics for Prometheus at `host:port`/metrics from the worker (e.g. 127.0.0.1:9464); unset: off. */
+  TEMPORAL_METRICS_ADDRESS: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'host:port').optional(),
+  /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318) receiving traces of workflows and activities; unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** service.name of the worker's traces. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('nlp-batch-worker'),
 });
 
 export interface Settings {
@@ -119,6 +125,8 @@ export interface Settings {
   };
   /** REDACT_PII: e-mail addresses, phone numbers and URLs become placeholder tokens before storage. */
   redactPii: boolean;
+  /** Worker telemetry (src/telemetry): Prometheus metrics address, OTLP traces endpoint. */
+  telemetry: { metricsAddress?: string; otlpEndpoint?: string; serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -213,6 +221,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       },
     },
     redactPii: e.REDACT_PII,
+    telemetry: { metricsAddress: e.TEMPORAL_METRICS_ADDRESS, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };
 }
 

@@ -4,6 +4,7 @@ import { loadSettings } from '../config/settings';
 import { addLogSecret, installRuntimeLogger } from '../logging';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { buildDependencies } from './dependencies';
+import { createTracing } from '../telemetry/tracing';
 import { createPipelineWorker } from './pipeline-worker';
 
 /**
@@ -16,7 +17,9 @@ async function main(): Promise<void> {
   const logger = installRuntimeLogger({
     level: settings.logLevel,
     destination: pino.destination({ fd: 1, sync: true }),
+    metricsAddress: settings.telemetry.metricsAddress,
   });
+  const tracing = createTracing(settings);
   try {
     const codec = await createPayloadCodec(settings, (line) => logger.info(line));
     const dataConverter = codecDataConverter(codec);
@@ -28,6 +31,8 @@ async function main(): Promise<void> {
       taskQueue: settings.temporal.taskQueue,
       deps: { ...buildDependencies(settings, (line) => logger.info({ component: 'notifier' }, line)), client },
       dataConverter,
+      plugins: tracing ? [tracing.plugin] : [],
+      workflowModules: tracing?.workflowModules,
     });
     logger.info(
       {
@@ -35,10 +40,13 @@ async function main(): Promise<void> {
         namespace: settings.temporal.namespace,
         taskQueue: settings.temporal.taskQueue,
         payloadKeyId: codec.currentKeyId,
+        metrics: settings.telemetry.metricsAddress ? `http://${settings.telemetry.metricsAddress}/metrics` : 'off',
+        tracing: settings.telemetry.otlpEndpoint ?? 'off',
       },
       'worker polling',
     );
     await worker.run();
+    await tracing?.shutdown();
     await client.connection.close();
     await connection.close();
     logger.info('worker stopped');

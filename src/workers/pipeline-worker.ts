@@ -1,5 +1,5 @@
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, WorkerOptions, type WorkerPlugin } from '@temporalio/worker';
 import { createIngestActivities } from '../activities/ingest';
 import { createTrainingActivities } from '../activities/training';
 import { createDriftActivities } from '../activities/drift';
@@ -18,6 +18,10 @@ export interface PipelineWorkerOptions {
   /** A prebuilt bundle (tests, replay) saves the few seconds webpack needs per worker start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivities?: number;
+  /** e.g. tracing (src/telemetry/tracing.ts). */
+  plugins?: WorkerPlugin[];
+  /** Extra workflow interceptor modules (bundled with the workflows). */
+  workflowModules?: string[];
 }
 
 export function workflowsPath(): string {
@@ -41,5 +45,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
       ...createTelemetryActivities(options.deps),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 8,
+    ...(options.plugins && options.plugins.length > 0 && { plugins: options.plugins }),
+    ...(options.workflowModules && options.workflowModules.length > 0 && { interceptors: { workflowModules: options.workflowModules } }),
   });
 }
