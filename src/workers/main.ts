@@ -4,6 +4,7 @@ import { loadSettings } from '../config/settings';
 import { addLogSecret, installRuntimeLogger } from '../logging';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { buildDependencies } from './dependencies';
+import { ensureClosedRunWatchSchedule } from '../telemetry/closed-run-schedule';
 import { createTracing } from '../telemetry/tracing';
 import { createPipelineWorker } from './pipeline-worker';
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       plugins: tracing ? [tracing.plugin] : [],
       workflowModules: tracing?.workflowModules,
     });
+    await ensureClosedRunWatchSchedule(client, settings.temporal.taskQueue);
     logger.info(
       {
         address: settings.temporal.address,

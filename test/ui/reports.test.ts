@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Worker } from '@temporalio/worker';
@@ -216,6 +217,13 @@ describe('HTML reports in Chromium', function () {
       assert.equal(await r.page.locator('script, link, img, iframe').count(), 0, 'self-contained: no script, link or image');
       await r.page.close();
     }
+
+    // The alarms' metrics came from these runs: ModelF1 of the new champion, DriftPSI of the check.
+    const datums = (await readFile(fx.metricsFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { name: string; value: number; dimensions: Record<string, string> });
+    const f1 = datums.filter((x) => x.name === 'ModelF1');
+    assert.deepEqual(f1.map((x) => [x.value, x.dimensions.modelVersion]), [[outcome.metrics.macroF1, `${model}@${outcome.modelVersion}`]]);
+    const psis = report.statistics.flatMap((s) => (s.kind === 'distribution' && s.psi !== null && s.status !== 'insufficient-data' ? [s.psi] : []));
+    assert.deepEqual(datums.filter((x) => x.name === 'DriftPSI').map((x) => x.value), [Math.max(...psis)]);
 
     // The CLI renders the same report to a file and prints its path.
     const env = { ...process.env, ...testCodecEnv, STORE: 'fs', STORE_ROOT: fx.deps.store.root, DATA_DIR: fx.dir };
