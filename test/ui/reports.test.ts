@@ -145,6 +145,8 @@ describe('HTML reports in Chromium', function () {
       version: 1,
       modelName: model,
       window: 1,
+      // Shifts warn but never retrain here: a retraining would only lengthen the test.
+      policy: { psiDrift: 1000, macroF1Drop: 1 },
       request: { requestId: 'reports-drift', trigger: 'manual', reason: 'reports test' },
     });
     const driftResult = await drift.result();
