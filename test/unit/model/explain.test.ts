@@ -40,7 +40,6 @@ describe('explaining one document (score)', function () {
     const k = classifier.labels.indexOf('spam');
     const prior = classifier.model.classLogPrior[k] - classifier.model.classLogPrior[1 - k];
     assert.ok(sum >= Math.log(p.probabilities.spam / p.probabilities.ham) - prior - 1e-9, 'positive terms carry at least the whole log-odds');
-    assert.ok(all.knownFeatures > all.topTerms.length, 'some terms pushed towards ham');
     const top = topTermsPerLabel(classifier, 10);
     assert.deepEqual(Object.keys(top).sort(), ['ham', 'spam']);
     assert.equal(top.spam.length, 10);
