@@ -157,6 +157,10 @@ export class NlpBatchStack extends Stack {
     out('WorkerCluster', this.worker.cluster.clusterName, 'ECS cluster of the worker service');
     out('WorkerService', this.worker.service.serviceName, 'ECS service of the Temporal worker');
     out('DashboardName', this.alarms.dashboard.dashboardName, 'CloudWatch dashboard');
-    out('ResultsTable', `${this.lake.databaseName}.${this.lake.tableName}`, 'Glue/Athena table over results/ (Parquet, partitions model/dt/batch)');
+    out(
+      'ResultsTable',
+      `${this.lake.databaseName}.${this.lake.tableName}`,
+      'Glue/Athena table over results/ (Parquet, partitions model/dt/batch)',
+    );
   }
 }

@@ -47,7 +47,9 @@ export class ResultsCatalog extends Construct {
 
   constructor(scope: Construct, id: string, props: ResultsCatalogProps) {
     super(scope, id);
-    this.databaseName = `${Stack.of(this).stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_lake`;
+    this.databaseName = `${Stack.of(this)
+      .stackName.toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_')}_lake`;
     this.database = new glue.CfnDatabase(this, 'Database', {
       catalogId: Aws.ACCOUNT_ID,
       databaseInput: { name: this.databaseName, description: 'nlp-batch data lake: scored result records (Parquet)' },

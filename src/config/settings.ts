@@ -68,7 +68,10 @@ const schema = z.object({
   /** Replace e-mail addresses, phone numbers and URLs with [EMAIL], [PHONE], [URL] before writing processed rows and results. */
   REDACT_PII: bool.default('false'),
   /** Serve the Temporal Core SDK's metrics for Prometheus at `host:port`/metrics from the worker (e.g. 127.0.0.1:9464); unset: off. */
-  TEMPORAL_METRICS_ADDRESS: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'host:port').optional(),
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'host:port')
+    .optional(),
   /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318) receiving traces of workflows and activities; unset: no tracing. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   /** service.name of the worker's traces. */
@@ -221,7 +224,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       },
     },
     redactPii: e.REDACT_PII,
-    telemetry: { metricsAddress: e.TEMPORAL_METRICS_ADDRESS, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
+    telemetry: {
+      metricsAddress: e.TEMPORAL_METRICS_ADDRESS,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
   };
 }
 

@@ -84,5 +84,17 @@ export async function exportBatch(
 }
 
 function csvHeader(labels: string[]): string {
-  return ['id', 'source_key', 'source_line', 'label', 'predictedLabel', ...labels.map((l) => `probability_${l}`), 'sentiment_compound', 'sentiment_label', 'modelVersion'].join(',') + '\n';
+  return (
+    [
+      'id',
+      'source_key',
+      'source_line',
+      'label',
+      'predictedLabel',
+      ...labels.map((l) => `probability_${l}`),
+      'sentiment_compound',
+      'sentiment_label',
+      'modelVersion',
+    ].join(',') + '\n'
+  );
 }

@@ -12,7 +12,7 @@ export function selectResultsFromJsonl(files: readonly string[]): string {
 }
 
 /** COPY options of every Parquet file the project writes. */
-export const PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880";
+export const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880';
 
 /**
  * Converts JSON Lines result parts to Parquet (ZSTD), one file per part, in a scratch folder:
@@ -34,7 +34,9 @@ export class ResultPartConverter {
     const input = path.join(this.dir, 'part.jsonl');
     const output = path.join(this.dir, 'part.parquet');
     await writeFile(input, jsonl);
-    const copied = await this.engine.connection.run(`COPY (${selectResultsFromJsonl([input])}) TO ${sqlString(output)} (${PARQUET_OPTIONS})`);
+    const copied = await this.engine.connection.run(
+      `COPY (${selectResultsFromJsonl([input])}) TO ${sqlString(output)} (${PARQUET_OPTIONS})`,
+    );
     const rows = Number(copied.rowsChanged);
     const parquet = await readFile(output);
     await Promise.all([rm(input, { force: true }), rm(output, { force: true })]);

@@ -29,7 +29,8 @@ export async function readBatchManifest(store: ObjectStore, batchId: string): Pr
   try {
     return JSON.parse((await store.get(key)).toString('utf8')) as BatchManifest;
   } catch (err) {
-    if (err instanceof ObjectNotFoundError) throw new BatchNotFoundError(`batch ${batchId} has no manifest at ${key} (not finished, or unknown batch)`);
+    if (err instanceof ObjectNotFoundError)
+      throw new BatchNotFoundError(`batch ${batchId} has no manifest at ${key} (not finished, or unknown batch)`);
     throw err;
   }
 }

@@ -39,8 +39,17 @@ export function formatTable(result: QueryResult): string {
   const text = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   const cells = result.rows.map((row) => result.columns.map((c) => text(row[c])));
   const widths = result.columns.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((r) => r[i].length))));
-  const line = (values: string[]) => values.map((v, i) => (v.length > widths[i] ? v.slice(0, widths[i] - 1) + '…' : v.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(result.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line), `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`].join('\n');
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (v.length > widths[i] ? v.slice(0, widths[i] - 1) + '…' : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(result.columns),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...cells.map(line),
+    `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`,
+  ].join('\n');
 }
 
 export function formatCsv(result: QueryResult): string {

@@ -66,7 +66,11 @@ export function explainDocument(classifier: TextClassifier, input: TextInput, to
  * The n-grams most indicative of each label: among the label's `pool` most probable terms, those
  * with the highest log-odds against the other labels (frequent and discriminative at once).
  */
-export function topTermsPerLabel(classifier: TextClassifier, n = 15, pool = 2000): Record<string, Array<{ term: string; logOdds: number }>> {
+export function topTermsPerLabel(
+  classifier: TextClassifier,
+  n = 15,
+  pool = 2000,
+): Record<string, Array<{ term: string; logOdds: number }>> {
   const { model, labels, vectorizer } = classifier;
   const k = labels.length;
   const v = vectorizer.featureCount;

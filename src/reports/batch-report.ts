@@ -38,7 +38,12 @@ function countSection(id: string, title: string, record: Record<string, number>,
               [what, 'rows', 'share'],
               rows.map(([k, n]) => [k, { text: n, key: `${keyPrefix}.${k}` }, fmt.pct(total === 0 ? 0 : n / total)]),
             ),
-            figure(barChart(rows.map(([label, value]) => ({ label, value })), { x: what, y: 'rows' })),
+            figure(
+              barChart(
+                rows.map(([label, value]) => ({ label, value })),
+                { x: what, y: 'rows' },
+              ),
+            ),
           ),
   };
 }
@@ -62,7 +67,10 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
         { label: 'model', text: `${m.model.name}@${m.model.version}`, key: 'model' },
         { label: 'duration (s)', text: fmt.num(m.timings.durationSeconds, 1), key: 'timings.durationSeconds' },
         ...(confusion ? [{ label: 'accuracy', text: fmt.pct(confusion.accuracy), key: 'accuracy' }] : []),
-      ]) + note(`Started ${m.timings.startedAt}, finished ${m.timings.finishedAt}. Sources: ${m.sources.map((x) => `${x.key} (${x.format})`).join(', ')}.`),
+      ]) +
+      note(
+        `Started ${m.timings.startedAt}, finished ${m.timings.finishedAt}. Sources: ${m.sources.map((x) => `${x.key} (${x.format})`).join(', ')}.`,
+      ),
   });
 
   const stages: Array<[string, number, string]> = [
@@ -79,18 +87,38 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
     title: 'Rows per stage and quarantine reasons',
     body:
       grid(
-        table(['stage', 'rows'], stages.map(([name, n, key]) => [name, { text: n, key }])),
-        figure(barChart(stages.map(([label, value]) => ({ label, value })), { x: 'stage', y: 'rows' })),
+        table(
+          ['stage', 'rows'],
+          stages.map(([name, n, key]) => [name, { text: n, key }]),
+        ),
+        figure(
+          barChart(
+            stages.map(([label, value]) => ({ label, value })),
+            { x: 'stage', y: 'rows' },
+          ),
+        ),
       ) +
       '<h3>Quarantine reasons</h3>' +
       (Object.keys(reasons).length === 0
         ? note('no row was quarantined')
         : grid(
-            table(['reason', 'rows'], counts(reasons).map(([r, n]) => [r, { text: n, key: `quarantine.${r}` }])),
-            figure(barChart(counts(reasons).map(([label, value]) => ({ label, value })), { x: 'reason', y: 'rows', color: '#dc2626' })),
+            table(
+              ['reason', 'rows'],
+              counts(reasons).map(([r, n]) => [r, { text: n, key: `quarantine.${r}` }]),
+            ),
+            figure(
+              barChart(
+                counts(reasons).map(([label, value]) => ({ label, value })),
+                { x: 'reason', y: 'rows', color: '#dc2626' },
+              ),
+            ),
           )) +
       (m.rejectedFiles.length > 0
-        ? '<h3>Rejected files</h3>' + table(['file', 'code', 'message'], m.rejectedFiles.map((f) => [f.key, f.code, f.message]))
+        ? '<h3>Rejected files</h3>' +
+          table(
+            ['file', 'code', 'message'],
+            m.rejectedFiles.map((f) => [f.key, f.code, f.message]),
+          )
         : ''),
   });
 
@@ -103,8 +131,18 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
         table(
           ['', 'documents', 'characters', 'mean characters'],
           [
-            ['before cleaning (title + body)', { text: p.rawDocuments, key: 'profile.rawDocuments' }, { text: p.rawChars, key: 'profile.rawChars' }, fmt.num(mean(p.rawChars, p.rawDocuments), 1)],
-            ['after cleaning (text_clean)', { text: p.documents, key: 'profile.documents' }, { text: p.cleanChars, key: 'profile.cleanChars' }, fmt.num(mean(p.cleanChars, p.documents), 1)],
+            [
+              'before cleaning (title + body)',
+              { text: p.rawDocuments, key: 'profile.rawDocuments' },
+              { text: p.rawChars, key: 'profile.rawChars' },
+              fmt.num(mean(p.rawChars, p.rawDocuments), 1),
+            ],
+            [
+              'after cleaning (text_clean)',
+              { text: p.documents, key: 'profile.documents' },
+              { text: p.cleanChars, key: 'profile.cleanChars' },
+              fmt.num(mean(p.cleanChars, p.documents), 1),
+            ],
           ],
         ) +
         figure(
@@ -130,7 +168,12 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
       body:
         grid(
           table(['step', 'characters removed', 'documents affected', 'share of raw characters'], stepRows),
-          figure(barChart(CLEANING_STEPS.map((step) => ({ label: step, value: p.removed[step].removed })), { x: 'step', y: 'characters removed', color: '#7c3aed' })),
+          figure(
+            barChart(
+              CLEANING_STEPS.map((step) => ({ label: step, value: p.removed[step].removed })),
+              { x: 'step', y: 'characters removed', color: '#7c3aed' },
+            ),
+          ),
         ) +
         '<h3>Stopwords</h3>' +
         table(
@@ -144,7 +187,9 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
             ],
           ],
         ) +
-        (p.rawDocuments < p.documents ? note(`${p.documents - p.rawDocuments} documents had no staged text left to measure before cleaning.`) : ''),
+        (p.rawDocuments < p.documents
+          ? note(`${p.documents - p.rawDocuments} documents had no staged text left to measure before cleaning.`)
+          : ''),
     });
     const top = (list: Array<[string, number]>) => list.slice(0, 15).map(([label, value]) => ({ label, value }));
     sections.push({
@@ -153,7 +198,14 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
       body:
         table(
           ['', 'tokens', 'without stopwords', 'stems'],
-          [['distinct terms', { text: p.distinct.tokens, key: 'distinct.tokens' }, { text: p.distinct.withoutStopwords, key: 'distinct.withoutStopwords' }, { text: p.distinct.stems, key: 'distinct.stems' }]],
+          [
+            [
+              'distinct terms',
+              { text: p.distinct.tokens, key: 'distinct.tokens' },
+              { text: p.distinct.withoutStopwords, key: 'distinct.withoutStopwords' },
+              { text: p.distinct.stems, key: 'distinct.stems' },
+            ],
+          ],
         ) +
         grid(
           figure(horizontalBars(top(p.top.tokens), { x: 'occurrences' }), 'tokens'),
@@ -162,17 +214,35 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
         ),
     });
   } else {
-    sections.push({ id: 'cleaning', title: 'Cleaning', body: note('This batch has no profile (computed with the batch statistics): cleaning figures are not available.') });
+    sections.push({
+      id: 'cleaning',
+      title: 'Cleaning',
+      body: note('This batch has no profile (computed with the batch statistics): cleaning figures are not available.'),
+    });
   }
 
   if (s) {
-    sections.push(countSection('labels', 'Label balance', { ...s.labels, ...(s.unlabelled > 0 ? { '(unlabelled)': s.unlabelled } : {}) }, 'labels', 'label'));
+    sections.push(
+      countSection(
+        'labels',
+        'Label balance',
+        { ...s.labels, ...(s.unlabelled > 0 ? { '(unlabelled)': s.unlabelled } : {}) },
+        'labels',
+        'label',
+      ),
+    );
     sections.push({
       id: 'sentiment',
       title: 'VADER sentiment',
       body: grid(
-        table(['sentiment', 'documents'], (['positive', 'neutral', 'negative'] as const).map((l) => [l, { text: s.sentimentLabels[l], key: `sentiment.${l}` }])),
-        figure(barChart(histogramBars(s.sentiment), { x: 'VADER compound', y: 'documents', color: '#16a34a' }), 'Compound score histogram (neutral band [-0.05, 0.05))'),
+        table(
+          ['sentiment', 'documents'],
+          (['positive', 'neutral', 'negative'] as const).map((l) => [l, { text: s.sentimentLabels[l], key: `sentiment.${l}` }]),
+        ),
+        figure(
+          barChart(histogramBars(s.sentiment), { x: 'VADER compound', y: 'documents', color: '#16a34a' }),
+          'Compound score histogram (neutral band [-0.05, 0.05))',
+        ),
       ),
     });
     if (p) sections.push(countSection('languages', 'Languages', p.languages, 'languages', 'language'));
@@ -183,7 +253,11 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
       body: table(
         ['', 'rows', 'rate'],
         [
-          ['duplicates (same text_clean as an earlier document)', { text: s.quality.duplicate, key: 'quality.duplicate' }, fmt.pct(rates.duplicate)],
+          [
+            'duplicates (same text_clean as an earlier document)',
+            { text: s.quality.duplicate, key: 'quality.duplicate' },
+            fmt.pct(rates.duplicate),
+          ],
           ['empty after cleaning', { text: s.quality.empty, key: 'quality.empty' }, fmt.pct(rates.empty)],
           ['unreadable (quarantined)', { text: s.quality.unreadable, key: 'quality.unreadable' }, fmt.pct(rates.unreadable)],
         ],
@@ -191,7 +265,10 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
     });
     if (s.predictions) {
       sections.push(countSection('predictions', 'Predicted labels', s.predictions.classes, 'predictions', 'predicted label'));
-      sections[sections.length - 1].body += figure(barChart(histogramBars(s.predictions.confidence), { x: 'winning probability', y: 'documents', color: '#0ea5e9' }), 'Confidence of the predicted label');
+      sections[sections.length - 1].body += figure(
+        barChart(histogramBars(s.predictions.confidence), { x: 'winning probability', y: 'documents', color: '#0ea5e9' }),
+        'Confidence of the predicted label',
+      );
     }
     if (s.confusion && confusion) {
       const c = s.confusion;
@@ -202,7 +279,13 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
         const precision = predicted === 0 ? 0 : tp / predicted;
         const recall = support === 0 ? 0 : tp / support;
         const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-        return [{ text: label }, { text: fmt.num(precision), key: `perClass.${label}.precision` }, { text: fmt.num(recall), key: `perClass.${label}.recall` }, { text: fmt.num(f1), key: `perClass.${label}.f1` }, { text: support, key: `perClass.${label}.support` }];
+        return [
+          { text: label },
+          { text: fmt.num(precision), key: `perClass.${label}.precision` },
+          { text: fmt.num(recall), key: `perClass.${label}.recall` },
+          { text: fmt.num(f1), key: `perClass.${label}.f1` },
+          { text: support, key: `perClass.${label}.support` },
+        ];
       });
       sections.push({
         id: 'accuracy',
@@ -213,14 +296,26 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
             { label: 'accuracy', text: fmt.num(confusion.accuracy), key: 'confusion.accuracy' },
             { label: 'macro F1', text: fmt.num(confusion.macroF1), key: 'confusion.macroF1' },
           ]) +
-          grid(figure(heatmap(c.labels, c.matrix, { x: 'predicted', y: 'true label' }), 'rows: true label, columns: predicted'), table(['label', 'precision', 'recall', 'F1', 'support'], perClass)),
+          grid(
+            figure(heatmap(c.labels, c.matrix, { x: 'predicted', y: 'true label' }), 'rows: true label, columns: predicted'),
+            table(['label', 'precision', 'recall', 'F1', 'support'], perClass),
+          ),
       });
     } else {
       sections.push({ id: 'accuracy', title: 'Accuracy', body: note('No labelled rows in this batch: accuracy is not measurable.') });
     }
   } else {
-    sections.push({ id: 'statistics', title: 'Statistics', body: note('This batch has no statistics.json: label, sentiment, prediction and quality figures are not available.') });
+    sections.push({
+      id: 'statistics',
+      title: 'Statistics',
+      body: note('This batch has no statistics.json: label, sentiment, prediction and quality figures are not available.'),
+    });
   }
 
-  return page({ title: `Batch ${m.batchId}`, subtitle: `${m.model.name}@${m.model.version} · ${m.counts.inputRows} input rows`, sections, generatedAt });
+  return page({
+    title: `Batch ${m.batchId}`,
+    subtitle: `${m.model.name}@${m.model.version} · ${m.counts.inputRows} input rows`,
+    sections,
+    generatedAt,
+  });
 }

@@ -53,7 +53,14 @@ export function horizontalBars(input: readonly Bar[], options: { x: string; widt
     y: { domain: bars.map((b) => b.label), label: null },
     marks: [
       Plot.barX(bars as Bar[], { y: 'label', x: 'value', fill: options.color ?? COLORS.primary }),
-      Plot.text(bars as Bar[], { y: 'label', x: 'value', text: (b: Bar) => formatShort(b.value), dx: 4, textAnchor: 'start', fontSize: 10 }),
+      Plot.text(bars as Bar[], {
+        y: 'label',
+        x: 'value',
+        text: (b: Bar) => formatShort(b.value),
+        dx: 4,
+        textAnchor: 'start',
+        fontSize: 10,
+      }),
       Plot.ruleX([0]),
     ],
   });

@@ -53,7 +53,15 @@ export function renderDriftReport(report: DriftReportV1, generatedAt = new Date(
       ];
     }
     if (s.kind === 'rate') {
-      return [...base, { text: `baseline ${fmt.pct(s.baseline)}` }, { text: `window ${fmt.pct(s.window)}`, key: `window.${s.name}` }, { text: `change ${fmt.pct(s.change)}` }, '', `n ${s.windowN}`, { text: thresholds(s) }];
+      return [
+        ...base,
+        { text: `baseline ${fmt.pct(s.baseline)}` },
+        { text: `window ${fmt.pct(s.window)}`, key: `window.${s.name}` },
+        { text: `change ${fmt.pct(s.change)}` },
+        '',
+        `n ${s.windowN}`,
+        { text: thresholds(s) },
+      ];
     }
     return [
       ...base,
@@ -69,8 +77,14 @@ export function renderDriftReport(report: DriftReportV1, generatedAt = new Date(
     id: 'tests',
     title: 'PSI, Jensen-Shannon and chi-square per statistic',
     body:
-      table(['statistic', 'status', 'PSI', 'JS distance', 'chi-square', 'p-value', 'n baseline / window', 'thresholds'], rows, 'statistics') +
-      note(`Policy: PSI warn > ${report.policy.psiWarn}, drift > ${report.policy.psiDrift}, only when chi-square p < ${report.policy.alpha}; at least ${report.policy.minDocuments} window documents.`) +
+      table(
+        ['statistic', 'status', 'PSI', 'JS distance', 'chi-square', 'p-value', 'n baseline / window', 'thresholds'],
+        rows,
+        'statistics',
+      ) +
+      note(
+        `Policy: PSI warn > ${report.policy.psiWarn}, drift > ${report.policy.psiDrift}, only when chi-square p < ${report.policy.alpha}; at least ${report.policy.minDocuments} window documents.`,
+      ) +
       `<ul>${report.statistics.map((s) => `<li>${escapeHtml(s.note)}</li>`).join('')}</ul>`,
   });
 
@@ -89,7 +103,11 @@ export function renderDriftReport(report: DriftReportV1, generatedAt = new Date(
         figure(pairedBars(bars, { x: s.name, y: 'share of documents', series: ['baseline', 'window'] })) +
         table(
           ['bin', 'baseline', 'window'],
-          s.bins.map((bin, i) => [bin, { text: s.baseline[i], key: `bins.${s.name}.${i}.baseline` }, { text: s.window[i], key: `bins.${s.name}.${i}.window` }]),
+          s.bins.map((bin, i) => [
+            bin,
+            { text: s.baseline[i], key: `bins.${s.name}.${i}.baseline` },
+            { text: s.window[i], key: `bins.${s.name}.${i}.window` },
+          ]),
         ),
     });
   }

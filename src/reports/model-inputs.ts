@@ -43,7 +43,12 @@ export interface ModelReportInputs {
   /** Which rows the evaluation used, when metrics.json says (e.g. the test split's keys). */
   evaluationRows: string | null;
   majorityBaseline: { label: string; accuracy: number; macroF1: number } | null;
-  training: { documents: number | null; labelCounts: Record<string, number>; vocabularySize: number | null; details: Record<string, unknown> };
+  training: {
+    documents: number | null;
+    labelCounts: Record<string, number>;
+    vocabularySize: number | null;
+    details: Record<string, unknown>;
+  };
   config: Record<string, unknown>;
   savedAt: string | null;
   provenance: Record<string, unknown>;
@@ -79,14 +84,21 @@ export async function resolveModelRef(registry: ModelRegistry, ref: string): Pro
   return { modelName, version: latest.version };
 }
 
-export async function readModelReportInputs(store: ObjectStore, registry: ModelRegistry, modelName: string, version: string): Promise<ModelReportInputs> {
+export async function readModelReportInputs(
+  store: ObjectStore,
+  registry: ModelRegistry,
+  modelName: string,
+  version: string,
+): Promise<ModelReportInputs> {
   const metrics = (await registry.metrics(modelName, version)) as Record<string, unknown>;
   const classifier = await registry.load(modelName, version);
   const run = await readJson<ModelRunRecordV1>(store, modelReportKeys.run(modelName, version));
   const latest = await registry.latest(modelName).catch(() => undefined);
   const training = isObject(metrics.training) ? metrics.training : {};
   const provenance = isObject(metrics.provenance) ? metrics.provenance : {};
-  const labelCounts = (isObject(training.labelCounts) ? training.labelCounts : isObject(provenance.labelCounts) ? provenance.labelCounts : {}) as Record<string, number>;
+  const labelCounts = (
+    isObject(training.labelCounts) ? training.labelCounts : isObject(provenance.labelCounts) ? provenance.labelCounts : {}
+  ) as Record<string, number>;
   const baseline = isObject(metrics.majorityBaseline) ? metrics.majorityBaseline : null;
   const rows = metrics.evaluationRows ?? metrics.testKeys ?? (isObject(metrics.evaluation) ? metrics.evaluation.rows : undefined);
   return {

@@ -15,9 +15,15 @@ export function renderModelReport(m: ModelReportInputs, generatedAt = new Date()
         { label: 'accuracy', text: e ? fmt.num(e.accuracy) : 'n/a', key: 'evaluation.accuracy' },
         { label: 'macro F1', text: e ? fmt.num(e.macro.f1) : 'n/a', key: 'evaluation.macroF1' },
         { label: 'held-out rows', text: e ? e.documents : 'n/a', key: 'evaluation.documents' },
-        { label: 'promoted now', text: m.currentChampion === m.version ? 'yes' : `no (champion ${m.currentChampion ?? 'none'})`, key: 'champion' },
+        {
+          label: 'promoted now',
+          text: m.currentChampion === m.version ? 'yes' : `no (champion ${m.currentChampion ?? 'none'})`,
+          key: 'champion',
+        },
       ]) +
-      note(`Saved ${m.savedAt ?? 'unknown'}.${m.evaluationRows ? ` Evaluated on ${m.evaluationRows}.` : ''}${m.majorityBaseline ? ` Majority-class baseline (${m.majorityBaseline.label}): accuracy ${fmt.num(m.majorityBaseline.accuracy)}, macro F1 ${fmt.num(m.majorityBaseline.macroF1)}.` : ''}`),
+      note(
+        `Saved ${m.savedAt ?? 'unknown'}.${m.evaluationRows ? ` Evaluated on ${m.evaluationRows}.` : ''}${m.majorityBaseline ? ` Majority-class baseline (${m.majorityBaseline.label}): accuracy ${fmt.num(m.majorityBaseline.accuracy)}, macro F1 ${fmt.num(m.majorityBaseline.macroF1)}.` : ''}`,
+      ),
   });
 
   if (e) {
@@ -31,13 +37,25 @@ export function renderModelReport(m: ModelReportInputs, generatedAt = new Date()
         { text: c.support, key: `perClass.${label}.support` },
       ];
     });
-    rows.push([{ text: 'macro average' }, { text: fmt.num(e.macro.precision), key: 'macro.precision' }, { text: fmt.num(e.macro.recall), key: 'macro.recall' }, { text: fmt.num(e.macro.f1), key: 'macro.f1' }, { text: e.documents }]);
+    rows.push([
+      { text: 'macro average' },
+      { text: fmt.num(e.macro.precision), key: 'macro.precision' },
+      { text: fmt.num(e.macro.recall), key: 'macro.recall' },
+      { text: fmt.num(e.macro.f1), key: 'macro.f1' },
+      { text: e.documents },
+    ]);
     sections.push({
       id: 'per-class',
       title: 'Precision, recall and F1 per class',
       body: grid(
         table(['class', 'precision', 'recall', 'F1', 'support'], rows),
-        figure(barChart(e.labels.map((label) => ({ label, value: e.perClass[label].f1 })), { x: 'class', y: 'F1' }), 'F1 per class'),
+        figure(
+          barChart(
+            e.labels.map((label) => ({ label, value: e.perClass[label].f1 })),
+            { x: 'class', y: 'F1' },
+          ),
+          'F1 per class',
+        ),
       ),
     });
     sections.push({
@@ -53,21 +71,35 @@ export function renderModelReport(m: ModelReportInputs, generatedAt = new Date()
     id: 'ngrams',
     title: 'Top n-grams per class',
     body:
-      note('Among each class\'s 2,000 most probable n-grams, those with the highest log-odds against the other classes.') +
+      note("Among each class's 2,000 most probable n-grams, those with the highest log-odds against the other classes.") +
       grid(
         ...Object.entries(m.topTerms).map(([label, terms]) =>
-          figure(horizontalBars(terms.map((t) => ({ label: t.term, value: Number(t.logOdds.toFixed(3)) })), { x: 'log-odds' }), label),
+          figure(
+            horizontalBars(
+              terms.map((t) => ({ label: t.term, value: Number(t.logOdds.toFixed(3)) })),
+              { x: 'log-odds' },
+            ),
+            label,
+          ),
         ),
       ),
   });
 
   const r = m.run;
   if (r) {
-    const line = (name: string, metrics: { accuracy: number; macroF1: number; recall: Record<string, number>; testRows: number }, key: string): Cell[] => [
+    const line = (
+      name: string,
+      metrics: { accuracy: number; macroF1: number; recall: Record<string, number>; testRows: number },
+      key: string,
+    ): Cell[] => [
       { text: name },
       { text: fmt.num(metrics.accuracy), key: `${key}.accuracy` },
       { text: fmt.num(metrics.macroF1), key: `${key}.macroF1` },
-      { text: Object.entries(metrics.recall).map(([l, v]) => `${l} ${fmt.num(v, 3)}`).join(', ') },
+      {
+        text: Object.entries(metrics.recall)
+          .map(([l, v]) => `${l} ${fmt.num(v, 3)}`)
+          .join(', '),
+      },
       { text: metrics.testRows, key: `${key}.testRows` },
     ];
     sections.push({
@@ -78,7 +110,10 @@ export function renderModelReport(m: ModelReportInputs, generatedAt = new Date()
         `<p>${escapeHtml(r.decision)}</p>` +
         table(
           ['model', 'accuracy', 'macro F1', 'recall per class', 'rows'],
-          [line(`challenger ${r.version}`, r.challenger, 'challenger'), ...(r.champion ? [line(`champion ${r.champion.version}`, r.champion.metrics, 'championMetrics')] : [])],
+          [
+            line(`challenger ${r.version}`, r.challenger, 'challenger'),
+            ...(r.champion ? [line(`champion ${r.champion.version}`, r.champion.metrics, 'championMetrics')] : []),
+          ],
         ) +
         (r.champion
           ? figure(
@@ -94,7 +129,11 @@ export function renderModelReport(m: ModelReportInputs, generatedAt = new Date()
         note(`Run ${r.workflowId} (${r.runId}), trigger ${r.trigger}, ${r.trainRows} training rows, ${r.testRows} held-out rows.`),
     });
   } else {
-    sections.push({ id: 'champion', title: 'Champion vs challenger', body: note('No training-run record for this version (run.json): it was not trained by continuousTraining with reports on.') });
+    sections.push({
+      id: 'champion',
+      title: 'Champion vs challenger',
+      body: note('No training-run record for this version (run.json): it was not trained by continuousTraining with reports on.'),
+    });
   }
 
   const labelRows = Object.entries(m.training.labelCounts).sort((a, b) => b[1] - a[1]);
@@ -108,8 +147,16 @@ export function renderModelReport(m: ModelReportInputs, generatedAt = new Date()
       ]) +
       (labelRows.length > 0
         ? grid(
-            table(['label', 'documents'], labelRows.map(([l, n]) => [l, { text: n, key: `training.labels.${l}` }])),
-            figure(barChart(labelRows.map(([label, value]) => ({ label, value })), { x: 'label', y: 'documents' })),
+            table(
+              ['label', 'documents'],
+              labelRows.map(([l, n]) => [l, { text: n, key: `training.labels.${l}` }]),
+            ),
+            figure(
+              barChart(
+                labelRows.map(([label, value]) => ({ label, value })),
+                { x: 'label', y: 'documents' },
+              ),
+            ),
           )
         : '') +
       '<h3>Configuration</h3><pre>' +
@@ -147,5 +194,10 @@ export function renderModelReport(m: ModelReportInputs, generatedAt = new Date()
     sections.push({ id: 'tuning', title: 'Tuning grid', body: note('This version was trained without a hyperparameter search.') });
   }
 
-  return page({ title: `Model ${m.modelName}@${m.version}`, subtitle: e ? `macro F1 ${fmt.num(e.macro.f1)} on ${e.documents} held-out rows` : 'no evaluation', sections, generatedAt });
+  return page({
+    title: `Model ${m.modelName}@${m.version}`,
+    subtitle: e ? `macro F1 ${fmt.num(e.macro.f1)} on ${e.documents} held-out rows` : 'no evaluation',
+    sections,
+    generatedAt,
+  });
 }

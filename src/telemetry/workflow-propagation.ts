@@ -1,4 +1,12 @@
-import { propagation, trace, TraceFlags, type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
+import {
+  propagation,
+  trace,
+  TraceFlags,
+  type Context,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+} from '@opentelemetry/api';
 
 /**
  * A workflow interceptor module (bundled into the workflow sandbox when tracing is on). The sandbox

@@ -214,7 +214,8 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
 
     if (patched('model-report')) {
       // The champion after this run: the promoted challenger, or the champion that was kept.
-      const champion = outcome.promoted || !outcome.champion ? { version: outcome.modelVersion, metrics: outcome.metrics } : outcome.champion;
+      const champion =
+        outcome.promoted || !outcome.champion ? { version: outcome.modelVersion, metrics: outcome.metrics } : outcome.champion;
       if (outcome.promoted || outcome.champion) {
         await recordModelF1({ modelName, modelVersion: champion.version, macroF1: champion.metrics.macroF1 });
       }

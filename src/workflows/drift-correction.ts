@@ -197,7 +197,9 @@ export async function driftCorrection(input: DriftCorrectionInputV1): Promise<Dr
   };
   await writeDriftReport({ key: reportKey, report });
   if (patched('drift-report-html')) {
-    const psis = statistics.flatMap((s) => (s.kind === 'distribution' && s.psi !== null && s.status !== 'insufficient-data' ? [s.psi] : []));
+    const psis = statistics.flatMap((s) =>
+      s.kind === 'distribution' && s.psi !== null && s.status !== 'insufficient-data' ? [s.psi] : [],
+    );
     await recordDriftPsi({ modelName, modelVersion, psi: psis.length > 0 ? Math.max(...psis) : null });
     const html = await writeDriftReportHtml({ runId }).catch((err) => {
       log.warn('drift report HTML not written', { runId, error: (err as Error).message });

@@ -473,7 +473,9 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
       assert.equal(child.code, 0, `child ${child.index} failed:\n${child.stderr}`);
       assert.match(
         child.stdout,
-        new RegExp(`batch-entrypoint: shard ${child.index} attempt 1: \\d+ rows -> batches/${batchId}/results/part-0000${child.index}\\.jsonl`),
+        new RegExp(
+          `batch-entrypoint: shard ${child.index} attempt 1: \\d+ rows -> batches/${batchId}/results/part-0000${child.index}\\.jsonl`,
+        ),
       );
     }
     const result = await handle.result();
@@ -699,7 +701,10 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     // Nothing half-written: no result part, summary, statistics or manifest for the batch.
     const key = (k: string) => `${failingNames.prefix}/${k}`;
     assert.deepEqual(await listBucketKeys(failingAws.s3, failingNames.bucket, key(`batches/${batchId}/`)), []);
-    assert.deepEqual((await listBucketKeys(failingAws.s3, failingNames.bucket, key('results/'))).filter((k) => k.includes(batchId)), []);
+    assert.deepEqual(
+      (await listBucketKeys(failingAws.s3, failingNames.bucket, key('results/'))).filter((k) => k.includes(batchId)),
+      [],
+    );
 
     const alerts = await receiveUntil(failingAws.sqs, failingNames.alertsQueueUrl, (ms) =>
       ms.some((m) => attribute(m, 'batchId') === batchId),

@@ -24,7 +24,7 @@ describe('infra: the Glue Data Catalog table over the data lake', function () {
     table = (tables[0][1] as CfnResource).Properties?.TableInput as TableInput;
   });
 
-  it('has the result records\' columns with the application\'s types, as Parquet', () => {
+  it("has the result records' columns with the application's types, as Parquet", () => {
     assert.deepEqual(
       table.StorageDescriptor.Columns.map((c) => [c.Name, c.Type]),
       RESULT_COLUMNS.map((c) => [c.name, c.hive]),

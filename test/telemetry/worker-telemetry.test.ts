@@ -104,8 +104,16 @@ describe('worker telemetry: Prometheus metrics and OpenTelemetry traces', functi
 
     await fx.deps.store.put('raw/otel/in.csv', messagesToCsv(sampleMessages(30, 3000)));
     const base = loadSettings({});
-    const settings = { ...base, temporal: { ...base.temporal, taskQueue: fx.taskQueue }, pipeline: { ...base.pipeline, driftCheckEveryBatches: 0 } };
-    const handle = await startIngest(fx.env.client, settings, { batchId: `otel-${Date.now().toString(36)}`, modelName: 'otel', sources: [{ key: 'raw/otel/in.csv' }] });
+    const settings = {
+      ...base,
+      temporal: { ...base.temporal, taskQueue: fx.taskQueue },
+      pipeline: { ...base.pipeline, driftCheckEveryBatches: 0 },
+    };
+    const handle = await startIngest(fx.env.client, settings, {
+      batchId: `otel-${Date.now().toString(36)}`,
+      modelName: 'otel',
+      sources: [{ key: 'raw/otel/in.csv' }],
+    });
     assert.equal((await handle.result()).scored, 30);
 
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
@@ -121,14 +129,24 @@ describe('worker telemetry: Prometheus metrics and OpenTelemetry traces', functi
     assert.equal(code, 0, stderr);
 
     const spans = bodies.flatMap((b) => (b.resourceSpans ?? []).flatMap((r) => (r.scopeSpans ?? []).flatMap((s) => s.spans ?? [])));
-    const services = new Set(bodies.flatMap((b) => (b.resourceSpans ?? []).flatMap((r) => r.resource?.attributes ?? []).filter((a) => a.key === 'service.name').map((a) => a.value.stringValue)));
+    const services = new Set(
+      bodies.flatMap((b) =>
+        (b.resourceSpans ?? [])
+          .flatMap((r) => r.resource?.attributes ?? [])
+          .filter((a) => a.key === 'service.name')
+          .map((a) => a.value.stringValue),
+      ),
+    );
     assert.deepEqual([...services], ['nlp-batch-test-worker']);
     assert.ok([...contentTypes].every((t) => t.startsWith('application/json')));
     const workflowSpan = spans.find((s) => s.name === 'RunWorkflow:ingestBatch');
     assert.ok(workflowSpan, `no workflow span among ${[...new Set(spans.map((s) => s.name))].join(', ')}`);
     for (const activity of ['prepareSource', 'processShard', 'finalizeBatch']) {
       const span = spans.find((s) => s.name === `RunActivity:${activity}` && s.traceId === workflowSpan.traceId);
-      assert.ok(span, `no span of ${activity} in the workflow trace: ${JSON.stringify(spans.map((s) => [s.name, s.traceId, s.parentSpanId]))}`);
+      assert.ok(
+        span,
+        `no span of ${activity} in the workflow trace: ${JSON.stringify(spans.map((s) => [s.name, s.traceId, s.parentSpanId]))}`,
+      );
     }
   });
 });

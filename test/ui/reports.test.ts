@@ -54,7 +54,11 @@ describe('HTML reports in Chromium', function () {
     fx = await pipelineFixture();
     worker = await fx.newWorker({ client: fx.env.client } as Partial<PipelineDependencies>);
     running = worker.run();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
   after(async () => {
@@ -155,9 +159,13 @@ describe('HTML reports in Chromium', function () {
     assert.equal(driftMemo.reportHtml, reportKeys.drift(driftRunId));
 
     // --- model report
-    const metrics = await json<{ evaluation: { accuracy: number; macro: { f1: number }; perClass: Record<string, { precision: number; recall: number; f1: number; support: number }> } }>(
-      fx.deps.registry.versionKeys(model, outcome.modelVersion).metrics,
-    );
+    const metrics = await json<{
+      evaluation: {
+        accuracy: number;
+        macro: { f1: number };
+        perClass: Record<string, { precision: number; recall: number; f1: number; support: number }>;
+      };
+    }>(fx.deps.registry.versionKeys(model, outcome.modelVersion).metrics);
     const runRecord = await json<ModelRunRecordV1>(`models/${model}/${outcome.modelVersion}/run.json`);
     const m = await open(reportKeys.model(model, outcome.modelVersion), 'report-model.png');
     expectShown(m.shown, 'evaluation.accuracy', metrics.evaluation.accuracy.toFixed(4));
@@ -170,7 +178,9 @@ describe('HTML reports in Chromium', function () {
     }
     expectShown(m.shown, 'challenger.macroF1', runRecord.challenger.macroF1.toFixed(4));
     assert.equal(runRecord.tuning?.tried.length, 3);
-    const tried = [...(runRecord.tuning?.tried ?? [])].sort((a, b) => (a.failed ? 1 : 0) - (b.failed ? 1 : 0) || b.meanMacroF1 - a.meanMacroF1);
+    const tried = [...(runRecord.tuning?.tried ?? [])].sort(
+      (a, b) => (a.failed ? 1 : 0) - (b.failed ? 1 : 0) || b.meanMacroF1 - a.meanMacroF1,
+    );
     tried.forEach((t, i) => expectShown(m.shown, `tuning.${i}.meanMacroF1`, t.meanMacroF1.toFixed(4)));
     assert.ok((await m.page.locator('#ngrams svg').count()) >= 2, 'one n-gram chart per class');
     assert.equal(await m.page.locator('#confusion svg').count(), 1);
@@ -221,12 +231,23 @@ describe('HTML reports in Chromium', function () {
     }
 
     // The alarms' metrics came from these runs: ModelF1 of the new champion, DriftPSI of the check.
-    const datums = (await readFile(fx.metricsFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { name: string; value: number; dimensions: Record<string, string> });
+    const datums = (await readFile(fx.metricsFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { name: string; value: number; dimensions: Record<string, string> });
     // (The drift check may have retrained meanwhile: a later version adds its own datum.)
     const f1 = datums.filter((x) => x.name === 'ModelF1' && x.dimensions.modelVersion === `${model}@${outcome.modelVersion}`);
-    assert.deepEqual(f1.map((x) => x.value), [outcome.metrics.macroF1]);
-    const psis = report.statistics.flatMap((s) => (s.kind === 'distribution' && s.psi !== null && s.status !== 'insufficient-data' ? [s.psi] : []));
-    assert.deepEqual(datums.filter((x) => x.name === 'DriftPSI').map((x) => x.value), [Math.max(...psis)]);
+    assert.deepEqual(
+      f1.map((x) => x.value),
+      [outcome.metrics.macroF1],
+    );
+    const psis = report.statistics.flatMap((s) =>
+      s.kind === 'distribution' && s.psi !== null && s.status !== 'insufficient-data' ? [s.psi] : [],
+    );
+    assert.deepEqual(
+      datums.filter((x) => x.name === 'DriftPSI').map((x) => x.value),
+      [Math.max(...psis)],
+    );
 
     // The CLI renders the same report to a file and prints its path.
     const env = { ...process.env, ...testCodecEnv, STORE: 'fs', STORE_ROOT: fx.deps.store.root, DATA_DIR: fx.dir };

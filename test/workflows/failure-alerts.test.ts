@@ -22,9 +22,18 @@ const settings = loadSettings({});
 /** The namespace the stack's alarms query (infra/lib/compute.ts METRICS_NAMESPACE; CLOUDWATCH_NAMESPACE's default). */
 const NAMESPACE = settings.aws.cloudwatchNamespace;
 
-async function lines(file: string): Promise<Array<Record<string, any>>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+interface NotificationLine {
+  event: string;
+  severity: string;
+  attributes: Record<string, string | number>;
+}
+
+async function lines(file: string): Promise<NotificationLine[]> {
   const text = await fs.readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as NotificationLine);
 }
 
 /** Visibility is eventually consistent: wait until the query finds these runs. */
@@ -68,7 +77,15 @@ describe('failure alerts: BatchesFailed, DriftPSI, ModelF1 and runs that never r
     const run = fx.env.client.workflow.execute(ingestBatch, {
       taskQueue: fx.taskQueue,
       workflowId: ingestWorkflowId(batchId),
-      args: [{ version: 1, batchId, modelName: 'alerts', sources: [{ key: 'raw/alerts/missing.csv' }], options: ingestOptions(settings, { driftCheckEveryBatches: 0 }) }],
+      args: [
+        {
+          version: 1,
+          batchId,
+          modelName: 'alerts',
+          sources: [{ key: 'raw/alerts/missing.csv' }],
+          options: ingestOptions(settings, { driftCheckEveryBatches: 0 }),
+        },
+      ],
     });
     await assert.rejects(run, WorkflowFailedError);
     const out = await cloudwatch.send(
@@ -77,7 +94,14 @@ describe('failure alerts: BatchesFailed, DriftPSI, ModelF1 and runs that never r
           {
             Id: 'failed',
             MetricStat: {
-              Metric: { Namespace: NAMESPACE, MetricName: 'BatchesFailed', Dimensions: [{ Name: 'pipeline', Value: 'ingestBatch' }, { Name: 'modelVersion', Value: 'alerts@v1' }] },
+              Metric: {
+                Namespace: NAMESPACE,
+                MetricName: 'BatchesFailed',
+                Dimensions: [
+                  { Name: 'pipeline', Value: 'ingestBatch' },
+                  { Name: 'modelVersion', Value: 'alerts@v1' },
+                ],
+              },
               Period: 3600,
               Stat: 'Sum',
             },
@@ -98,14 +122,24 @@ describe('failure alerts: BatchesFailed, DriftPSI, ModelF1 and runs that never r
     const query = (id: string, name: string, pipeline: string, version: string) => ({
       Id: id,
       MetricStat: {
-        Metric: { Namespace: NAMESPACE, MetricName: name, Dimensions: [{ Name: 'pipeline', Value: pipeline }, { Name: 'modelVersion', Value: version }] },
+        Metric: {
+          Namespace: NAMESPACE,
+          MetricName: name,
+          Dimensions: [
+            { Name: 'pipeline', Value: pipeline },
+            { Name: 'modelVersion', Value: version },
+          ],
+        },
         Period: 3600,
         Stat: 'Maximum',
       },
     });
     const out = await cloudwatch.send(
       new GetMetricDataCommand({
-        MetricDataQueries: [query('psi', 'DriftPSI', 'driftCorrection', 'alerts@v1'), query('f1', 'ModelF1', 'continuousTraining', 'alerts@v2')],
+        MetricDataQueries: [
+          query('psi', 'DriftPSI', 'driftCorrection', 'alerts@v1'),
+          query('f1', 'ModelF1', 'continuousTraining', 'alerts@v2'),
+        ],
         StartTime: new Date(Date.now() - 30 * 60_000),
         EndTime: new Date(Date.now() + 5 * 60_000),
       }),
@@ -152,7 +186,7 @@ describe('failure alerts: BatchesFailed, DriftPSI, ModelF1 and runs that never r
         [timedOut.workflowId, 'timed out'],
       ].sort(),
     );
-    const notifications = (await lines(fx.notificationsFile)).filter((n) => ids.includes(n.attributes.workflowId));
+    const notifications = (await lines(fx.notificationsFile)).filter((n) => ids.includes(String(n.attributes.workflowId)));
     assert.deepEqual(notifications.map((n) => [n.event, n.severity, n.attributes.status]).sort(), [
       ['batch.failed', 'error', 'terminated'],
       ['batch.failed', 'error', 'timed out'],
@@ -162,13 +196,32 @@ describe('failure alerts: BatchesFailed, DriftPSI, ModelF1 and runs that never r
     // Once each: a second look (overlapping lookback) finds them alerted already.
     const second: AlertClosedRunsOutput = await watch();
     assert.ok(second.examined >= 2);
-    assert.deepEqual(second.alerted.filter((a) => ids.includes(a.workflowId)), []);
-    assert.equal((await lines(fx.notificationsFile)).filter((n) => ids.includes(n.attributes.workflowId)).length, 2);
+    assert.deepEqual(
+      second.alerted.filter((a) => ids.includes(a.workflowId)),
+      [],
+    );
+    assert.equal((await lines(fx.notificationsFile)).filter((n) => ids.includes(String(n.attributes.workflowId))).length, 2);
 
     // And the alarm's metric counted both.
     const out = await cloudwatch.send(
       new GetMetricDataCommand({
-        MetricDataQueries: [{ Id: 'f', MetricStat: { Metric: { Namespace: NAMESPACE, MetricName: 'BatchesFailed', Dimensions: [{ Name: 'pipeline', Value: 'ingestBatch' }, { Name: 'modelVersion', Value: 'alerts@unresolved' }] }, Period: 3600, Stat: 'Sum' } }],
+        MetricDataQueries: [
+          {
+            Id: 'f',
+            MetricStat: {
+              Metric: {
+                Namespace: NAMESPACE,
+                MetricName: 'BatchesFailed',
+                Dimensions: [
+                  { Name: 'pipeline', Value: 'ingestBatch' },
+                  { Name: 'modelVersion', Value: 'alerts@unresolved' },
+                ],
+              },
+              Period: 3600,
+              Stat: 'Sum',
+            },
+          },
+        ],
         StartTime: new Date(Date.now() - 30 * 60_000),
         EndTime: new Date(Date.now() + 5 * 60_000),
       }),

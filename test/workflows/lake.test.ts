@@ -51,7 +51,10 @@ describe('results in the data lake (Parquet, Hive partitions, export, SQL)', fun
     worker = await fx.newWorker();
     running = worker.run();
     batchId = `lake-${Date.now().toString(36)}`;
-    const csv = messagesToCsv(sampleMessages(130, 500)) + '"x1","title","",""\r\n' + '"x2","Sin etiqueta","hola, ¿qué tal? el pedido llegó tarde",""\r\n';
+    const csv =
+      messagesToCsv(sampleMessages(130, 500)) +
+      '"x1","title","",""\r\n' +
+      '"x2","Sin etiqueta","hola, ¿qué tal? el pedido llegó tarde",""\r\n';
     await fx.deps.store.put(`raw/${batchId}/in.csv`, csv);
     const handle = await fx.env.client.workflow.start(ingestBatch, {
       taskQueue: fx.taskQueue,
@@ -86,10 +89,19 @@ describe('results in the data lake (Parquet, Hive partitions, export, SQL)', fun
     for await (const o of fx.deps.store.list(LAKE_PREFIX)) lake.push(o.key);
     const dt = index.partition.dt;
     assert.match(dt, /^\d{4}-\d{2}-\d{2}$/);
-    assert.deepEqual(lake, [0, 1, 2].map((i) => `results/model=lake/dt=${dt}/batch=${batchId}/part-0000${i}.parquet`));
+    assert.deepEqual(
+      lake,
+      [0, 1, 2].map((i) => `results/model=lake/dt=${dt}/batch=${batchId}/part-0000${i}.parquet`),
+    );
     const own: string[] = [];
     for await (const o of fx.deps.store.list(layout.batchPrefix(batchId))) own.push(o.key);
-    for (const key of [layout.manifest(batchId), layout.statistics(batchId), layout.profile(batchId), layout.batchReport(batchId), layout.resultPart(batchId, 0)]) {
+    for (const key of [
+      layout.manifest(batchId),
+      layout.statistics(batchId),
+      layout.profile(batchId),
+      layout.batchReport(batchId),
+      layout.resultPart(batchId, 0),
+    ]) {
       assert.ok(own.includes(key), `${key} is in the batch folder`);
     }
     assert.equal(index.rows, jsonl.length);
@@ -99,9 +111,15 @@ describe('results in the data lake (Parquet, Hive partitions, export, SQL)', fun
     const read = await readWithPyarrow(index.parts.map((p) => path.join(fx.deps.store.root, p.key)));
     assert.deepEqual(read.codecs, ['ZSTD']);
     assert.deepEqual(read.columns, Object.keys(jsonl[0]));
-    assert.deepEqual(read.columns, RESULT_COLUMNS.map((c) => c.name));
+    assert.deepEqual(
+      read.columns,
+      RESULT_COLUMNS.map((c) => c.name),
+    );
     assert.deepEqual(read.rows, jsonl);
-    assert.ok(jsonl.some((r) => r.label === null), 'nulls survive');
+    assert.ok(
+      jsonl.some((r) => r.label === null),
+      'nulls survive',
+    );
     assert.deepEqual(read.types.slice(0, 4), ['string', 'struct<key: string, line: int64>', 'string', 'string']);
     assert.match(read.types[4], /^map<string, double/);
   });
@@ -114,7 +132,10 @@ describe('results in the data lake (Parquet, Hive partitions, export, SQL)', fun
     assert.deepEqual((await readWithPyarrow([out('parquet')])).rows, jsonl);
     await exportBatch(fx.deps.store, batchId, 'csv', out('csv'));
     const lines = (await readFile(out('csv'), 'utf8')).trim().split('\n');
-    assert.equal(lines[0], 'id,source_key,source_line,label,predictedLabel,probability_ham,probability_spam,sentiment_compound,sentiment_label,modelVersion');
+    assert.equal(
+      lines[0],
+      'id,source_key,source_line,label,predictedLabel,probability_ham,probability_spam,sentiment_compound,sentiment_label,modelVersion',
+    );
     assert.equal(lines.length, jsonl.length + 1);
     const first = lines[1].split(',');
     assert.equal(first[0], jsonl[0].id);
@@ -127,15 +148,16 @@ describe('results in the data lake (Parquet, Hive partitions, export, SQL)', fun
     const sql = `SELECT model, batch, predictedLabel, count(*) AS n FROM results WHERE batch = '${batchId}' GROUP BY ALL ORDER BY predictedLabel`;
     const result = await queryLocalResults(fx.deps.store.root, sql);
     assert.deepEqual(result.columns, ['model', 'batch', 'predictedLabel', 'n']);
-    assert.deepEqual(
-      Object.fromEntries(result.rows.map((r) => [r.predictedLabel, Number(r.n)])),
-      expected,
-    );
+    assert.deepEqual(Object.fromEntries(result.rows.map((r) => [r.predictedLabel, Number(r.n)])), expected);
     assert.ok(result.rows.every((r) => r.model === 'lake' && r.batch === batchId));
 
     const env = { ...process.env, ...testCodecEnv, STORE: 'fs', STORE_ROOT: fx.deps.store.root, DATA_DIR: fx.dir };
     const cli = path.join(repoRoot(), 'dist/src/client/cli.js');
-    const { stdout } = await run(process.execPath, [cli, 'query', `SELECT count(*) AS n, count(label) AS labelled FROM results WHERE batch = '${batchId}'`, '--format', 'json'], { env });
+    const { stdout } = await run(
+      process.execPath,
+      [cli, 'query', `SELECT count(*) AS n, count(label) AS labelled FROM results WHERE batch = '${batchId}'`, '--format', 'json'],
+      { env },
+    );
     assert.deepEqual(JSON.parse(stdout), [{ n: String(jsonl.length), labelled: String(jsonl.filter((r) => r.label !== null).length) }]);
     const failed = await run(process.execPath, [cli, 'query', 'SELEC nonsense'], { env }).then(
       () => undefined,

@@ -23,7 +23,11 @@ export function createReportActivities({ store, registry }: ReportDependencies) 
     },
 
     /** Records the training run's decision next to the version (run.json), then renders the model report. */
-    async writeModelReport({ run }: { run: Omit<ModelRunRecordV1, 'schemaVersion' | 'recordedAt'> }): Promise<{ key: string; runKey: string }> {
+    async writeModelReport({
+      run,
+    }: {
+      run: Omit<ModelRunRecordV1, 'schemaVersion' | 'recordedAt'>;
+    }): Promise<{ key: string; runKey: string }> {
       const runKey = modelReportKeys.run(run.modelName, run.version);
       const record: ModelRunRecordV1 = { schemaVersion: 1, ...run, recordedAt: new Date().toISOString() };
       await store.put(runKey, JSON.stringify(record, null, 2) + '\n', { contentType: 'application/json' });

@@ -39,7 +39,13 @@ export function createAlertClosedRuns(deps: { store: ObjectStore; notifier: Noti
       try {
         await deps.store.put(
           closedRunAlertKey(run.workflowId, run.runId),
-          JSON.stringify({ workflowId: run.workflowId, runId: run.runId, status, closeTime: run.closeTime?.toISOString() ?? null, alertedAt: new Date().toISOString() }),
+          JSON.stringify({
+            workflowId: run.workflowId,
+            runId: run.runId,
+            status,
+            closeTime: run.closeTime?.toISOString() ?? null,
+            alertedAt: new Date().toISOString(),
+          }),
           { contentType: 'application/json', ifNoneMatch: true },
         );
       } catch (err) {

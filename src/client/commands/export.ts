@@ -14,7 +14,8 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .action(async (batchId: string, opts) => {
       const format = String(opts.format) as ExportFormat;
-      if (!EXPORT_FORMATS.includes(format)) throw new UserError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not ${JSON.stringify(opts.format)}`);
+      if (!EXPORT_FORMATS.includes(format))
+        throw new UserError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not ${JSON.stringify(opts.format)}`);
       try {
         const rows = await exportBatch(buildStore(ctx.settings()), batchId, format, opts.out);
         ctx.log(`exported ${rows} records as ${format}${opts.out ? ` to ${opts.out}` : ''}`);

@@ -11,14 +11,16 @@ export function registerQuery(program: Command, ctx: CliContext): void {
     .option('--format <format>', 'table, csv or json', 'table')
     .action(async (sql: string, opts) => {
       const settings = ctx.settings();
-      if (settings.store.kind !== 'fs') throw new UserError('query reads the local store (STORE=fs); on S3, query the Glue table with Athena');
+      if (settings.store.kind !== 'fs')
+        throw new UserError('query reads the local store (STORE=fs); on S3, query the Glue table with Athena');
       let result;
       try {
         result = await queryLocalResults(settings.store.root, sql);
       } catch (err) {
         if (err instanceof LakeEmptyError) throw new UserError(err.message);
         // DuckDB's parser and binder errors are the user's SQL.
-        if (err instanceof Error && /(Parser|Binder|Catalog|Conversion|Invalid Input) Error/.test(err.message)) throw new UserError(err.message);
+        if (err instanceof Error && /(Parser|Binder|Catalog|Conversion|Invalid Input) Error/.test(err.message))
+          throw new UserError(err.message);
         throw err;
       }
       if (opts.format === 'json') ctx.out(JSON.stringify(result.rows));

@@ -19,7 +19,12 @@ export function registerReport(program: Command, ctx: CliContext): void {
     try {
       page = await html();
     } catch (err) {
-      if (err instanceof BatchNotFoundError || err instanceof ReportSourceMissingError || err instanceof ModelArtifactError || err instanceof RangeError) {
+      if (
+        err instanceof BatchNotFoundError ||
+        err instanceof ReportSourceMissingError ||
+        err instanceof ModelArtifactError ||
+        err instanceof RangeError
+      ) {
         throw new UserError(err.message);
       }
       throw err;

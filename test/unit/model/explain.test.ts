@@ -39,7 +39,10 @@ describe('explaining one document (score)', function () {
     const sum = all.topTerms.reduce((s, t) => s + t.contribution, 0);
     const k = classifier.labels.indexOf('spam');
     const prior = classifier.model.classLogPrior[k] - classifier.model.classLogPrior[1 - k];
-    assert.ok(sum >= Math.log(p.probabilities.spam / p.probabilities.ham) - prior - 1e-9, 'positive terms carry at least the whole log-odds');
+    assert.ok(
+      sum >= Math.log(p.probabilities.spam / p.probabilities.ham) - prior - 1e-9,
+      'positive terms carry at least the whole log-odds',
+    );
     const top = topTermsPerLabel(classifier, 10);
     assert.deepEqual(Object.keys(top).sort(), ['ham', 'spam']);
     assert.equal(top.spam.length, 10);
@@ -62,13 +65,21 @@ describe('explaining one document (score)', function () {
       child.stdout?.on('data', (c: Buffer) => (text += c.toString()));
       child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}`))));
     });
-    const rows = out.trim().split('\n').map((l) => JSON.parse(l) as { label: string; model: string; topTerms: unknown[] });
-    assert.deepEqual(rows.map((r) => [r.label, r.model]), [
-      ['spam', 'explain@v1'],
-      ['ham', 'explain@v1'],
-    ]);
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { label: string; model: string; topTerms: unknown[] });
+    assert.deepEqual(
+      rows.map((r) => [r.label, r.model]),
+      [
+        ['spam', 'explain@v1'],
+        ['ham', 'explain@v1'],
+      ],
+    );
 
-    const missing = await run(process.execPath, [cli, 'score', 'x', '--model', 'nothing'], { env }).catch((err: { code: number; stderr: string }) => err);
+    const missing = await run(process.execPath, [cli, 'score', 'x', '--model', 'nothing'], { env }).catch(
+      (err: { code: number; stderr: string }) => err,
+    );
     assert.equal((missing as { code: number }).code, 1);
     assert.match((missing as { stderr: string }).stderr, /nlp-batch: model nothing has no promoted version/);
   });

@@ -24,10 +24,17 @@ describe('traceCleaning: cleanTokens step by step, with what each step removed',
     assert.equal(t.urls, 'https://x.io/a,'.length - 1);
     assert.equal(t.addresses, 'me@ex.com'.length - 1 + '@bob'.length - 1);
     assert.equal(t.punctuation, 2); // "!!"
-    assert.deepEqual(traceCleaning('plain words only'), { rawChars: 16, markup: 0, urls: 0, addresses: 0, punctuation: 0, tokens: ['plain', 'words', 'only'] });
+    assert.deepEqual(traceCleaning('plain words only'), {
+      rawChars: 16,
+      markup: 0,
+      urls: 0,
+      addresses: 0,
+      punctuation: 0,
+      tokens: ['plain', 'words', 'only'],
+    });
   });
 
-  it("counts decoded entities as markup and apostrophes inside words as punctuation", () => {
+  it('counts decoded entities as markup and apostrophes inside words as punctuation', () => {
     const t = traceCleaning("don't &amp; won't");
     assert.deepEqual(t.tokens, ['dont', 'wont']);
     assert.equal(t.markup, '&amp;'.length - 1);
