@@ -9,6 +9,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Worker } from '@temporalio/worker';
 import { createTrainingActivities } from '../../src/activities/training';
 import { createDriftActivities } from '../../src/activities/drift';
+import { createReportActivities } from '../../src/activities/reports';
+import { createTelemetryActivities } from '../../src/activities/telemetry';
 import { signalWithStartTraining } from '../../src/activities/training/submit-training';
 import type { FitProgress } from '../../src/activities/training/types';
 import { describeModel, runManualPromotion } from '../../src/client/training-models';
@@ -320,7 +322,12 @@ describe('continuousTraining on a real Temporal server', function () {
       connection: fx.env.nativeConnection,
       namespace: fx.env.namespace ?? 'default',
       taskQueue: fx.taskQueue,
-      activities: { ...createTrainingActivities({ ...fx.deps }), ...createDriftActivities({ ...fx.deps }) },
+      activities: {
+        ...createTrainingActivities({ ...fx.deps }),
+        ...createDriftActivities({ ...fx.deps }),
+        ...createReportActivities(fx.deps),
+        ...createTelemetryActivities(fx.deps),
+      },
     });
     workers.push({ worker: activitiesOnly, running: activitiesOnly.run() });
     const crashed = await handle.result();
