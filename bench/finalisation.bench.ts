@@ -4,7 +4,7 @@ import { ResultPartConverter } from '../src/lake/jsonl-to-parquet';
 import { cleanStagedRecords } from '../src/pipeline/clean-records';
 import { parseJsonl, toJsonl } from '../src/pipeline/jsonl';
 import type { ResultRecord, StagedRecord } from '../src/pipeline/records';
-import { ProfileAccumulator } from '../src/reports/profile';
+import { ProfileAccumulator, shouldTrace } from '../src/reports/profile';
 import { composeText } from '../src/text';
 import { traceCleaning } from '../src/text/cleaning-trace';
 
@@ -51,7 +51,8 @@ async function main(): Promise<void> {
         tokens: r.tokens,
         tokensNoStop: r.tokens_nostop,
         stems: r.stems,
-        trace: traceCleaning(composeText(staged[i].title, staged[i].body)),
+        rawChars: composeText(staged[i].title, staged[i].body).length,
+        trace: shouldTrace(i) ? traceCleaning(composeText(staged[i].title, staged[i].body)) : undefined,
       });
     });
     return [acc.toStatistics(), profile.toProfile()];

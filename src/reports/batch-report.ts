@@ -3,7 +3,7 @@ import { binLabels, confusionMetrics, qualityRates, type HistogramV1 } from '../
 import type { BatchManifest } from '../lake/manifest';
 import { barChart, heatmap, horizontalBars, pairedBars } from './charts';
 import { figure, fmt, grid, kpis, note, page, table, type Cell, type Section } from './html';
-import { CLEANING_STEPS, type BatchProfileV1 } from './profile';
+import { CLEANING_STEPS, termStages, type BatchProfileV1 } from './profile';
 
 /** Everything a batch report shows, read from the batch's own folder (batches/<batchId>/). */
 export interface BatchReportInputs {
@@ -160,7 +160,7 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
       { text: STEP_NAMES[step] },
       { text: p.removed[step].removed, key: `removed.${step}.chars` },
       { text: p.removed[step].documents, key: `removed.${step}.documents` },
-      { text: fmt.pct(p.rawChars === 0 ? 0 : p.removed[step].removed / p.rawChars) },
+      { text: fmt.pct(p.tracedRawChars === 0 ? 0 : p.removed[step].removed / p.tracedRawChars) },
     ]);
     sections.push({
       id: 'cleaning',
@@ -187,32 +187,38 @@ export function renderBatchReport(inputs: BatchReportInputs, generatedAt = new D
             ],
           ],
         ) +
+        (p.traced < p.rawDocuments
+          ? note(`Cleaning steps traced on ${p.traced} of ${p.rawDocuments} documents (all of the first 10,000, then one in 10).`)
+          : '') +
         (p.rawDocuments < p.documents
           ? note(`${p.documents - p.rawDocuments} documents had no staged text left to measure before cleaning.`)
           : ''),
     });
-    const top = (list: Array<[string, number]>) => list.slice(0, 15).map(([label, value]) => ({ label, value }));
-    sections.push({
-      id: 'terms',
-      title: 'Top terms before and after stopwords and stemming',
-      body:
-        table(
-          ['', 'tokens', 'without stopwords', 'stems'],
-          [
+    if (s) {
+      const terms = termStages(s.vocabulary, p);
+      const top = (list: Array<[string, number]>) => list.slice(0, 15).map(([label, value]) => ({ label, value }));
+      sections.push({
+        id: 'terms',
+        title: 'Top terms before and after stopwords and stemming',
+        body:
+          table(
+            ['', 'tokens', 'without stopwords', 'stems'],
             [
-              'distinct terms',
-              { text: p.distinct.tokens, key: 'distinct.tokens' },
-              { text: p.distinct.withoutStopwords, key: 'distinct.withoutStopwords' },
-              { text: p.distinct.stems, key: 'distinct.stems' },
+              [
+                'distinct terms',
+                { text: terms.distinct.tokens, key: 'distinct.tokens' },
+                { text: terms.distinct.withoutStopwords, key: 'distinct.withoutStopwords' },
+                { text: terms.distinct.stems, key: 'distinct.stems' },
+              ],
             ],
-          ],
-        ) +
-        grid(
-          figure(horizontalBars(top(p.top.tokens), { x: 'occurrences' }), 'tokens'),
-          figure(horizontalBars(top(p.top.withoutStopwords), { x: 'occurrences', color: '#0891b2' }), 'without stopwords'),
-          figure(horizontalBars(top(p.top.stems), { x: 'occurrences', color: '#059669' }), 'stems'),
-        ),
-    });
+          ) +
+          grid(
+            figure(horizontalBars(top(terms.top.tokens), { x: 'occurrences' }), 'tokens'),
+            figure(horizontalBars(top(terms.top.withoutStopwords), { x: 'occurrences', color: '#0891b2' }), 'without stopwords'),
+            figure(horizontalBars(top(terms.top.stems), { x: 'occurrences', color: '#059669' }), 'stems'),
+          ),
+      });
+    }
   } else {
     sections.push({
       id: 'cleaning',

@@ -2,6 +2,36 @@ import { addToHistogram, CUTS, emptyHistogram, mergeHistograms, type HistogramV1
 import { detectLanguage } from '../text/language';
 import type { CleaningTrace } from '../text/cleaning-trace';
 
+/** Terms at each stage of a batch, for the report: tokens (from the statistics' vocabulary), without stopwords, stems. */
+export interface TermStages {
+  distinct: { tokens: number; withoutStopwords: number; stems: number };
+  top: { tokens: Array<[string, number]>; withoutStopwords: Array<[string, number]>; stems: Array<[string, number]> };
+}
+
+/**
+ * The top terms before and after stopword removal come from the statistics' vocabulary
+ * ([term, documents, occurrences], every token counted once, in the same pass) minus the stopword
+ * terms the profile saw removed; stems from the profile.
+ */
+export function termStages(
+  vocabulary: { top: Array<[string, number, number]>; distinctTerms: number },
+  profile: BatchProfileV1,
+  n = PROFILE_TOP_TERMS,
+): TermStages {
+  const byOccurrences = vocabulary.top
+    .map(([term, , tf]) => [term, tf] as [string, number])
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const stop = new Set(profile.stopwordTerms);
+  return {
+    distinct: { tokens: vocabulary.distinctTerms, withoutStopwords: vocabulary.distinctTerms - stop.size, stems: profile.distinct.stems },
+    top: {
+      tokens: byOccurrences.slice(0, n),
+      withoutStopwords: byOccurrences.filter(([t]) => !stop.has(t)).slice(0, n),
+      stems: profile.top.stems.slice(0, n),
+    },
+  };
+}
+
 /**
  * What the batch report shows beyond the drift statistics (src/drift/statistics.ts): text length
  * before cleaning, what each cleaning step removed, the top terms before and after stopword removal
@@ -33,12 +63,24 @@ export interface BatchProfileV1 {
   /** Characters before cleaning (title + body) and of text_clean, with the statistics' cuts. */
   rawLength: HistogramV1;
   cleanLength: HistogramV1;
+  /**
+   * What each cleaning step removed, on the `traced` documents (every document up to
+   * TRACE_ALL_UP_TO, then one in TRACE_EVERY: tracing re-runs the cleaning patterns) whose text
+   * before cleaning had `tracedRawChars` characters.
+   */
   removed: Record<CleaningStep, RemovalV1>;
+  traced: number;
+  tracedRawChars: number;
   stopwords: RemovalV1 & { tokensBefore: number };
-  /** Distinct terms at each stage: tokens, without stopwords, stems. */
-  distinct: { tokens: number; withoutStopwords: number; stems: number };
-  /** [term, occurrences], most frequent first, at each stage. */
-  top: { tokens: Array<[string, number]>; withoutStopwords: Array<[string, number]>; stems: Array<[string, number]> };
+  /**
+   * The distinct terms stopword removal took out. With the statistics' vocabulary (every token's
+   * occurrences) they give the top terms and distinct counts before and after stopword removal,
+   * so the profile does not count the tokens a second time.
+   */
+  stopwordTerms: string[];
+  /** Distinct stems, and [stem, occurrences], most frequent first. */
+  distinct: { stems: number };
+  top: { stems: Array<[string, number]> };
   /** Detected language -> documents. */
   languages: Record<string, number>;
 }
@@ -48,8 +90,19 @@ export interface ProfileDocument {
   tokens: readonly string[];
   tokensNoStop: readonly string[];
   stems: readonly string[];
-  /** The cleaning trace of the text before cleaning, when the staged row was read. */
+  /** Characters of the text before cleaning, when the staged row was read. */
+  rawChars?: number;
+  /** The cleaning trace of that text, for the documents traced (see shouldTrace). */
   trace?: CleaningTrace;
+}
+
+/** Every document is traced up to this many per batch, then one in TRACE_EVERY. */
+export const TRACE_ALL_UP_TO = 10_000;
+export const TRACE_EVERY = 10;
+
+/** Whether the n-th document (0-based) of a batch gets its cleaning traced. */
+export function shouldTrace(n: number): boolean {
+  return n < TRACE_ALL_UP_TO || n % TRACE_EVERY === 0;
 }
 
 function topTerms(counts: Map<string, number>, n: number): Array<[string, number]> {
@@ -70,9 +123,10 @@ export class ProfileAccumulator {
   private readonly rawLength = emptyHistogram(CUTS.textLength);
   private readonly cleanLength = emptyHistogram(CUTS.textLength);
   private readonly removed = { markup: zeroRemoval(), urls: zeroRemoval(), addresses: zeroRemoval(), punctuation: zeroRemoval() };
+  private traced = 0;
+  private tracedRawChars = 0;
   private readonly stopwords = { ...zeroRemoval(), tokensBefore: 0 };
-  private readonly tokens = new Map<string, number>();
-  private readonly withoutStopwords = new Map<string, number>();
+  private readonly stopwordTerms = new Set<string>();
   private readonly stems = new Map<string, number>();
   private readonly languages: Record<string, number> = {};
 
@@ -82,11 +136,15 @@ export class ProfileAccumulator {
     this.documents++;
     this.cleanChars += doc.textClean.length;
     addToHistogram(this.cleanLength, doc.textClean.length);
+    if (doc.rawChars !== undefined) {
+      this.rawDocuments++;
+      this.rawChars += doc.rawChars;
+      addToHistogram(this.rawLength, doc.rawChars);
+    }
     if (doc.trace) {
       const t = doc.trace;
-      this.rawDocuments++;
-      this.rawChars += t.rawChars;
-      addToHistogram(this.rawLength, t.rawChars);
+      this.traced++;
+      this.tracedRawChars += t.rawChars;
       for (const step of CLEANING_STEPS) {
         if (t[step] > 0) {
           this.removed[step].removed += t[step];
@@ -99,9 +157,15 @@ export class ProfileAccumulator {
     if (dropped > 0) {
       this.stopwords.removed += dropped;
       this.stopwords.documents++;
+      // tokens_nostop is tokens with the stopwords taken out, in order, and a term is a stopword
+      // everywhere or nowhere: the tokens it skips are exactly the stopwords.
+      const kept = doc.tokensNoStop;
+      let j = 0;
+      for (const token of doc.tokens) {
+        if (j < kept.length && kept[j] === token) j++;
+        else this.stopwordTerms.add(token);
+      }
     }
-    count(this.tokens, doc.tokens);
-    count(this.withoutStopwords, doc.tokensNoStop);
     count(this.stems, doc.stems);
     const language = doc.tokens.length === 0 ? 'none' : detectLanguage(doc.tokens, 'en');
     this.languages[language] = (this.languages[language] ?? 0) + 1;
@@ -123,13 +187,12 @@ export class ProfileAccumulator {
         addresses: { ...this.removed.addresses },
         punctuation: { ...this.removed.punctuation },
       },
+      traced: this.traced,
+      tracedRawChars: this.tracedRawChars,
       stopwords: { ...this.stopwords },
-      distinct: { tokens: this.tokens.size, withoutStopwords: this.withoutStopwords.size, stems: this.stems.size },
-      top: {
-        tokens: topTerms(this.tokens, this.topN),
-        withoutStopwords: topTerms(this.withoutStopwords, this.topN),
-        stems: topTerms(this.stems, this.topN),
-      },
+      stopwordTerms: [...this.stopwordTerms].sort(),
+      distinct: { stems: this.stems.size },
+      top: { stems: topTerms(this.stems, this.topN) },
       languages: { ...this.languages },
     };
   }
@@ -142,9 +205,9 @@ function mergeTop(a: Array<[string, number]>, b: Array<[string, number]>, n: num
 }
 
 /**
- * The profile of two datasets together. Exact for counts and histograms; the top lists are exact
- * while neither part truncated a term that the union would rank; distinct counts are an upper
- * bound (terms shared by both parts count twice), like the statistics' vocabulary after a merge.
+ * The profile of two datasets together. Exact for counts, histograms and stopword terms; the top
+ * stems are exact while neither part truncated a stem the union would rank; the distinct stem
+ * count is an upper bound (stems shared by both parts count twice).
  */
 export function mergeProfiles(a: BatchProfileV1, b: BatchProfileV1, topN = PROFILE_TOP_TERMS): BatchProfileV1 {
   const add = (x: RemovalV1, y: RemovalV1): RemovalV1 => ({ removed: x.removed + y.removed, documents: x.documents + y.documents });
@@ -164,17 +227,12 @@ export function mergeProfiles(a: BatchProfileV1, b: BatchProfileV1, topN = PROFI
       addresses: add(a.removed.addresses, b.removed.addresses),
       punctuation: add(a.removed.punctuation, b.removed.punctuation),
     },
+    traced: a.traced + b.traced,
+    tracedRawChars: a.tracedRawChars + b.tracedRawChars,
     stopwords: { ...add(a.stopwords, b.stopwords), tokensBefore: a.stopwords.tokensBefore + b.stopwords.tokensBefore },
-    distinct: {
-      tokens: a.distinct.tokens + b.distinct.tokens,
-      withoutStopwords: a.distinct.withoutStopwords + b.distinct.withoutStopwords,
-      stems: a.distinct.stems + b.distinct.stems,
-    },
-    top: {
-      tokens: mergeTop(a.top.tokens, b.top.tokens, topN),
-      withoutStopwords: mergeTop(a.top.withoutStopwords, b.top.withoutStopwords, topN),
-      stems: mergeTop(a.top.stems, b.top.stems, topN),
-    },
+    stopwordTerms: [...new Set([...a.stopwordTerms, ...b.stopwordTerms])].sort(),
+    distinct: { stems: a.distinct.stems + b.distinct.stems },
+    top: { stems: mergeTop(a.top.stems, b.top.stems, topN) },
     languages,
   };
 }

@@ -5,7 +5,7 @@ import type { ModelRegistry } from '../../model';
 import { parseJsonl } from '../../pipeline/jsonl';
 import { layout, shardIndexOf } from '../../pipeline/layout';
 import type { ProcessedRecord, ResultRecord, StagedRecord } from '../../pipeline/records';
-import { ProfileAccumulator } from '../../reports/profile';
+import { ProfileAccumulator, shouldTrace } from '../../reports/profile';
 import { ObjectNotFoundError, type ObjectStore } from '../../storage/object-store';
 import { composeText } from '../../text';
 import { traceCleaning } from '../../text/cleaning-trace';
@@ -80,19 +80,23 @@ export function createComputeBatchStatistics(store: ObjectStore, registry: Model
     // with its staged shard beside it for the text before cleaning (a shard gone from staged/ only
     // loses the before-cleaning figures).
     const profile = new ProfileAccumulator();
+    let seen = 0;
     for (const key of input.processedKeys) {
       const staged = await readStagedBeside(store, batchId, key);
       const processed = parseJsonl<ProcessedRecord>(await store.get(key), key);
       processed.forEach((r, i) => {
         accumulator.addDocument({ label: r.label, textClean: r.text_clean, tokens: r.tokens, sentiment: r.sentiment?.compound ?? 0 });
         const raw = staged?.[i]?.id === r.id ? staged[i] : undefined;
+        const text = raw ? composeText(raw.title ?? '', raw.body) : undefined;
         profile.add({
           textClean: r.text_clean,
           tokens: r.tokens,
           tokensNoStop: r.tokens_nostop,
           stems: r.stems ?? r.tokens_nostop,
-          trace: raw ? traceCleaning(composeText(raw.title ?? '', raw.body)) : undefined,
+          rawChars: text?.length,
+          trace: text !== undefined && shouldTrace(seen) ? traceCleaning(text) : undefined,
         });
+        seen++;
       });
       Context.current().heartbeat({ processed: key });
     }
