@@ -206,6 +206,9 @@ describe('HTML reports in Chromium', function () {
     expectShown(b.shown, 'stopwords.removed', profile.stopwords.removed);
     expectShown(b.shown, 'profile.rawChars', profile.rawChars);
     for (const [language, n] of Object.entries(profile.languages)) expectShown(b.shown, `languages.${language}`, n);
+    expectShown(b.shown, 'distinct.tokens', stats.vocabulary.distinctTerms);
+    expectShown(b.shown, 'distinct.withoutStopwords', stats.vocabulary.distinctTerms - profile.stopwordTerms.length);
+    expectShown(b.shown, 'distinct.stems', profile.distinct.stems);
     assert.equal(profile.documents, batch.scored);
     assert.ok(profile.rawChars > profile.cleanChars);
     assert.ok((await b.page.locator('svg').count()) >= 10, 'charts are embedded as SVG');
