@@ -118,11 +118,15 @@ export function heatmap(labels: readonly string[], matrix: readonly (readonly nu
 /** Scores of many configurations, best first (the tuning grid). */
 export function dotChart(points: ReadonlyArray<{ label: string; value: number; highlight: boolean }>, options: { x: string }): string {
   const longest = points.reduce((m, p) => Math.max(m, p.label.length), 4);
+  const values = points.map((p) => p.value);
+  const lo = Math.min(...values, 1);
+  const hi = Math.max(...values, 0);
   return render({
     width: 760,
     height: 20 * points.length + 60,
     marginLeft: Math.min(420, 6.5 * longest + 16),
-    x: { grid: true, label: options.x },
+    // A visible range even when every configuration scored the same.
+    x: { grid: true, label: options.x, domain: [Math.max(0, lo - 0.01), Math.min(1, hi + 0.01)] },
     y: { domain: points.map((p) => p.label), label: null },
     marks: [
       Plot.dot(points as Array<{ label: string; value: number; highlight: boolean }>, {
