@@ -19,7 +19,8 @@ import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { seedModel } from '../helpers/seed-model';
 import { workflowBundle } from '../helpers/temporal-env';
 
-const CHROMIUM = '/usr/bin/chromium';
+// CHROMIUM_PATH: another Chromium or Chrome binary (scripts/bootstrap.sh checks the same variable).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SOURCE_KEY = 'raw/canary-zq81/ui-check.csv';
 const TOKEN = 'ui-test-codec-token-zq81';
 
