@@ -9,73 +9,138 @@ const positiveInt = z.coerce.number().int().positive();
 /**
  * Every setting the application reads from its environment, validated once at start-up. The rest of
  * the code receives a `Settings` object; nothing else reads `process.env`.
+ *
+ * Each variable carries its description (`.describe(...)`): README's configuration table is
+ * generated from this schema (src/config/settings-table.ts), and a test fails when a variable has
+ * none or when README differs. Allowed values and defaults come from the types themselves.
  */
-const schema = z.object({
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default('nlp-batch'),
-  TEMPORAL_TLS: bool.default('false'),
-  TEMPORAL_API_KEY: z.string().optional(),
-  TEMPORAL_UI_PORT: positiveInt.default(8233),
-  TEMPORAL_UI_URL: z.string().optional(),
+export const settingsSchema = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .default('127.0.0.1:7233')
+    .describe('host:port of the Temporal frontend; on a loopback address a dev server is started when none answers'),
+  TEMPORAL_NAMESPACE: z.string().default('default').describe('Temporal namespace of the workflows'),
+  TEMPORAL_TASK_QUEUE: z.string().default('nlp-batch').describe('task queue the worker polls and the client starts workflows on'),
+  TEMPORAL_TLS: bool.default('false').describe('connect with TLS (on whenever TEMPORAL_API_KEY is set)'),
+  TEMPORAL_API_KEY: z.string().optional().describe('Temporal Cloud API key; never logged'),
+  TEMPORAL_UI_PORT: positiveInt.default(8233).describe('Web UI port of the embedded dev server'),
+  TEMPORAL_UI_URL: z
+    .string()
+    .optional()
+    .describe('base URL of the Temporal UI in printed links (default http://localhost:TEMPORAL_UI_PORT)'),
   /** Whether a command may start a local dev server when none answers at the address. */
-  TEMPORAL_EMBEDDED: bool.default('true'),
+  TEMPORAL_EMBEDDED: bool
+    .default('true')
+    .describe('let a command start a dev server (and worker) when none answers at a loopback TEMPORAL_ADDRESS'),
 
-  DATA_DIR: z.string().optional(),
-  STORE: z.enum(['fs', 's3']).default('fs'),
-  STORE_ROOT: z.string().optional(),
-  S3_BUCKET: z.string().optional(),
-  S3_PREFIX: z.string().default(''),
-  S3_SSE_KMS_KEY_ID: z.string().optional(),
-  ETL: z.enum(['local', 'glue']).default('local'),
-  BATCH: z.enum(['worker', 'local', 'aws']).default('worker'),
-  GLUE_JOB_NAME: z.string().optional(),
-  BATCH_JOB_QUEUE: z.string().optional(),
-  BATCH_JOB_DEFINITION: z.string().optional(),
-  NOTIFY: z.enum(['console', 'sns']).default('console'),
-  METRICS: z.enum(['local', 'cloudwatch']).default('local'),
+  DATA_DIR: z
+    .string()
+    .optional()
+    .describe('folder of the local setup: server database, object store, notifications, metrics, keys (default .data in the repository)'),
+  STORE: z.enum(['fs', 's3']).default('fs').describe('object store: a local folder or S3 (needs S3_BUCKET)'),
+  STORE_ROOT: z.string().optional().describe('folder of the fs store (default DATA_DIR/store)'),
+  S3_BUCKET: z.string().optional().describe('bucket of the s3 store; required with STORE=s3'),
+  S3_PREFIX: z.string().default('').describe('key prefix inside S3_BUCKET'),
+  S3_SSE_KMS_KEY_ID: z.string().optional().describe("KMS key for S3 server-side encryption (default: the bucket's)"),
+  ETL: z
+    .enum(['local', 'glue'])
+    .default('local')
+    .describe('where cleaning runs: in the worker, or as the AWS Glue job (needs GLUE_JOB_NAME)'),
+  BATCH: z
+    .enum(['worker', 'local', 'aws'])
+    .default('worker')
+    .describe(
+      'where scoring runs: in the worker, in local processes (the AWS Batch stand-in), or on AWS Batch (needs BATCH_JOB_QUEUE and BATCH_JOB_DEFINITION)',
+    ),
+  GLUE_JOB_NAME: z.string().optional().describe('Glue job that cleans shards; required with ETL=glue'),
+  BATCH_JOB_QUEUE: z.string().optional().describe('AWS Batch job queue; required with BATCH=aws'),
+  BATCH_JOB_DEFINITION: z.string().optional().describe('AWS Batch job definition; required with BATCH=aws'),
+  NOTIFY: z
+    .enum(['console', 'sns'])
+    .default('console')
+    .describe('where alerts go: DATA_DIR/notifications.jsonl and stderr, or SNS (needs SNS_TOPIC_ARN)'),
+  METRICS: z.enum(['local', 'cloudwatch']).default('local').describe('where metrics go: DATA_DIR/metrics.jsonl, or CloudWatch'),
 
-  AWS_REGION: z.string().default('us-east-1'),
-  AWS_ENDPOINT_URL: z.string().optional(),
-  SNS_TOPIC_ARN: z.string().optional(),
-  CLOUDWATCH_NAMESPACE: z.string().default('NlpBatch'),
+  AWS_REGION: z.string().default('us-east-1').describe('AWS region of the S3, Glue, Batch, SNS and CloudWatch clients'),
+  AWS_ENDPOINT_URL: z.string().optional().describe('one endpoint for every AWS client, for emulators such as moto'),
+  SNS_TOPIC_ARN: z.string().optional().describe('topic of the alerts; required with NOTIFY=sns'),
+  CLOUDWATCH_NAMESPACE: z.string().default('NlpBatch').describe('CloudWatch namespace of the metrics'),
 
   MODEL_NAME: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-_]{0,62}$/i, 'letters, digits, - and _ only')
-    .default('default'),
-  SHARD_SIZE: positiveInt.default(5000),
-  SHARD_PARALLELISM: positiveInt.default(4),
-  MAX_RECORD_BYTES: positiveInt.default(1024 * 1024),
-  RETRAIN_AFTER_LABELLED_ROWS: z.coerce.number().int().min(0).default(10_000),
-  DRIFT_CHECK_EVERY_BATCHES: z.coerce.number().int().min(0).default(5),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    .default('default')
+    .describe('model that scores batches and that commands act on when --model is not given'),
+  SHARD_SIZE: positiveInt.default(5000).describe('rows per shard'),
+  SHARD_PARALLELISM: positiveInt.default(4).describe('shards cleaned and scored at once per batch'),
+  MAX_RECORD_BYTES: positiveInt.default(1024 * 1024).describe('longest input record; longer ones are quarantined as record_too_large'),
+  RETRAIN_AFTER_LABELLED_ROWS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10_000)
+    .describe('ask continuousTraining for a run once this many labelled rows arrived through ingestBatch (0: never)'),
+  DRIFT_CHECK_EVERY_BATCHES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5)
+    .describe('ask driftCorrection to check the model every N scored batches (0: never)'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info').describe("level of the worker's JSON log lines"),
 
   /** Payload encryption keys, `id1:base64key,id2:base64key` (32-byte AES-256 keys). */
-  PAYLOAD_KEYS: z.string().optional(),
+  PAYLOAD_KEYS: z
+    .string()
+    .optional()
+    .describe(
+      'payload encryption keys, id1:base64key,id2:base64key (32-byte AES-256 keys); client and worker need the same (default: a key generated into PAYLOAD_KEY_FILE)',
+    ),
   /** The key id that encrypts (the others only decrypt); optional with a single key. */
-  PAYLOAD_KEY_ID: z.string().optional(),
+  PAYLOAD_KEY_ID: z.string().optional().describe('id of the key that encrypts (the others only decrypt); optional with a single key'),
   /** Where the local setup keeps its generated key when PAYLOAD_KEYS is unset (default DATA_DIR/secrets/payload-keys.json). */
-  PAYLOAD_KEY_FILE: z.string().optional(),
+  PAYLOAD_KEY_FILE: z
+    .string()
+    .optional()
+    .describe('where the local setup keeps its generated key when PAYLOAD_KEYS is unset (default DATA_DIR/secrets/payload-keys.json)'),
   /** Bearer token of the codec server (default: generated into DATA_DIR/secrets/codec-server-token). */
-  CODEC_SERVER_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
-  CODEC_SERVER_PORT: positiveInt.default(8888),
-  CODEC_SERVER_HOST: z.string().default('127.0.0.1'),
+  CODEC_SERVER_TOKEN: z
+    .string()
+    .min(16, 'at least 16 characters')
+    .optional()
+    .describe('bearer token of the codec server (default: generated into DATA_DIR/secrets/codec-server-token)'),
+  CODEC_SERVER_PORT: positiveInt.default(8888).describe('port of the codec server the Temporal UI decrypts payloads with'),
+  CODEC_SERVER_HOST: z.string().default('127.0.0.1').describe('interface the codec server listens on'),
   /** The codec server's URL as the UI's browser reaches it (default http://localhost:CODEC_SERVER_PORT). */
-  CODEC_SERVER_URL: z.string().url().optional(),
+  CODEC_SERVER_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe("the codec server's URL as the UI's browser reaches it (default http://localhost:CODEC_SERVER_PORT)"),
   /** Origins allowed to call the codec server from a browser, comma-separated (default: the UI's origin). */
-  CODEC_SERVER_CORS_ORIGINS: z.string().optional(),
+  CODEC_SERVER_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .describe("origins allowed to call the codec server from a browser, comma-separated (default: the UI's origin)"),
   /** Replace e-mail addresses, phone numbers and URLs with [EMAIL], [PHONE], [URL] before writing processed rows and results. */
-  REDACT_PII: bool.default('false'),
+  REDACT_PII: bool
+    .default('false')
+    .describe('replace e-mail addresses, phone numbers and URLs with [EMAIL], [PHONE], [URL] before writing processed rows and results'),
   /** Serve the Temporal Core SDK's metrics for Prometheus at `host:port`/metrics from the worker (e.g. 127.0.0.1:9464); unset: off. */
   TEMPORAL_METRICS_ADDRESS: z
     .string()
     .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'host:port')
-    .optional(),
+    .optional()
+    .describe(
+      "serve the Temporal Core SDK's metrics for Prometheus at host:port/metrics from the worker (e.g. 127.0.0.1:9464); unset: off",
+    ),
   /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318) receiving traces of workflows and activities; unset: no tracing. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .url()
+    .optional()
+    .describe('OTLP/HTTP collector (e.g. http://127.0.0.1:4318) receiving traces of workflows and activities; unset: no tracing'),
   /** service.name of the worker's traces. */
-  OTEL_SERVICE_NAME: z.string().min(1).default('nlp-batch-worker'),
+  OTEL_SERVICE_NAME: z.string().min(1).default('nlp-batch-worker').describe("service.name of the worker's traces"),
 });
 
 export interface Settings {
@@ -105,7 +170,11 @@ export interface Settings {
     batchJobQueue?: string;
     batchJobDefinition?: string;
   };
-  pipeline: { modelName: string; shardSize: number; parallelism: number; maxRecordBytes: number;
+  pipeline: {
+    modelName: string;
+    shardSize: number;
+    parallelism: number;
+    maxRecordBytes: number;
     retrainAfterLabelledRows: number;
     driftCheckEveryBatches: number;
   };
@@ -137,7 +206,7 @@ export class ConfigError extends Error {
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const parsed = schema.safeParse(env);
+  const parsed = settingsSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid configuration: ${problems}`);
