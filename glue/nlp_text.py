@@ -16,6 +16,7 @@ Pure standard library (no Spark, no boto3) so pytest can check it directly.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -33,7 +34,6 @@ _HTML_COMMENT = re.compile(r"<!--[\s\S]*?-->")
 _HTML_TAG = re.compile(r"<[/!]?[a-zA-Z][^<>]*>")
 _URL = re.compile(r"\b(?:(?:https?|ftp)://|www\.)[^" + JS_WHITESPACE + r"<>\"]+", re.IGNORECASE | re.ASCII)
 _URL_HINT = re.compile(r"://|www\.", re.IGNORECASE | re.ASCII)
-_ENTITY = re.compile(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31}));", re.ASCII)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _APOSTROPHES = "'\u2019\u02bc"
 
@@ -65,7 +65,13 @@ class TextRules:
         # JS: /['’ʼ](?<=\p{L}.)(?=\p{L})/gu, an apostrophe between two letters.
         self.inner_apostrophe = re.compile("(?<=" + letter + ")[" + _APOSTROPHES + "](?=" + letter + ")")
         self.letter_or_number_bmp = _range_lookup(classes["letterOrNumber"])
+        # HTML character references: decoded by `entities` on the TypeScript side, which generated
+        # these tables by probing it (see decode_html_entities).
+        self.entity_pattern = re.compile(data["entityPattern"], re.ASCII)
         self.entities: Dict[str, str] = dict(data["htmlEntities"])
+        self.numeric_starts = [first for first, _, _ in data["numericReferences"]]
+        self.numeric_ranges = [(first, last, value) for first, last, value in data["numericReferences"]]
+        self.numeric_out_of_range: str = data["numericOutOfRange"]
         self.stopwords: Dict[Tuple[str, bool], frozenset] = {}
         for language, lists in data["stopwords"].items():
             self.stopwords[(language, True)] = frozenset(lists["keepNegations"])
@@ -111,18 +117,36 @@ def compose_text(title: Optional[str], body: str) -> str:
     return title + "\n" + body if title else body
 
 
-def _decode_entity(rules: TextRules, match: "re.Match[str]") -> str:
-    decimal, hexa, name = match.group(1), match.group(2), match.group(3)
-    if name is not None:
-        return rules.entities.get(name) or rules.entities.get(name.lower()) or " "
-    code = int(decimal, 10) if decimal is not None else int(hexa, 16)
-    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code == 0:
-        return " "
+def _numeric_reference(rules: TextRules, code: int) -> str:
+    if code > 0x10FFFF:
+        return rules.numeric_out_of_range
+    i = bisect.bisect_right(rules.numeric_starts, code) - 1
+    if i >= 0:
+        first, last, value = rules.numeric_ranges[i]
+        if first <= code <= last:
+            return value
     return chr(code)
 
 
+def _decode_entity(rules: TextRules, match: "re.Match[str]") -> str:
+    reference = match.group(0)
+    body = reference[1:]
+    if body.startswith("#"):
+        digits = body[1:].rstrip(";")
+        code = int(digits[1:], 16) if digits[0] in "xX" else int(digits, 10)
+        return _numeric_reference(rules, code)
+    if not body.endswith(";"):
+        # A legacy name without its ";" is decoded only when no letter, digit or "=" follows
+        # (the spec's attribute rule), so "Terms&notice" keeps its words.
+        following = match.string[match.end() : match.end() + 1]
+        if following == "=" or (following.isascii() and following.isalnum()):
+            return reference
+    return rules.entities.get(body, reference)
+
+
 def decode_html_entities(text: str, rules: TextRules) -> str:
-    return _ENTITY.sub(lambda m: _decode_entity(rules, m), text) if "&" in text else text
+    """src/text/html-entities.ts: HTML character references decoded, invisible format characters dropped."""
+    return rules.entity_pattern.sub(lambda m: _decode_entity(rules, m), text) if "&" in text else text
 
 
 def _is_word_char(ch: str, rules: TextRules) -> bool:

@@ -1,3 +1,4 @@
+import { identifyLanguage, type DetectedLanguage } from '../text/language';
 import { fingerprint } from './hash';
 import { addToHistogram, CUTS, emptyHistogram, mergeHistograms, type HistogramV1 } from './histogram';
 
@@ -69,6 +70,11 @@ export interface DatasetStatisticsV1 {
   tokenCount: HistogramV1;
   sentiment: HistogramV1;
   sentimentLabels: Record<'positive' | 'negative' | 'neutral', number>;
+  /**
+   * Documents per identified language (en, es, other, unknown: src/text/language.ts). Absent in
+   * statistics written before it was counted.
+   */
+  languages?: Record<DetectedLanguage, number>;
   vocabulary: VocabularyV1;
   quality: QualityCountsV1;
   predictions: PredictionStatisticsV1 | null;
@@ -129,6 +135,7 @@ export class StatisticsAccumulator {
   private readonly tokenCount = emptyHistogram(CUTS.tokenCount);
   private readonly sentiment = emptyHistogram(CUTS.sentiment);
   private readonly sentimentLabels = { positive: 0, negative: 0, neutral: 0 };
+  private readonly languages: Record<DetectedLanguage, number> = { en: 0, es: 0, other: 0, unknown: 0 };
   private readonly terms = new Map<string, { df: number; tf: number }>();
   private tokens = 0;
   private empty = 0;
@@ -157,6 +164,7 @@ export class StatisticsAccumulator {
     const compound = Number.isFinite(doc.sentiment) ? doc.sentiment : 0;
     addToHistogram(this.sentiment, compound);
     this.sentimentLabels[sentimentClass(compound)]++;
+    this.languages[identifyLanguage(doc.tokens)]++;
 
     if (doc.tokens.length === 0) this.empty++;
     else {
@@ -219,6 +227,7 @@ export class StatisticsAccumulator {
       tokenCount: clone(this.tokenCount),
       sentiment: clone(this.sentiment),
       sentimentLabels: { ...this.sentimentLabels },
+      languages: { ...this.languages },
       vocabulary: {
         documents: this.documents,
         tokens: this.tokens,
@@ -332,6 +341,7 @@ export function mergeStatistics(
       negative: a.sentimentLabels.negative + b.sentimentLabels.negative,
       neutral: a.sentimentLabels.neutral + b.sentimentLabels.neutral,
     },
+    ...mergeLanguages(a.languages, b.languages),
     vocabulary: mergeVocabularies(a.vocabulary, b.vocabulary, vocabularyLimit),
     quality: {
       inputRows: a.quality.inputRows + b.quality.inputRows,
@@ -343,6 +353,15 @@ export function mergeStatistics(
     confusion: confusion.size > 0 ? confusionFromMap(confusion) : null,
     oov,
   };
+}
+
+/** Counted only when both parts counted them: a part written before languages were counted would make the sum a lie. */
+function mergeLanguages(
+  a: Record<DetectedLanguage, number> | undefined,
+  b: Record<DetectedLanguage, number> | undefined,
+): { languages?: Record<DetectedLanguage, number> } {
+  if (!a || !b) return {};
+  return { languages: { en: a.en + b.en, es: a.es + b.es, other: a.other + b.other, unknown: a.unknown + b.unknown } };
 }
 
 export interface QualityRates {

@@ -1,69 +1,31 @@
-/** The named entities common in mail and web text; anything else becomes a space. */
-const NAMED: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  aacute: 'á',
-  eacute: 'é',
-  iacute: 'í',
-  oacute: 'ó',
-  uacute: 'ú',
-  yacute: 'ý',
-  agrave: 'à',
-  egrave: 'è',
-  igrave: 'ì',
-  ograve: 'ò',
-  ugrave: 'ù',
-  acirc: 'â',
-  ecirc: 'ê',
-  icirc: 'î',
-  ocirc: 'ô',
-  ucirc: 'û',
-  auml: 'ä',
-  euml: 'ë',
-  iuml: 'ï',
-  ouml: 'ö',
-  uuml: 'ü',
-  yuml: 'ÿ',
-  atilde: 'ã',
-  otilde: 'õ',
-  ntilde: 'ñ',
-  ccedil: 'ç',
-  aring: 'å',
-  aelig: 'æ',
-  oslash: 'ø',
-  szlig: 'ß',
-  rsquo: '’',
-  lsquo: '‘',
-  rdquo: '”',
-  ldquo: '“',
-  ndash: '–',
-  mdash: '—',
-  hellip: '…',
-  iexcl: '¡',
-  iquest: '¿',
-  copy: '©',
-  reg: '®',
-  trade: '™',
-  euro: '€',
-  pound: '£',
-};
+import { decodeHTMLAttribute } from 'entities';
 
-const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31}));/g;
+/**
+ * HTML character references, decoded by `entities` (the WHATWG table, all 2,231 names, numeric
+ * references with the Windows-1252 fix-ups of the spec) with two choices made for running text:
+ *
+ * - A legacy reference without its semicolon (`&amp`, `&nbsp`, `&not`...) is decoded only when no
+ *   letter, digit or `=` follows, as the spec does inside attributes: plain text such as
+ *   "Terms&notice" or "&copy2020" keeps its words instead of becoming "Terms¬ice".
+ * - What decodes to an invisible format character (`&shy;`, `&zwnj;`, `&ZeroWidthSpace;`, a bidi
+ *   mark; Unicode category Cf) is dropped, so "co&shy;operate" stays one word.
+ *
+ * Unknown names ("&bogus;") stay as written. The Glue job decodes with a table generated from this
+ * function (src/jobs/glue-text-rules.ts) and is checked against it name by name.
+ */
+export const ENTITY_PATTERN = /&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[a-zA-Z][a-zA-Z0-9]{0,31};?)/g;
 
-function decodeOne(_match: string, decimal?: string, hex?: string, name?: string): string {
-  if (name !== undefined) {
-    return NAMED[name] ?? NAMED[name.toLowerCase()] ?? ' ';
-  }
-  const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex as string, 16);
-  // Surrogates and out-of-range code points cannot be rendered; treat them like markup.
-  if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) || code === 0) return ' ';
-  return String.fromCodePoint(code);
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+
+function decodeReference(reference: string, offset: number, text: string): string {
+  // The character after the reference decides whether a legacy name without ";" is decoded.
+  const next = text.charAt(offset + reference.length);
+  const decoded = decodeHTMLAttribute(reference + next);
+  if (decoded === reference + next) return reference;
+  const value = next === '' ? decoded : decoded.slice(0, decoded.length - next.length);
+  return value.replace(FORMAT_CHARACTERS, '');
 }
 
 export function decodeHtmlEntities(text: string): string {
-  return text.includes('&') ? text.replace(ENTITY, decodeOne) : text;
+  return text.includes('&') ? text.replace(ENTITY_PATTERN, decodeReference) : text;
 }

@@ -7,7 +7,7 @@ import { removeStopwords, stopwordSet } from './stopwords';
 
 export { DEFAULT_TEXT_OPTIONS, LANGUAGES, resolveTextOptions, type Language, type TextOptions } from './options';
 export { cleanText, cleanTokens, composeText, tokenize } from './clean';
-export { detectLanguage } from './language';
+export { detectLanguage, identifyLanguage, DETECTED_LANGUAGES, type DetectedLanguage } from './language';
 export { negationWords, stopwordSet } from './stopwords';
 export { stemToken } from './stem';
 export { sentimentLabel, spanishCompound, vaderCompound, type Sentiment, type SentimentLabel } from './sentiment';

@@ -2,13 +2,27 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildGlueTextRules, GLUE_TEXT_RULES_PATH, html5EntityNames, serializeGlueTextRules } from '../../src/jobs/glue-text-rules';
+import {
+  buildEntityVectors,
+  buildGlueTextRules,
+  ENTITY_VECTORS_PATH,
+  GLUE_TEXT_RULES_PATH,
+  html5EntityNames,
+  serializeEntityVectors,
+  serializeGlueTextRules,
+} from '../../src/jobs/glue-text-rules';
 import { repoRoot, venvBin } from '../../src/util/repo-root';
 
 describe('Glue job (glue/)', () => {
   it('glue/text_rules.json matches src/text (regenerate: node dist/src/jobs/glue-text-rules.js)', async () => {
     const file = path.join(repoRoot(), ...GLUE_TEXT_RULES_PATH);
     const expected = await serializeGlueTextRules(buildGlueTextRules(html5EntityNames()));
+    assert.ok(readFileSync(file, 'utf8') === expected, `${file} is stale: run node dist/src/jobs/glue-text-rules.js and commit it`);
+  });
+
+  it('test/fixtures/entity-vectors.json holds what src/text decodes today (the Python port is checked against it)', async () => {
+    const file = path.join(repoRoot(), ...ENTITY_VECTORS_PATH);
+    const expected = await serializeEntityVectors(buildEntityVectors(html5EntityNames()));
     assert.ok(readFileSync(file, 'utf8') === expected, `${file} is stale: run node dist/src/jobs/glue-text-rules.js and commit it`);
   });
 

@@ -16,6 +16,7 @@ import {
   type DistributionComparisonV1,
 } from '../../../src/drift';
 import { classificationReport } from '../../../src/model';
+import { cleanTokens } from '../../../src/text';
 
 interface Doc {
   label: string | null;
@@ -195,5 +196,25 @@ describe('drift statistics', () => {
     assert.ok((mix.psi as number) > 1, `PSI ${mix.psi}`);
     assert.ok((mix.chiSquare?.pValue as number) < 1e-50);
     assert.equal(CUTS.sentiment.length + 1, training.sentiment.counts.length);
+  });
+});
+
+describe('language counts of batch statistics', () => {
+  it('counts en, es, other and unknown documents, and merges them', () => {
+    const observe = (text: string) => ({ label: null, textClean: text, tokens: cleanTokens(text), sentiment: 0 });
+    const a = new StatisticsAccumulator();
+    a.addDocument(observe('The battery of this phone is great and it was cheap.'));
+    a.addDocument(observe('La batería de este teléfono es muy buena y fue barata.'));
+    a.addDocument(observe('Das Produkt ist nicht gut und ich bin sehr enttäuscht, aber der Versand war schnell.'));
+    a.addDocument(observe('Товар пришёл вовремя, но работает плохо, я очень разочарован.'));
+    a.addDocument(observe('iPhone 15'));
+    const first = a.toStatistics();
+    assert.deepEqual(first.languages, { en: 1, es: 1, other: 2, unknown: 1 });
+    const b = new StatisticsAccumulator();
+    b.addDocument(observe('It is not what I ordered and the box was broken.'));
+    assert.deepEqual(mergeStatistics(first, b.toStatistics()).languages, { en: 2, es: 1, other: 2, unknown: 1 });
+    // A part written before languages were counted leaves the merged count out rather than short.
+    const { languages: _dropped, ...old } = b.toStatistics();
+    assert.equal(mergeStatistics(first, old).languages, undefined);
   });
 });
