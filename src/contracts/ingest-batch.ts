@@ -13,10 +13,15 @@ export interface ColumnMappingV1 {
   label?: string;
 }
 
+/** Field separator of a delimited (csv) input; detected from its header line when absent. */
+export type DelimiterV1 = ',' | ';' | '\t';
+
 /** One input object, by key in the configured object store. */
 export interface SourceRefV1 {
   key: string;
   format?: InputFormat;
+  /** Optional (added after V1 shipped): overrides delimiter detection for csv inputs. */
+  delimiter?: DelimiterV1;
 }
 
 export interface IngestOptionsV1 {

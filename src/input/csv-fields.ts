@@ -2,16 +2,16 @@
  * Splits one CSV record (already decoded, terminator stripped) into fields. The record scanner has
  * validated the quoting, so this only has to undo it; an unbalanced quote cannot reach here.
  */
-export function splitCsvFields(record: string): string[] {
+export function splitCsvFields(record: string, delimiter: string = ','): string[] {
   // Most records carry no quotes at all: let the engine's native split do the work.
-  if (record.indexOf('"') === -1) return record.split(',');
+  if (record.indexOf('"') === -1) return record.split(delimiter);
 
   const fields: string[] = [];
   const n = record.length;
   let i = 0;
   for (;;) {
     if (record.charCodeAt(i) !== 0x22) {
-      const comma = record.indexOf(',', i);
+      const comma = record.indexOf(delimiter, i);
       if (comma === -1) {
         fields.push(record.slice(i));
         return fields;
@@ -43,6 +43,6 @@ export function splitCsvFields(record: string): string[] {
     // A CRLF file and its LF twin must yield the same text; bare CRs are left alone.
     fields.push(value.indexOf('\r\n') === -1 ? value : value.replace(/\r\n/g, '\n'));
     if (i >= n) return fields;
-    i++; // the comma after the closing quote
+    i++; // the delimiter after the closing quote
   }
 }

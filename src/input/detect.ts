@@ -3,7 +3,7 @@ import { splitCsvFields } from './csv-fields';
 import { emptyFileError, InputFileError } from './errors';
 import { looksLikePolarityRecord } from './formats/amazon-polarity';
 import { RecordScanner, type ScannedRow } from './record-scanner';
-import { INPUT_FORMATS, type InputFormat } from './types';
+import { DELIMITERS, INPUT_FORMATS, type Delimiter, type InputFormat } from './types';
 import { scanUtf8 } from './utf8';
 
 /** How much of the file start decides "binary or text". */
@@ -15,12 +15,15 @@ const BINARY_RATIO = 0.3;
 
 export const EXTENSION_FORMATS: Readonly<Record<string, InputFormat>> = {
   '.csv': 'csv',
+  '.tsv': 'csv',
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
   '.txt': 'text',
 };
 
-const COMPRESSED = new Set(['.gz', '.zip', '.bz2', '.xz', '.zst', '.7z', '.tgz']);
+/** gzip-compressed files are read as they stream: `reviews.csv.gz` is a gzip-compressed `reviews.csv`. */
+export const GZIP_EXTENSION = '.gz';
+const OTHER_COMPRESSED = new Set(['.zip', '.bz2', '.xz', '.zst', '.7z', '.tgz']);
 
 /**
  * Decides the format of a file from its name and first bytes (`head`: at least the first 8 KiB,
@@ -68,14 +71,24 @@ export function extensionOf(fileName: string): string {
   return dot <= 0 ? '' : base.slice(dot).toLowerCase();
 }
 
+/** The name without a trailing `.gz`: what the decompressed content is called. */
+export function innerFileName(fileName: string): string {
+  return extensionOf(fileName) === GZIP_EXTENSION ? fileName.slice(0, -GZIP_EXTENSION.length) : fileName;
+}
+
+/** gzip's magic number and deflate method: 1f 8b 08. */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08;
+}
+
 function formatFromFileName(fileName: string): InputFormat {
-  const extension = extensionOf(fileName);
+  const extension = extensionOf(innerFileName(fileName));
   const format = EXTENSION_FORMATS[extension];
   if (format !== undefined) return format;
-  const supported = Object.keys(EXTENSION_FORMATS).join(', ');
+  const supported = `${Object.keys(EXTENSION_FORMATS).join(', ')} (gzip-compressed too, with ${GZIP_EXTENSION} after the extension)`;
   const what = extension === '' ? 'has no file extension' : `has the unsupported extension "${extension}"`;
   let hint = '';
-  if (COMPRESSED.has(extension)) hint = ' Compressed files are not read: decompress it first.';
+  if (OTHER_COMPRESSED.has(extension)) hint = ` Of compressed files only gzip is read: decompress it, or gzip it (${GZIP_EXTENSION}).`;
   else if (extension === '.json') hint = ' A file with one JSON object per line can be renamed to .jsonl.';
   throw new InputFileError(
     'unknown_format',
@@ -154,4 +167,47 @@ function startsLikeAmazonPolarity(content: Buffer): boolean {
   if (first === undefined) return /^\s*"?[12]"?,/.test(content.subarray(0, 256).toString('latin1'));
   if (first.kind === 'rejected') return false;
   return looksLikePolarityRecord(splitCsvFields(first.bytes.toString('utf8')));
+}
+
+const DELIMITER_NAMES: Readonly<Record<Delimiter, string>> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
+export function delimiterName(delimiter: Delimiter): string {
+  return DELIMITER_NAMES[delimiter];
+}
+
+/**
+ * The field separator of a headered CSV: the override when given; otherwise whichever of comma,
+ * semicolon and tab occurs most often, outside quotes, in the header line (the first non-blank
+ * line of `content`, which starts after the BOM). A header with none of them (one column) gets the
+ * file's default: tab for .tsv, comma otherwise; so does a tie with it.
+ */
+export function detectDelimiter(fileName: string, content: Uint8Array, override?: Delimiter): Delimiter {
+  if (override !== undefined) {
+    if (DELIMITERS.includes(override)) return override;
+    throw new InputFileError(
+      'unknown_format',
+      fileName,
+      `${fileName}: unknown delimiter ${JSON.stringify(override)}; use one of comma (,), semicolon (;) or tab.`,
+    );
+  }
+  const fallback: Delimiter = extensionOf(innerFileName(fileName)) === '.tsv' ? '\t' : ',';
+  const counts: Record<Delimiter, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  let started = false;
+  for (let i = 0; i < content.length; i++) {
+    const b = content[i]!;
+    if (!started) {
+      if (b === 0x0a || b === 0x0d || b === 0x20) continue;
+      started = true;
+    }
+    if (b === 0x22) quoted = !quoted;
+    else if (quoted) continue;
+    else if (b === 0x0a) break;
+    else if (b === 0x2c) counts[',']++;
+    else if (b === 0x3b) counts[';']++;
+    else if (b === 0x09) counts['\t']++;
+  }
+  let best: Delimiter = fallback;
+  for (const d of DELIMITERS) if (counts[d] > counts[best]) best = d;
+  return best;
 }

@@ -7,7 +7,9 @@ export type InputFileErrorCode =
   | 'missing_column'
   /** The CSV header line itself cannot be parsed (bad quoting, invalid UTF-8, too large). */
   | 'invalid_header'
-  | 'no_data_rows';
+  | 'no_data_rows'
+  /** Named .gz but not gzip data, or gzip data that is truncated or corrupt. */
+  | 'invalid_compressed';
 
 /**
  * A problem with the file as a whole (as opposed to a single rejected row). The message always

@@ -29,6 +29,8 @@ export interface ScannerOptions {
   maxRecordBytes: number;
   /** true: RFC 4180 CSV (quoted fields may contain newlines); false: one record per physical line. */
   quotes: boolean;
+  /** The field separator byte of quoted records: `,` (default), `;` or tab. */
+  delimiter?: number;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -54,6 +56,7 @@ const TOO_LARGE = 1;
 export class RecordScanner {
   private readonly cap: number;
   private readonly quotes: boolean;
+  private readonly delimiter: number;
   private state = FIELD_START;
   /** Physical line of the next byte to scan. */
   private line = 1;
@@ -81,6 +84,7 @@ export class RecordScanner {
     }
     this.cap = options.maxRecordBytes;
     this.quotes = options.quotes;
+    this.delimiter = options.delimiter ?? COMMA;
   }
 
   /** Most bytes of the stream this scanner has held at once (stash or replay); for tests. */
@@ -122,6 +126,7 @@ export class RecordScanner {
 
   private *scan(buf: Buffer): Generator<ScannedRow, void, undefined> {
     const end = buf.length;
+    const delimiter = this.delimiter;
     let pos = 0;
     let recStart = 0;
     // Cached next positions; -1 means "none in the rest of buf", which stays true.
@@ -160,7 +165,7 @@ export class RecordScanner {
         if (qAt !== -1 && (nlAt === -1 || qAt < nlAt)) {
           at = qAt;
           if (qAt > limit) failure = 'record_too_large';
-          else if (qAt === pos ? state === FIELD_START : buf[qAt - 1] === COMMA) {
+          else if (qAt === pos ? state === FIELD_START : buf[qAt - 1] === delimiter) {
             this.state = QUOTED;
             this.quoteLine = this.line;
             pos = qAt + 1;
@@ -183,7 +188,7 @@ export class RecordScanner {
           failure = 'record_too_large';
           at = end;
         } else {
-          this.state = buf[end - 1] === COMMA ? FIELD_START : UNQUOTED;
+          this.state = buf[end - 1] === delimiter ? FIELD_START : UNQUOTED;
           pos = end;
           continue;
         }
@@ -224,8 +229,8 @@ export class RecordScanner {
           }
         } else if (pos > limit) {
           failure = 'record_too_large';
-        } else if (state === QUOTE_SEEN && (b === QUOTE || b === COMMA || b === CR)) {
-          this.state = b === QUOTE ? QUOTED : b === COMMA ? FIELD_START : CLOSED_CR;
+        } else if (state === QUOTE_SEEN && (b === QUOTE || b === delimiter || b === CR)) {
+          this.state = b === QUOTE ? QUOTED : b === delimiter ? FIELD_START : CLOSED_CR;
           pos++;
           continue;
         } else {

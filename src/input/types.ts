@@ -8,6 +8,11 @@ export type InputFormat = 'csv' | 'amazon-polarity' | 'jsonl' | 'text';
 
 export const INPUT_FORMATS: readonly InputFormat[] = ['csv', 'amazon-polarity', 'jsonl', 'text'];
 
+/** Field separators of delimited files: comma and semicolon CSV, tab (TSV). */
+export type Delimiter = ',' | ';' | '\t';
+
+export const DELIMITERS: readonly Delimiter[] = [',', ';', '\t'];
+
 /** Column (CSV) or key (JSON Lines) names to use instead of the default aliases. */
 export interface ColumnMapping {
   id?: string;
@@ -22,6 +27,11 @@ export interface ReadOptions {
   /** Wins over detection by extension and content. */
   format?: InputFormat;
   columns?: ColumnMapping;
+  /**
+   * Field separator of a `csv` file; wins over detection (the header line's most frequent of
+   * `,` `;` tab outside quotes; `.tsv` files default to tab). Ignored by the other formats.
+   */
+  delimiter?: Delimiter;
   /** Longest physical line / CSV record accepted, in bytes (line terminator excluded). Default 1 MiB. */
   maxRecordBytes?: number;
 }

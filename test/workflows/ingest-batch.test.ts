@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { ingestQueries, IngestProgressV1, SourceRefV1 } from '../../src/contracts/ingest-batch';
@@ -242,6 +243,56 @@ describe('ingestBatch on a real Temporal server', function () {
     const events = (await handle.fetchHistory()).events ?? [];
     const retried = events.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
     assert.equal(retried.length, 0, 'bad input must not be retried');
+  });
+
+  it('reads gzip, TSV and semicolon CSV as users export them, with the same quarantine and reconciliation', async () => {
+    const store = fx.deps.store;
+    const good = sampleMessages(30, 500);
+    const delimited = (d: string, rows: typeof good) =>
+      [
+        `id${d}title${d}text${d}label`,
+        ...rows.map((m) => [m.id, m.subject, m.body, m.label].map((f) => `"${f.replace(/"/g, '""')}"`).join(d)),
+      ].join('\r\n') + `\r\nbad-count${d}only two\r\nbad-empty${d}t${d}   ${d}ham\r\n`;
+    await store.put('raw/export/reviews.tsv', delimited('\t', good.slice(0, 10)));
+    await store.put('raw/export/excel-fr.csv', delimited(';', good.slice(10, 20)));
+    await store.put('raw/export/mail.csv.gz', gzipSync(delimited(',', good.slice(20, 30))));
+    const truncated = gzipSync(delimited(',', sampleMessages(200, 900)));
+    await store.put('raw/export/cut.csv.gz', truncated.subarray(0, Math.floor(truncated.length * 0.9)));
+    const keys = ['reviews.tsv', 'excel-fr.csv', 'mail.csv.gz', 'cut.csv.gz'].map((n) => `raw/export/${n}`);
+    const result = await (
+      await start(
+        keys.map((key) => ({ key })),
+        { shardSize: 5 },
+      )
+    ).result();
+
+    assert.deepEqual(
+      result.rejectedFiles.map((r) => [r.key, r.code]),
+      [['raw/export/cut.csv.gz', 'invalid_compressed']],
+    );
+    assert.equal(result.inputRows, 36);
+    assert.equal(result.scored, 30);
+    assert.equal(result.quarantined, 6);
+    const results = await readResults(result.resultKeys);
+    assert.deepEqual(results.map((r) => r.id).sort(), good.map((m) => m.id).sort());
+    const byId = new Map(good.map((m) => [m.id, m]));
+    for (const r of results) assert.equal(r.label, byId.get(r.id)!.label);
+    const quarantine = (
+      await Promise.all(result.quarantineKeys.map(async (k) => parseJsonl<QuarantineRecord>(await store.get(k), k)))
+    ).flat();
+    assert.deepEqual(quarantine.map((q) => `${q.source.key.split('/').pop()}:${q.reason}`).sort(), [
+      'excel-fr.csv:empty_text',
+      'excel-fr.csv:wrong_column_count',
+      'mail.csv.gz:empty_text',
+      'mail.csv.gz:wrong_column_count',
+      'reviews.tsv:empty_text',
+      'reviews.tsv:wrong_column_count',
+    ]);
+    // The truncated file's rows were staged before the damage showed: none may stay behind.
+    const staged: string[] = [];
+    for await (const object of store.list(`staged/${result.batchId}/`)) staged.push(object.key);
+    const stagedRows = (await Promise.all(staged.map(async (k) => parseJsonl<{ id: string }>(await store.get(k), k)))).flat();
+    assert.equal(stagedRows.length, 30);
   });
 
   it('fails fast, naming the file, when no input is readable', async () => {

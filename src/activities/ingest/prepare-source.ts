@@ -17,14 +17,15 @@ import type { PrepareSourceInput, PrepareSourceOutput, StagedShard } from './typ
 export function createPrepareSource(store: ObjectStore) {
   return async function prepareSource(input: PrepareSourceInput): Promise<PrepareSourceOutput> {
     const { batchId, source, sourceIndex } = input;
+    const shards: StagedShard[] = [];
     try {
       const { format, rows } = await openInput(store, source.key, {
         format: source.format,
+        delimiter: source.delimiter,
         columns: input.columns,
         maxRecordBytes: input.maxRecordBytes,
       });
 
-      const shards: StagedShard[] = [];
       let shard: StagedRecord[] = [];
       const quarantine: QuarantineRecord[] = [];
       const quarantineReasons: Record<string, number> = {};
@@ -89,6 +90,10 @@ export function createPrepareSource(store: ObjectStore) {
     } catch (err) {
       const rejected = asRejectedFile(source.key, err);
       if (!rejected) throw err; // infrastructure trouble: let Temporal retry with backoff
+      // A file can turn out unreadable after some of its rows were staged (a truncated gzip
+      // stream): those shards belong to no prepared source, so nothing may read them later
+      // (training reads staged/ by prefix).
+      for (const staged of shards) await store.delete(staged.key);
       await store.put(layout.rejectedFile(batchId, sourceIndex), JSON.stringify(rejected, null, 2) + '\n');
       return { ok: false, rejected };
     }

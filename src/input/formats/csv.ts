@@ -1,10 +1,11 @@
 import { namesTried, resolveColumns, type ResolvedColumns } from '../columns';
 import { splitCsvFields } from '../csv-fields';
+import { delimiterName } from '../detect';
 import { emptyFileError, InputFileError } from '../errors';
 import type { ScannedRow } from '../record-scanner';
 import { decodeRecord, isBlankText, nonBlank, reject } from '../text-utils';
 import { previewOfString, clip } from '../preview';
-import type { ColumnMapping, ParsedRow } from '../types';
+import type { ColumnMapping, Delimiter, ParsedRow } from '../types';
 import { looksLikePolarityRecord } from './amazon-polarity';
 import type { RowBuilder } from './row-builder';
 
@@ -13,7 +14,7 @@ interface Header {
   columns: ResolvedColumns;
 }
 
-/** CSV with a header row naming the columns. */
+/** CSV (or TSV, or semicolon-separated) with a header row naming the columns. */
 export class CsvRowBuilder implements RowBuilder {
   readonly quotes = true;
   private header: Header | null = null;
@@ -21,6 +22,7 @@ export class CsvRowBuilder implements RowBuilder {
   constructor(
     private readonly fileName: string,
     private readonly mapping: ColumnMapping | undefined,
+    private readonly delimiter: Delimiter = ',',
   ) {}
 
   build(scanned: ScannedRow): ParsedRow | null {
@@ -33,14 +35,15 @@ export class CsvRowBuilder implements RowBuilder {
     const text = decodeRecord(line, endLine, scanned.bytes);
     if (typeof text !== 'string') return { ok: false, rejected: text };
 
-    const fields = splitCsvFields(text);
+    const fields = splitCsvFields(text, this.delimiter);
     const { names, columns } = this.header;
     if (fields.length !== names.length) {
+      const separator = delimiterName(this.delimiter);
       return reject(
         line,
         endLine,
         'wrong_column_count',
-        `expected ${names.length} fields as in the header, found ${fields.length}; fields containing commas must be quoted`,
+        `expected ${names.length} ${separator}-separated fields as in the header, found ${fields.length}; fields containing a ${separator} must be quoted`,
         previewOfString(text),
       );
     }
@@ -89,7 +92,7 @@ export class CsvRowBuilder implements RowBuilder {
         `${fileName}: the CSV header on line ${scanned.line} is not valid UTF-8 (${text.detail}).`,
       );
     }
-    const names = splitCsvFields(text).map((name) => name.trim());
+    const names = splitCsvFields(text, this.delimiter).map((name) => name.trim());
     const { columns, missing } = resolveColumns(names, this.mapping);
     const listed = names.map((name) => `"${clip(name, 40)}"`).join(', ');
 

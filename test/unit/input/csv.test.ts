@@ -114,7 +114,7 @@ describe('input/readRecords csv', () => {
   it('rejects rows whose field count differs from the header, in both directions', async () => {
     const rows = await rowsOf('text,label\na,b,c\nd\n"e,f",g\n', { fileName: 'a.csv' });
     assert.deepEqual(summary(rows), ['2-2:wrong_column_count', '3-3:wrong_column_count', '4:e,f']);
-    assert.match(rejects(rows)[0]!.detail, /expected 2 fields as in the header, found 3/);
+    assert.match(rejects(rows)[0]!.detail, /expected 2 comma-separated fields as in the header, found 3/);
   });
 
   it('rejects rows whose text is empty or whitespace, quoted or not', async () => {

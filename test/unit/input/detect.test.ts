@@ -48,7 +48,7 @@ describe('input/detectFormat', () => {
   });
 
   it('rejects unknown or missing extensions without an override, naming the supported ones', () => {
-    for (const name of ['data.tsv', 'data', 'reviews.json', 'reviews.csv.gz']) {
+    for (const name of ['data.tab', 'data', 'reviews.json', 'reviews.csv.zip', 'reviews.json.gz']) {
       try {
         detectFormat(name, b('{"text":"clearly json lines"}\n'));
         assert.fail('expected unknown_format');
@@ -56,7 +56,7 @@ describe('input/detectFormat', () => {
         assert.ok(error instanceof InputFileError);
         assert.equal(error.code, 'unknown_format');
         assert.equal(error.fileName, name);
-        assert.match(error.message, /\.csv, \.jsonl, \.ndjson, \.txt/);
+        assert.match(error.message, /\.csv, \.tsv, \.jsonl, \.ndjson, \.txt \(gzip-compressed too, with \.gz after the extension\)/);
         assert.match(error.message, new RegExp(name.replace(/\./g, '\\.')));
       }
     }
