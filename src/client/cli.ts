@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { WorkflowFailedError } from '@temporalio/client';
+import { TemporalFailure, WorkflowFailedError } from '@temporalio/client';
 import { ConfigError, loadSettings, Settings } from '../config/settings';
 import { installRuntimeLogger, shutdownRuntime } from '../logging';
 import { InvalidKeyError } from '../storage/object-store';
@@ -20,11 +22,26 @@ import { registerSchedule } from './commands/schedule';
 import { registerStatus } from './commands/status';
 import { registerTrain } from './commands/train';
 import { registerUp } from './commands/up';
+import { describeWorkflowFailure } from './failures';
 import { UserError } from './user-error';
+import { repoRoot } from '../util/repo-root';
 
-function buildProgram(ctx: CliContext): Command {
+/** `nlp-batch --version`: the package's version and what it runs on. */
+export function versionLine(): string {
+  const read = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  const own = read(path.join(repoRoot(), 'package.json'));
+  const sdk = read(require.resolve('@temporalio/client/package.json'));
+  return `nlp-batch ${own} (Temporal TypeScript SDK ${sdk}, Node.js ${process.version})`;
+}
+
+/**
+ * The command line. A command lives in commands/<name>.ts and is registered with one line below;
+ * its --help ends with examples (commands/examples.ts), which a test requires of every command.
+ */
+export function buildProgram(ctx: CliContext): Command {
   const program = new Command('nlp-batch')
     .description('Durable batch NLP on Temporal: ingest, clean, score, retrain and watch for drift')
+    .version(versionLine(), '-V, --version', 'print the version and exit')
     .showHelpAfterError()
     .exitOverride();
   registerIngest(program, ctx);
@@ -48,10 +65,8 @@ function buildProgram(ctx: CliContext): Command {
 /** Turns any failure into one line on stderr; only a bug shows a stack (with DEBUG=1). */
 function describeFailure(err: unknown, debug: boolean): string {
   if (err instanceof UserError || err instanceof ConfigError || err instanceof InvalidKeyError) return err.message;
-  if (err instanceof WorkflowFailedError) {
-    const cause = err.cause as (Error & { type?: string }) | undefined;
-    return `workflow failed${cause?.type ? ` (${cause.type})` : ''}: ${cause?.message ?? err.message}`;
-  }
+  // The root cause of the chain, with its type and the next step (not "Activity task failed").
+  if (err instanceof WorkflowFailedError || err instanceof TemporalFailure) return describeWorkflowFailure(err);
   if (err instanceof Error) return debug ? (err.stack ?? err.message) : err.message;
   return String(err);
 }

@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { createKeyring, parsePayloadKeys, PayloadKeyError, type PayloadKey } from '../codec/keys';
 import { repoRoot } from '../util/repo-root';
 
+/** Model names: what MODEL_NAME and every command's --model accept (valid in object keys, workflow ids and the registry). */
+export const MODEL_NAME_PATTERN = /^[a-z0-9][a-z0-9-_]{0,62}$/i;
+export const MODEL_NAME_RULE = 'letters, digits, - and _ only (at most 63, starting with a letter or digit)';
+
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const positiveInt = z.coerce.number().int().positive();
 
@@ -68,7 +72,7 @@ export const settingsSchema = z.object({
 
   MODEL_NAME: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-_]{0,62}$/i, 'letters, digits, - and _ only')
+    .regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE)
     .default('default')
     .describe('model that scores batches and that commands act on when --model is not given'),
   SHARD_SIZE: positiveInt.default(5000).describe('rows per shard'),

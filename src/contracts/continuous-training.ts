@@ -136,6 +136,8 @@ export const trainingWorkflowId = (modelName: string) => `train-${modelName}`;
 
 export const trainingFailureTypes = {
   noTrainingData: 'NoTrainingData',
+  /** Labelled rows exist but too few to keep some for training and some for the held-out test split. */
+  tooFewLabelledRows: 'TooFewLabelledRows',
   singleClass: 'SingleClass',
   invalidConfig: 'InvalidTrainingConfig',
   /** latest.json changed between reading the champion and writing the new pointer. */

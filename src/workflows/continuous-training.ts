@@ -112,11 +112,20 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
       maxRecordBytes: input.maxRecordBytes,
       shardRows: input.shardRows,
     });
-    if (set.trainRows === 0 || set.testRows === 0) {
+    if (set.trainRows + set.testRows === 0) {
       throw ApplicationFailure.create({
         type: trainingFailureTypes.noTrainingData,
         nonRetryable: true,
-        message: `no labelled rows to train on (${set.trainRows} train, ${set.testRows} test, ${set.unlabelled} unlabelled, ${set.rejectedFiles.length} files rejected)`,
+        message: `no labelled rows to train on (${set.unlabelled} unlabelled, ${set.rejectedRows} unreadable, ${set.rejectedFiles.length} files rejected)`,
+      });
+    }
+    if (set.trainRows === 0 || set.testRows === 0) {
+      throw ApplicationFailure.create({
+        type: trainingFailureTypes.tooFewLabelledRows,
+        nonRetryable: true,
+        message:
+          `${set.trainRows + set.testRows} labelled rows are too few to hold out a test split ` +
+          `(${set.trainRows} for training, ${set.testRows} held out at test fraction ${input.testFraction}); add labelled rows`,
       });
     }
 

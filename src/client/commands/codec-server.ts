@@ -4,6 +4,7 @@ import { startCodecServer } from '../../codec/codec-server';
 import { untilInterrupted } from '../until-interrupted';
 import { UserError } from '../user-error';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -17,6 +18,7 @@ export function registerCodecServer(program: Command, ctx: CliContext): void {
     .description(
       'serve POST /encode and /decode with the payload keys, so the Temporal UI (or `temporal --codec-endpoint`) shows decrypted payloads to holders of the token',
     )
+    .addHelpText('after', examples(['nlp-batch codec-server', 'nlp-batch codec-server --port 9888 --origin https://cloud.temporal.io']))
     .option('--port <port>', 'port (default CODEC_SERVER_PORT, 8888)', parsePort)
     .option('--host <host>', 'interface to bind (default CODEC_SERVER_HOST, 127.0.0.1)')
     .option('--origin <origins...>', 'browser origins allowed by CORS (default CODEC_SERVER_CORS_ORIGINS, else the UI origin)')

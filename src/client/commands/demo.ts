@@ -5,17 +5,19 @@ import { layout } from '../../pipeline/layout';
 import type { ResultRecord } from '../../pipeline/records';
 import { writeDemoFiles } from '../demo-data';
 import { newBatchId, startIngest } from '../ingest';
-import { waitWithProgress } from '../progress';
+import { trainingProgress, waitWithPhases, waitWithProgress } from '../progress';
 import { openRuntime, workflowUrl } from '../runtime';
 import { requestTraining } from '../train';
 import { uploadInputs } from '../upload-inputs';
 import { untilInterrupted } from '../until-interrupted';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 export function registerDemo(program: Command, ctx: CliContext): void {
   program
     .command('demo')
     .description('the main job on embedded defaults: train a model on real mail if none exists, then ingest a batch')
+    .addHelpText('after', examples(['npm start', 'nlp-batch demo --exit', 'nlp-batch demo --limit 200 --exit']))
     .option('--exit', 'exit after the summary instead of serving the UI (the default when CI=true)')
     .option('--limit <n>', 'ingest at most this many incoming messages')
     .action(async (opts) => {
@@ -26,6 +28,10 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       try {
         const files = await writeDemoFiles(path.join(settings.dataDir, 'demo'), opts.limit ? Number(opts.limit) : undefined);
         const { store, registry } = runtime.deps;
+        ctx.log(
+          `held-out batch: ${files.split.incoming} messages sharing no content with the ${files.split.training} training messages ` +
+            `(${files.split.duplicates} duplicates dropped, ${files.split.nearDuplicatesMoved} near-duplicates kept on the training side)`,
+        );
 
         if (!(await registry.latest(modelName))) {
           ctx.log(`no model "${modelName}" yet: training one on ${path.basename(files.training)} (SpamAssassin, real labelled mail)`);
@@ -36,7 +42,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
             reason: 'first model for the demo',
           });
           ctx.log(`  continuousTraining: ${workflowUrl(runtime, handle.workflowId)}`);
-          const outcome = await handle.result();
+          const outcome = await waitWithPhases(handle, handle.result(), trainingProgress);
           ctx.log(
             `  ${modelName}@${outcome.modelVersion} ${outcome.promoted ? 'promoted' : 'not promoted'}: accuracy ${pct(outcome.metrics.accuracy)}, ` +
               `macro F1 ${pct(outcome.metrics.macroF1)} on ${outcome.testRows} held-out messages`,

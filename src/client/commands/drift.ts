@@ -12,9 +12,12 @@ import {
 } from '../../contracts/drift-correction';
 import { searchAttributes } from '../../contracts/search-attributes';
 import type { AssessedStatisticV1 } from '../../drift/policy';
+import { driftProgress, waitWithPhases } from '../progress';
 import { openRuntime, workflowUrl } from '../runtime';
 import { UserError } from '../user-error';
+import { checkModelName } from '../validate';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 function parseWindow(value: string): number {
   const n = Number(value);
@@ -126,12 +129,13 @@ export function registerDrift(program: Command, ctx: CliContext): void {
   program
     .command('drift')
     .description('compare the recent batches of a model with its training baseline; alert, retrain or tune (driftCorrection)')
+    .addHelpText('after', examples(['nlp-batch drift', 'nlp-batch drift --model spam --window 10 --json']))
     .option('--model <name>', 'model name (default: MODEL_NAME)')
     .option('--window <n>', `recent batches to compare (default ${DEFAULT_DRIFT_WINDOW})`, parseWindow)
     .option('--json', 'print {workflowId, decision, statistics, actions, ...} as one JSON object')
     .action(async (opts) => {
       const settings = ctx.settings();
-      const modelName: string = opts.model ?? settings.pipeline.modelName;
+      const modelName = checkModelName(opts.model ?? settings.pipeline.modelName);
       const runtime = await openRuntime(settings, { worker: true, log: ctx.log });
       try {
         const handle = await signalDriftCheck(runtime.client, {
@@ -142,7 +146,7 @@ export function registerDrift(program: Command, ctx: CliContext): void {
           window: opts.window ?? DEFAULT_DRIFT_WINDOW,
         });
         ctx.log(`checking ${modelName} for drift in ${handle.workflowId}: ${workflowUrl(runtime, handle.workflowId)}`);
-        const result = await handle.result();
+        const result = await waitWithPhases(handle, handle.result(), driftProgress);
         if (opts.json) ctx.out(JSON.stringify(driftOutput(result)));
         else printHuman(ctx, result);
       } finally {
@@ -157,6 +161,14 @@ export function registerDrift(program: Command, ctx: CliContext): void {
   schedule
     .command('drift')
     .description('create or update the drift-check schedule of a model (or delete it)')
+    .addHelpText(
+      'after',
+      examples([
+        'nlp-batch schedule drift --every 6h',
+        'nlp-batch schedule drift --cron "0 */6 * * *" --model spam',
+        'nlp-batch schedule drift delete',
+      ]),
+    )
     .argument('[action]', 'delete; omit to create or update')
     .option('--every <duration>', 'interval, e.g. 6h')
     .option('--cron <expression>', 'cron expression, e.g. "0 */6 * * *" (UTC)')

@@ -4,11 +4,20 @@ import { EXPORT_FORMATS, exportBatch, type ExportFormat } from '../../lake/expor
 import { BatchNotFoundError } from '../../lake/manifest';
 import { UserError } from '../user-error';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 export function registerExport(program: Command, ctx: CliContext): void {
   program
     .command('export')
     .description("write a batch's result records as JSON Lines (default), CSV or Parquet")
+    .addHelpText(
+      'after',
+      examples([
+        'nlp-batch export b20261127-152305-0fc907 --out results.jsonl',
+        'nlp-batch export b20261127-152305-0fc907 --format parquet --out results.parquet',
+        'nlp-batch export b20261127-152305-0fc907 | head -3',
+      ]),
+    )
     .argument('<batchId>')
     .option('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, 'jsonl')
     .option('--out <file>', 'write to this file instead of stdout')

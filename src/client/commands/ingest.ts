@@ -1,21 +1,48 @@
 import type { Command } from 'commander';
-import type { InputFormat } from '../../contracts/ingest-batch';
+import type { DelimiterV1, InputFormat } from '../../contracts/ingest-batch';
+import { ModelRegistry } from '../../model';
+import { buildStore } from '../../workers/dependencies';
 import { newBatchId, startIngest } from '../ingest';
 import { waitWithProgress } from '../progress';
 import { openRuntime, workflowUrl } from '../runtime';
 import { uploadInputs } from '../upload-inputs';
 import { UserError } from '../user-error';
+import { checkChoice, checkModelName, requirePromotedModel } from '../validate';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 const FORMATS: InputFormat[] = ['csv', 'amazon-polarity', 'jsonl', 'text'];
+
+/** What --delimiter accepts: the character itself or its name. */
+const DELIMITERS: Record<string, DelimiterV1> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t', '\t': '\t', '\\t': '\t' };
+
+export function parseDelimiter(value: string): DelimiterV1 {
+  const delimiter = DELIMITERS[value.toLowerCase()];
+  if (delimiter === undefined) throw new UserError(`--delimiter ${JSON.stringify(value)}: expected comma (,), semicolon (;) or tab`);
+  return delimiter;
+}
 
 export function registerIngest(program: Command, ctx: CliContext): void {
   program
     .command('ingest')
     .description('start an ingestBatch workflow over local files, store:<key> or s3:// URIs')
-    .argument('<inputs...>', 'files to ingest')
-    .option('--model <name>', 'score with this model (its latest version, pinned at start)')
+    .addHelpText(
+      'after',
+      examples([
+        'nlp-batch ingest reviews.csv --wait',
+        'nlp-batch ingest export.tsv.gz mail.jsonl --model spam --json',
+        "nlp-batch ingest excel-export.csv --delimiter ';' --text-column Comentario --wait",
+        'nlp-batch ingest store:raw/2026-11/reviews.csv s3://my-bucket/raw/more.csv',
+      ]),
+    )
+    .argument('<inputs...>', 'files to ingest: .csv, .tsv, .jsonl, .ndjson, .txt, each possibly gzip-compressed (.gz)')
+    .option('--model <name>', 'score with this model (its latest version, pinned at start; default: MODEL_NAME)')
     .option('--format <format>', `override format detection (${FORMATS.join(', ')})`)
+    .option(
+      '--delimiter <d>',
+      'field separator of CSV files: comma, semicolon or tab (default: detected from the header line)',
+      parseDelimiter,
+    )
     .option('--text-column <name>', 'CSV/JSON column holding the text')
     .option('--title-column <name>', 'CSV/JSON column holding the title')
     .option('--label-column <name>', 'CSV/JSON column holding the label')
@@ -24,27 +51,33 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option('--wait', 'wait for the result, with a progress bar on stderr')
     .option('--json', 'print the result as one JSON object on stdout (implies --wait)')
     .action(async (inputs: string[], opts) => {
-      if (opts.format && !FORMATS.includes(opts.format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')}`);
+      // Arguments first: a wrong value is reported before any upload, server or workflow starts.
+      const format = opts.format === undefined ? undefined : checkChoice(opts.format, FORMATS, '--format');
       const settings = ctx.settings();
+      const modelName = checkModelName(opts.model ?? settings.pipeline.modelName);
+      const store = buildStore(settings);
+      await requirePromotedModel(new ModelRegistry(store), modelName);
+      const batchId = opts.batchId ?? newBatchId();
+      const s3Bucket = settings.store.kind === 's3' ? settings.store.bucket : undefined;
+      const sources = (await uploadInputs(store, batchId, inputs, format, s3Bucket)).map((source) =>
+        opts.delimiter === undefined ? source : { ...source, delimiter: opts.delimiter as DelimiterV1 },
+      );
       const wait = Boolean(opts.wait || opts.json);
       const runtime = await openRuntime(settings, { worker: true, log: ctx.log });
       // An embedded server and worker live only as long as this command: without --wait the
       // batch would stop with us, so wait anyway and say why.
       if (!wait && runtime.started.worker) ctx.log('no worker was running, so this command hosts one and waits for the batch');
       try {
-        const batchId = opts.batchId ?? newBatchId();
         const columns = {
           ...(opts.textColumn && { text: opts.textColumn }),
           ...(opts.titleColumn && { title: opts.titleColumn }),
           ...(opts.labelColumn && { label: opts.labelColumn }),
           ...(opts.idColumn && { id: opts.idColumn }),
         };
-        const s3Bucket = settings.store.kind === 's3' ? settings.store.bucket : undefined;
-        const sources = await uploadInputs(runtime.deps.store, batchId, inputs, opts.format, s3Bucket);
         const handle = await startIngest(runtime.client, settings, {
           batchId,
           sources,
-          modelName: opts.model,
+          modelName,
           columns: Object.keys(columns).length > 0 ? columns : undefined,
         });
         ctx.log(`started ${handle.workflowId}: ${workflowUrl(runtime, handle.workflowId)}`);

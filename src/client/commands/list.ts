@@ -1,11 +1,20 @@
 import type { Command } from 'commander';
 import { openRuntime } from '../runtime';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 export function registerList(program: Command, ctx: CliContext): void {
   program
     .command('list')
     .description('recent pipeline workflows from visibility, with their search attributes')
+    .addHelpText(
+      'after',
+      examples([
+        'nlp-batch list',
+        'nlp-batch list --query "ModelVersion = \'v3\'" --json',
+        'nlp-batch list --query "WorkflowType = \'continuousTraining\'" --limit 5',
+      ]),
+    )
     .option('--query <q>', `visibility query, e.g. "ModelVersion = 'v3'"`)
     .option('--limit <n>', 'at most this many', '20')
     .option('--json', 'one JSON object per line')

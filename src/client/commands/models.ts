@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
-import { buildDependencies } from '../../workers/dependencies';
+import { ModelRegistry } from '../../model';
+import { buildDependencies, buildStore } from '../../workers/dependencies';
+import { checkModelName, requireRollbackTarget, requireVersion } from '../validate';
 import { openRuntime } from '../runtime';
 import { describeModel, runManualPromotion } from '../training-models';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -11,11 +14,12 @@ export function registerModels(program: Command, ctx: CliContext): void {
   program
     .command('models')
     .description("a model's versions with their held-out metrics, which one is latest, and when and why each was promoted")
+    .addHelpText('after', examples(['nlp-batch models', 'nlp-batch models --model spam --json']))
     .option('--model <name>', 'model name (default: MODEL_NAME)')
     .option('--json', 'print one JSON object')
     .action(async (opts) => {
       const settings = ctx.settings();
-      const modelName: string = opts.model ?? settings.pipeline.modelName;
+      const modelName = checkModelName(opts.model ?? settings.pipeline.modelName);
       // The registry is all this needs: no Temporal connection.
       const deps = buildDependencies(settings);
       const view = await describeModel(deps.store, deps.registry, modelName);
@@ -47,6 +51,7 @@ export function registerModels(program: Command, ctx: CliContext): void {
   program
     .command('promote')
     .description('make a version the latest (compare-and-set, recorded as a manualPromotion workflow, notified)')
+    .addHelpText('after', examples(['nlp-batch promote v3', 'nlp-batch promote v2 --model spam --reason "v3 flags invoices as spam"']))
     .argument('<version>', 'e.g. v3')
     .option('--model <name>', 'model name (default: MODEL_NAME)')
     .option('--reason <text>', 'why (kept in latest.json, the promotion log and the notification)', 'promoted from the command line')
@@ -58,6 +63,7 @@ export function registerModels(program: Command, ctx: CliContext): void {
   program
     .command('rollback')
     .description("point latest back at latest.json's previousVersion (a second rollback undoes the first)")
+    .addHelpText('after', examples(['nlp-batch rollback', 'nlp-batch rollback --model spam --reason "v4 misroutes invoices"']))
     .option('--model <name>', 'model name (default: MODEL_NAME)')
     .option('--reason <text>', 'why', 'rolled back from the command line')
     .option('--json', 'print the outcome as one JSON object')
@@ -71,7 +77,11 @@ async function manual(
   o: { action: 'promote' | 'rollback'; version?: string; model?: string; reason: string; json?: boolean },
 ): Promise<void> {
   const settings = ctx.settings();
-  const modelName = o.model ?? settings.pipeline.modelName;
+  const modelName = checkModelName(o.model ?? settings.pipeline.modelName);
+  // Checked against the registry before the workflow starts: "no version v99" beats a failed run.
+  const registry = new ModelRegistry(buildStore(settings));
+  if (o.action === 'promote') await requireVersion(registry, modelName, o.version as string);
+  else await requireRollbackTarget(registry, modelName);
   const runtime = await openRuntime(settings, { worker: true, log: ctx.log });
   try {
     const outcome = await runManualPromotion(runtime.client, settings, {

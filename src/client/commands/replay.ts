@@ -8,6 +8,7 @@ import { describeOutcome, readHistoryFile, replayHistories, type ReplayOutcome }
 import { openRuntime, type PipelineRuntime } from '../runtime';
 import { UserError } from '../user-error';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 type Source = HistoryAndWorkflowId & { source: string };
 
@@ -22,6 +23,14 @@ export function registerReplay(program: Command, ctx: CliContext): void {
   program
     .command('replay')
     .description('replay workflow histories against the current workflow code: a determinism error means this code would break those runs')
+    .addHelpText(
+      'after',
+      examples([
+        'nlp-batch replay ingest-b20261127-152305-0fc907',
+        'nlp-batch replay test/fixtures/histories/ingestBatch.json',
+        'nlp-batch replay --query "ExecutionStatus = \'Running\'" --json',
+      ]),
+    )
     .argument(
       '[targets...]',
       'workflow ids (latest run) or history files (JSON from the capture script or `temporal workflow show --output json`)',

@@ -4,16 +4,29 @@ import { openRuntime } from '../runtime';
 import { changeTrainingSchedule, describeTrainingSchedule, scheduleSpec, upsertTrainingSchedule } from '../training-schedule';
 import { UserError } from '../user-error';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 const ACTIONS = ['pause', 'unpause', 'delete', 'show'] as const;
 
 export function registerSchedule(program: Command, ctx: CliContext): void {
-  const schedule = program.command('schedule').description('Temporal Schedules that run pipeline workflows periodically');
+  const schedule = program
+    .command('schedule')
+    .description('Temporal Schedules that run pipeline workflows periodically')
+    .addHelpText('after', examples(['nlp-batch schedule training --every 24h', 'nlp-batch schedule drift --every 6h --model spam']));
   schedule
     .command('training')
     .description(
       'create or update (idempotently) the retraining schedule of a model, or pause | unpause | delete | show it; ' +
         'each fire retrains on the staged labelled rows and promotes only a better model',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'nlp-batch schedule training --every 24h --model spam',
+        'nlp-batch schedule training --cron "0 3 * * *" --tune',
+        'nlp-batch schedule training pause --note "holiday freeze"',
+        'nlp-batch schedule training show',
+      ]),
     )
     .argument('[action]', `one of ${ACTIONS.join(', ')}; omit to create or update`)
     .option('--every <duration>', 'interval, e.g. 24h, 30m, 7d')

@@ -1,10 +1,15 @@
 import type { Command } from 'commander';
+import { buildStore } from '../../workers/dependencies';
+import { trainingProgress, waitWithPhases } from '../progress';
 import { openRuntime, workflowUrl } from '../runtime';
 import { requestTraining } from '../train';
+import { readTrainingConfig } from '../training-config';
 import { uploadInputs } from '../upload-inputs';
 import { newBatchId } from '../ingest';
 import { UserError } from '../user-error';
+import { checkModelName } from '../validate';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 function parsePositiveInt(value: string, flag: string): number {
   const n = Number(value);
@@ -16,27 +21,40 @@ export function registerTrain(program: Command, ctx: CliContext): void {
   program
     .command('train')
     .description('train a new model version with continuousTraining; promoted only if it beats the champion')
+    .addHelpText(
+      'after',
+      examples([
+        'nlp-batch train --data labelled.csv',
+        'nlp-batch train --data resenas.tsv.gz --language es --model resenas',
+        'nlp-batch train --data store-prefix:staged/ --config train.json --tune --json',
+      ]),
+    )
     .requiredOption('--data <inputs...>', 'labelled files, store:<key>, or store-prefix:<prefix>')
     .option('--model <name>', 'model name (default: MODEL_NAME)')
+    .option('--language <language>', 'language of the text: en or es (stopwords, stemmer, sentiment); sets text.language of the config')
+    .option('--config <file>', 'JSON file of training config overrides: {text, features, vectorizer, classifier} (docs/training.md)')
     .option('--tune', 'search hyperparameters (k-fold) before the final fit')
     .option('--tuning-budget <n>', 'configurations the search cross-validates', (v: string) => parsePositiveInt(v, '--tuning-budget'))
     .option('--json', 'print the outcome as one JSON object')
     .action(async (opts) => {
+      // Arguments first: a wrong value is reported before any upload, server or workflow starts.
       const settings = ctx.settings();
-      const modelName = opts.model ?? settings.pipeline.modelName;
+      const modelName = checkModelName(opts.model ?? settings.pipeline.modelName);
+      const config = await readTrainingConfig({ file: opts.config, language: opts.language });
+      const inputs = (opts.data as string[]).filter((d) => !d.startsWith('store-prefix:'));
+      const prefixes = (opts.data as string[]).filter((d) => d.startsWith('store-prefix:')).map((d) => d.slice('store-prefix:'.length));
+      const sources = await uploadInputs(buildStore(settings), `training-${newBatchId()}`, inputs, undefined);
       const runtime = await openRuntime(settings, { worker: true, log: ctx.log });
       try {
-        const inputs = (opts.data as string[]).filter((d) => !d.startsWith('store-prefix:'));
-        const prefixes = (opts.data as string[]).filter((d) => d.startsWith('store-prefix:')).map((d) => d.slice('store-prefix:'.length));
-        const sources = await uploadInputs(runtime.deps.store, `training-${newBatchId()}`, inputs, undefined);
         const handle = await requestTraining(runtime.client, settings, {
           modelName,
           data: { keys: sources.map((s) => s.key), prefixes },
           tune: Boolean(opts.tune),
+          ...(config !== undefined && { config }),
           ...(opts.tuningBudget !== undefined && { tuningBudget: opts.tuningBudget as number }),
         });
         ctx.log(`training ${modelName} in ${handle.workflowId}: ${workflowUrl(runtime, handle.workflowId)}`);
-        const outcome = await handle.result();
+        const outcome = await waitWithPhases(handle, handle.result(), trainingProgress);
         if (opts.json) {
           ctx.out(
             JSON.stringify({
@@ -48,6 +66,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
               champion: outcome.champion,
               trainRows: outcome.trainRows,
               testRows: outcome.testRows,
+              config: outcome.config ?? {},
               ...(outcome.tuning && {
                 tuning: { best: outcome.tuning.best, tried: outcome.tuning.tried.length, folds: outcome.tuning.folds },
               }),
