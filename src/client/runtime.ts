@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
@@ -81,7 +82,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   let tracing: Tracing | undefined;
-  if (options.worker && (options.forceWorker || !(await hasPollers(client, t.taskQueue)))) {
+  if (options.worker && (options.forceWorker || !(await hasLiveWorker(client, t.taskQueue)))) {
     const connection = await connectWorker(t);
     tracing = createTracing(settings);
     const plugins = tracing ? [tracing.plugin] : [];
@@ -93,6 +94,8 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
       dataConverter,
       plugins,
       workflowModules: tracing?.workflowModules,
+      // A worker hosted for one command ends with it: marked so that the next command does not take it for a running one.
+      ...(!options.forceWorker && { identity: `${EPHEMERAL_WORKER_IDENTITY}-${process.pid}@${hostname()}` }),
     });
     workerRun = worker.run().finally(() => connection.close());
   }
@@ -145,12 +148,28 @@ async function serveCodec(
   }
 }
 
-async function hasPollers(client: Client, taskQueue: string): Promise<boolean> {
+/** Identity prefix of the workers a command hosts for its own duration. */
+export const EPHEMERAL_WORKER_IDENTITY = 'nlp-batch-command';
+/** A live worker polls again at least this often (long polls last about a minute). */
+const LIVE_POLLER_MS = 90_000;
+
+/**
+ * Whether a worker that outlives this command polls the task queue. The server keeps listing a
+ * poller for minutes after its process ended, so workers hosted by earlier commands (they carry
+ * EPHEMERAL_WORKER_IDENTITY) and pollers not seen for LIVE_POLLER_MS do not count: otherwise a
+ * second `nlp-batch train` right after a first one would wait for a worker that is gone.
+ */
+async function hasLiveWorker(client: Client, taskQueue: string): Promise<boolean> {
   const response = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name: taskQueue },
   });
-  return (response.pollers ?? []).length > 0;
+  const now = Date.now();
+  return (response.pollers ?? []).some((p) => {
+    if ((p.identity ?? '').startsWith(EPHEMERAL_WORKER_IDENTITY)) return false;
+    const seen = p.lastAccessTime ? Number(p.lastAccessTime.seconds ?? 0) * 1000 + Math.floor((p.lastAccessTime.nanos ?? 0) / 1e6) : 0;
+    return now - seen < LIVE_POLLER_MS;
+  });
 }
 
 export function workflowUrl(runtime: PipelineRuntime, workflowId: string): string {

@@ -22,6 +22,8 @@ export interface PipelineWorkerOptions {
   plugins?: WorkerPlugin[];
   /** Extra workflow interceptor modules (bundled with the workflows). */
   workflowModules?: string[];
+  /** The worker's identity as the server lists it among a task queue's pollers (default: the SDK's pid@host). */
+  identity?: string;
 }
 
 export function workflowsPath(): string {
@@ -47,5 +49,6 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 8,
     ...(options.plugins && options.plugins.length > 0 && { plugins: options.plugins }),
     ...(options.workflowModules && options.workflowModules.length > 0 && { interceptors: { workflowModules: options.workflowModules } }),
+    ...(options.identity !== undefined && { identity: options.identity }),
   });
 }

@@ -124,8 +124,8 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
         type: trainingFailureTypes.tooFewLabelledRows,
         nonRetryable: true,
         message:
-          `${set.trainRows + set.testRows} labelled rows are too few to hold out a test split ` +
-          `(${set.trainRows} for training, ${set.testRows} held out at test fraction ${input.testFraction}); add labelled rows`,
+          `only ${set.trainRows + set.testRows} labelled ${set.trainRows + set.testRows === 1 ? 'row' : 'rows'}: too few to hold out a test split ` +
+          `(${set.trainRows} for training, ${set.testRows} held out at test fraction ${input.testFraction})`,
       });
     }
 
