@@ -93,8 +93,9 @@ function allowedValues(type: AnyZod): string {
   return inner._def.typeName ?? 'value';
 }
 
+/** Escapes what Markdown would read as syntax, the way Prettier writes it: pipes, and a lone `_`. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|');
+  return text.replace(/\|/g, '\\|').replace(/(^|[^\w`\\])_(?=[^\w`]|$)/g, '$1\\_');
 }
 
 /** The markdown table, aligned as Prettier formats it (README passes `prettier --check`). */
