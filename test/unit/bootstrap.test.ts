@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../src/util/repo-root';
@@ -147,3 +147,28 @@ function requirementLines(text: string): string[] {
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
+
+describe('the demo build (npm start compiles tsconfig.app.json without the test and infra packages)', () => {
+  it('compiles src/ alone: no source file imports from test/, bench/ or infra/', () => {
+    const root = repoRoot();
+    const config = JSON.parse(readFileSync(path.join(root, 'tsconfig.app.json'), 'utf8'));
+    assert.deepEqual(config.include, ['src/**/*.ts']);
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    assert.match(pkg.scripts.prestart, /bootstrap\.sh demo && npm run build:app/);
+    const outside: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (file.endsWith('.ts')) {
+          for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import\(|require\()\s*'(\.[^']+)'/g)) {
+            const target = path.resolve(path.dirname(file), m[1]!);
+            if (!target.startsWith(path.join(root, 'src') + path.sep)) outside.push(`${path.relative(root, file)} -> ${m[1]}`);
+          }
+        }
+      }
+    };
+    walk(path.join(root, 'src'));
+    assert.deepEqual(outside, []);
+  });
+});
