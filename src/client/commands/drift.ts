@@ -179,7 +179,7 @@ export function registerDrift(program: Command, ctx: CliContext): void {
       if (action !== undefined && action !== 'delete')
         throw new UserError(`unknown action ${JSON.stringify(action)}: use delete, or omit it`);
       const settings = ctx.settings();
-      const modelName: string = opts.model ?? settings.pipeline.modelName;
+      const modelName = checkModelName(opts.model ?? settings.pipeline.modelName);
       const runtime = await openRuntime(settings, { worker: false, log: ctx.log });
       try {
         if (action === 'delete') {

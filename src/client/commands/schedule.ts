@@ -3,6 +3,7 @@ import { DEFAULT_TRAINING_PREFIX } from '../../contracts/continuous-training';
 import { openRuntime } from '../runtime';
 import { changeTrainingSchedule, describeTrainingSchedule, scheduleSpec, upsertTrainingSchedule } from '../training-schedule';
 import { UserError } from '../user-error';
+import { checkModelName } from '../validate';
 import type { CliContext } from './context';
 import { examples } from './examples';
 
@@ -41,7 +42,7 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
         throw new UserError(`unknown action ${JSON.stringify(action)}: use ${ACTIONS.join(', ')}`);
       if (action === undefined) scheduleSpec(opts); // a usage mistake is reported before connecting
       const settings = ctx.settings();
-      const modelName: string = opts.model ?? settings.pipeline.modelName;
+      const modelName = checkModelName(opts.model ?? settings.pipeline.modelName);
       const runtime = await openRuntime(settings, { worker: false, log: ctx.log });
       try {
         if (action === undefined) {
