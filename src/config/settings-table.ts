@@ -86,7 +86,7 @@ function allowedValues(type: AnyZod): string {
     for (const check of inner._def.checks) {
       if (check.kind === 'url') return 'URL';
       if (check.kind === 'regex') return check.message ?? `matching ${check.regex}`;
-      if (check.kind === 'min') return check.message ?? `at least ${check.value} characters`;
+      if (check.kind === 'min') return check.message ?? (check.value === 1 ? 'non-empty text' : `at least ${check.value} characters`);
     }
     return 'text';
   }

@@ -2,11 +2,19 @@ import type { Command } from 'commander';
 import { formatCsv, formatTable, LakeEmptyError, queryLocalResults } from '../../lake/query';
 import { UserError } from '../user-error';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 export function registerQuery(program: Command, ctx: CliContext): void {
   program
     .command('query')
     .description('run SQL over the local results (DuckDB reads the Parquet in place; view `results`, partitions model, dt, batch)')
+    .addHelpText(
+      'after',
+      examples([
+        'nlp-batch query "SELECT predictedLabel, count(*) FROM results GROUP BY 1"',
+        'nlp-batch query "SELECT * FROM results LIMIT 5" --format json',
+      ]),
+    )
     .argument('<sql>', 'e.g. "SELECT predictedLabel, count(*) FROM results GROUP BY 1"')
     .option('--format <format>', 'table, csv or json', 'table')
     .action(async (sql: string, opts) => {

@@ -7,13 +7,17 @@ import { buildBatchReport, buildDriftReport, buildModelReport, ReportSourceMissi
 import { buildStore } from '../../workers/dependencies';
 import { UserError } from '../user-error';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 /**
  * `report batch|model|drift`: one self-contained HTML file each (inline SVG charts, no script, no
  * network), rendered from the JSON the workflows stored; prints the file's path.
  */
 export function registerReport(program: Command, ctx: CliContext): void {
-  const report = program.command('report').description('write an HTML report (charts included) and print its path');
+  const report = program
+    .command('report')
+    .description('write an HTML report (charts included) and print its path')
+    .addHelpText('after', examples(['nlp-batch report batch b20261127-152305-0fc907', 'nlp-batch report model default@v2']));
   const write = async (defaultName: string, out: string | undefined, html: () => Promise<string>) => {
     let page: string;
     try {
@@ -37,6 +41,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
   report
     .command('batch')
     .description('a batch: rows per stage, quarantine reasons, cleaning, terms, labels, sentiment, languages, predictions, accuracy')
+    .addHelpText('after', examples(['nlp-batch report batch b20261127-152305-0fc907 --out batch.html']))
     .argument('<batchId>')
     .option('--out <file>', 'where to write (default: DATA_DIR/reports/batch-<batchId>.html)')
     .action(async (batchId: string, opts) => {
@@ -46,6 +51,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
   report
     .command('model')
     .description('a model version: per-class metrics, confusion, top n-grams, champion vs challenger, training data, tuning grid')
+    .addHelpText('after', examples(['nlp-batch report model default', 'nlp-batch report model spam@v3 --out spam-v3.html']))
     .argument('<name[@vN]>', 'model name, optionally with a version (default: the promoted one)')
     .option('--out <file>', 'where to write (default: DATA_DIR/reports/model-<name>-<vN>.html)')
     .action(async (ref: string, opts) => {
@@ -60,6 +66,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
   report
     .command('drift')
     .description('a drift check: baseline vs current per statistic, PSI / JS / chi-square with thresholds, the decision and why')
+    .addHelpText('after', examples(['nlp-batch report drift 0f4bf088-401e-49d4-9966-7a35ec322ff4']))
     .argument('<runId>', 'the driftCorrection run id (its report is drift/<runId>.json)')
     .option('--out <file>', 'where to write (default: DATA_DIR/reports/drift-<runId>.html)')
     .action(async (runId: string, opts) => {

@@ -6,6 +6,7 @@ import { resolveModelRef } from '../../reports/model-inputs';
 import { buildStore } from '../../workers/dependencies';
 import { UserError } from '../user-error';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 function describe(text: string, e: Explanation): string {
   const probabilities = Object.entries(e.probabilities)
@@ -27,6 +28,7 @@ export function registerScore(program: Command, ctx: CliContext): void {
   program
     .command('score')
     .description('label, probabilities, sentiment and the top contributing terms of a text ("-": one document per stdin line)')
+    .addHelpText('after', examples(['nlp-batch score "Claim your FREE prize now"', 'nlp-batch score - --model spam --json < messages.txt']))
     .argument('<text...>', 'the text, or - to read lines from stdin')
     .option('--model <name[@vN]>', 'model (default: MODEL_NAME, its promoted version)')
     .option('--top <n>', 'contributing terms shown', '8')
