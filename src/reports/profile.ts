@@ -1,5 +1,5 @@
 import { addToHistogram, CUTS, emptyHistogram, mergeHistograms, type HistogramV1 } from '../drift/histogram';
-import { detectLanguage } from '../text/language';
+import { identifyLanguage } from '../text/language';
 import type { CleaningTrace } from '../text/cleaning-trace';
 
 /** Terms at each stage of a batch, for the report: tokens (from the statistics' vocabulary), without stopwords, stems. */
@@ -167,7 +167,8 @@ export class ProfileAccumulator {
       }
     }
     count(this.stems, doc.stems);
-    const language = doc.tokens.length === 0 ? 'none' : detectLanguage(doc.tokens, 'en');
+    // other (or unknown for too little text), never English by default: src/text/language.ts.
+    const language = doc.tokens.length === 0 ? 'none' : identifyLanguage(doc.tokens);
     this.languages[language] = (this.languages[language] ?? 0) + 1;
   }
 

@@ -24,6 +24,18 @@ function profileOf(messages: ReturnType<typeof sampleMessages>, withRaw = true) 
 describe('batch profile (what the batch report adds to the statistics)', () => {
   const messages = sampleMessages(200, 100);
 
+  it('counts a language it does not support as other, not English', () => {
+    const acc = new ProfileAccumulator();
+    for (const body of [
+      'Das Produkt ist nicht gut und ich bin sehr enttäuscht, aber der Versand war schnell.',
+      'The battery of this phone is great and it was cheap.',
+    ]) {
+      const c = cleanDocument({ body });
+      acc.add({ textClean: c.textClean, tokens: c.tokens, tokensNoStop: c.tokensNoStop, stems: c.stems });
+    }
+    assert.deepEqual(acc.toProfile().languages, { other: 1, en: 1 });
+  });
+
   it('counts lengths, cleaning removals, stopwords, terms and languages', () => {
     const p = profileOf(messages);
     assert.equal(p.documents, 200);
