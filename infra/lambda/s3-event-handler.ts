@@ -9,7 +9,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Client, Connection } from '@temporalio/client';
-import { codecDataConverter, createPayloadCodec } from '../../src/codec';
+import { createPayloadCodec, loadedCodecDataConverter } from '../../src/codec';
 import { loadSettings } from '../../src/config/settings';
 import { S3NotificationDeduper } from '../../src/lambda/dedupe';
 import { createS3EventHandler, type SqsBatchResponse } from '../../src/lambda/handler';
@@ -30,7 +30,7 @@ async function init(): Promise<Handler> {
   const t = settings.temporal;
   const connection = await Connection.connect({ address: t.address, tls: t.tls ? {} : undefined, apiKey: t.apiKey, connectTimeout: '5s' });
   // Same payload keys as the worker (PAYLOAD_KEYS): the batch input and signal are encrypted too.
-  const dataConverter = codecDataConverter(await createPayloadCodec(settings));
+  const dataConverter = loadedCodecDataConverter(await createPayloadCodec(settings));
   const client = new Client({ connection, namespace: t.namespace, dataConverter });
   return createS3EventHandler({ client, settings, deduper: new S3NotificationDeduper(), windowMs: eventWindowMs(env) });
 }

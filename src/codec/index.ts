@@ -1,9 +1,10 @@
 import { promises as fs } from 'node:fs';
-import type { DataConverter, PayloadCodec } from '@temporalio/common';
+import { defaultPayloadConverter, type DataConverter, type LoadedDataConverter, type PayloadCodec } from '@temporalio/common';
 import { ConfigError, type Settings } from '../config/settings';
 import { addLogSecret } from '../logging/secrets';
 import { isLoopbackAddress } from '../temporal/dev-server';
 import { AesGcmPayloadCodec } from './aes-gcm-codec';
+import { failureConverter } from './failure-converter';
 import { createKeyring, loadOrCreateKeyFile, loadOrCreateSecretFile, type PayloadKeyring } from './keys';
 
 export {
@@ -46,9 +47,31 @@ export async function createPayloadCodec(settings: Settings, log?: (line: string
   return new AesGcmPayloadCodec(await resolvePayloadKeyring(settings, log));
 }
 
-/** What clients, workers and replay take: the default payload converter, then the codec. */
+/**
+ * The failure converter module, by path: workers hand it to the workflow bundler too. A function,
+ * not a constant: a one-file bundle (the Lambda) has no such file, and must not fail on import.
+ */
+export function failureConverterPath(): string {
+  return require.resolve('./failure-converter');
+}
+
+/**
+ * What workers, replay and clients take: the default payload converter, then the codec; failure
+ * messages and stack traces are encoded into a payload first, so the codec encrypts them too.
+ * A prebuilt workflow bundle must be made with the same `failureConverterPath`.
+ */
 export function codecDataConverter(codec: PayloadCodec): DataConverter {
-  return { payloadCodecs: [codec] };
+  return { payloadCodecs: [codec], failureConverterPath: failureConverterPath() };
+}
+
+/**
+ * The same converter already loaded, for clients bundled into one file (the Lambda), where the
+ * converter module cannot be required by path. Client accepts a loaded converter as its
+ * `dataConverter` (BaseClient checks for one) although the option is typed as DataConverter.
+ */
+export function loadedCodecDataConverter(codec: PayloadCodec): DataConverter {
+  const loaded: LoadedDataConverter = { payloadConverter: defaultPayloadConverter, failureConverter, payloadCodecs: [codec] };
+  return loaded as unknown as DataConverter;
 }
 
 /** CODEC_SERVER_TOKEN, or a generated one kept in DATA_DIR/secrets/codec-server-token (0600). */

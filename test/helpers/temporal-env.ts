@@ -13,6 +13,7 @@ import { FileNotifier } from '../../src/notify/file-notifier';
 import { ModelRegistry } from '../../src/model';
 import { createPipelineWorker, workflowsPath } from '../../src/workers/pipeline-worker';
 import type { PipelineDependencies } from '../../src/workers/dependencies';
+import { failureConverterPath } from '../../src/codec';
 import { testCodecPlugin, testDataConverter } from './codec';
 
 /**
@@ -37,7 +38,11 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundlePromise ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger });
+  bundlePromise ??= bundleWorkflowCode({
+    workflowsPath: workflowsPath(),
+    failureConverterPath: failureConverterPath(),
+    logger: quietLogger,
+  });
   return bundlePromise;
 }
 

@@ -4,6 +4,7 @@ import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { failureConverterPath } from '../../src/codec';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { readHistoryFile, replayHistories, type ReplayOutcome } from '../../src/client/replay';
 import { FIXTURE_CANARY, FIXTURE_CANARY_KEY, HISTORY_FIXTURES } from '../helpers/capture-histories';
@@ -82,6 +83,7 @@ describe('replaying recorded histories against the current workflow code', funct
       const noop = () => undefined;
       changed = await bundleWorkflowCode({
         workflowsPath: require.resolve('../fixtures/nondeterministic/workflows'),
+        failureConverterPath: failureConverterPath(),
         logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop },
       });
     });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Connection } from '@temporalio/client';
+import { Connection, WorkflowFailedError } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
 import { signalDriftCheck } from '../../src/activities/drift/request-drift-check';
@@ -105,6 +105,39 @@ describe('payload encryption and visibility on a real Temporal server', function
       const input = await decodePayload<IngestBatchInputV1>(started?.input?.payloads?.[0]);
       assert.equal(input.sources[0].key, CANARY_KEY);
       assert.equal(await decodePayload<string>(started?.memo?.fields?.firstFile), CANARY_KEY);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('encrypts failures too: a batch failing with the canary key in its message leaves no plaintext message or stack', async () => {
+    // A missing file: the batch fails with NoValidInput, whose message names the key (and the
+    // prepareSource attempt's ActivityTaskFailed carries a stack trace).
+    const failingKey = 'raw/canary-zq81/absent-file.csv';
+    const failingBatch = `encf-${Date.now().toString(36)}`;
+    const handle = await startIngest(fx.env.client, settings, { batchId: failingBatch, modelName: 'enc', sources: [{ key: failingKey }] });
+    const err = await handle.result().then(
+      () => assert.fail('the batch should fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof WorkflowFailedError);
+    // Through the codec client the message is readable again.
+    assert.match((err.cause as Error).message, /raw\/canary-zq81\/absent-file\.csv/);
+    const connection = await Connection.connect({ address: fx.env.address });
+    try {
+      const response = await connection.workflowService.getWorkflowExecutionHistory({
+        namespace: fx.env.namespace ?? 'default',
+        execution: { workflowId: handle.workflowId },
+      });
+      const events = response.history?.events ?? [];
+      const failed = events.find((e) => e.workflowExecutionFailedEventAttributes);
+      assert.ok(failed, 'the run failed');
+      const failure = failed.workflowExecutionFailedEventAttributes?.failure;
+      assert.equal(failure?.message, 'Encoded failure', 'the message the server keeps is a placeholder');
+      assert.equal(Buffer.from(failure?.encodedAttributes?.metadata?.encoding ?? []).toString(), 'binary/encrypted');
+      const raw = JSON.stringify(response.history, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+      assert.ok(!raw.includes('canary-zq81'), 'the raw history names the canary key in clear');
+      assert.ok(!/at\s+\S+\s+\(/.test(raw) && !raw.includes('.js:'), 'a stack trace sits in the raw history in clear');
     } finally {
       await connection.close();
     }
