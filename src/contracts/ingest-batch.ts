@@ -101,6 +101,8 @@ export const ingestFailureTypes = {
   invalidInputFile: 'InvalidInputFile',
   invalidKey: 'InvalidKey',
   modelNotFound: 'ModelNotFound',
+  /** A model name that is not a valid registry key (e.g. `../../secrets`). */
+  invalidModelName: 'InvalidModelName',
   reconciliationFailed: 'ReconciliationFailed',
   noValidInput: 'NoValidInput',
 } as const;

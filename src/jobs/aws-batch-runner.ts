@@ -134,7 +134,8 @@ export class AwsBatchRunner implements RemoteJobRunner<ScoringJobSpec> {
       };
     const state = batchJobState(job);
     if (state.state !== 'failed' || state.code !== 'FAILED' || !job.arrayProperties?.size) return state;
-    return { ...state, reason: `${state.reason}; ${await this.failedChildren(jobId, job.arrayProperties.size)}` };
+    const children = await this.failedChildren(jobId, job.arrayProperties.size);
+    return { ...state, reason: `${state.reason}; ${children.text}`, ...(children.permanent && { permanent: true }) };
   }
 
   async stop(jobId: string, reason: string): Promise<void> {
@@ -162,18 +163,23 @@ export class AwsBatchRunner implements RemoteJobRunner<ScoringJobSpec> {
     return candidates[0]?.jobId;
   }
 
-  /** Which children failed and why, for the failure reason (first few only). */
-  private async failedChildren(arrayJobId: string, size: number): Promise<string> {
+  /**
+   * Which children failed and why, for the failure reason (first few only), and whether one of
+   * them exited with the permanent-failure code (bad input: the whole job is then permanent).
+   */
+  private async failedChildren(arrayJobId: string, size: number): Promise<{ text: string; permanent: boolean }> {
     try {
       const out = await this.client.send(new ListJobsCommand({ arrayJobId, jobStatus: 'FAILED', maxResults: 100 }));
-      const failed = (out.jobSummaryList ?? [])
+      const summaries = out.jobSummaryList ?? [];
+      const permanent = summaries.some((j) => j.container?.exitCode === EXIT_PERMANENT);
+      const failed = summaries
         .map((j) => ({ index: j.arrayProperties?.index ?? Number(j.jobId?.split(':').pop()), reason: childReason(j) }))
         .sort((a, b) => a.index - b.index);
-      if (failed.length === 0) return `no failed children listed (of ${size})`;
+      if (failed.length === 0) return { text: `no failed children listed (of ${size})`, permanent };
       const shown = failed.slice(0, 5).map((f) => `child ${f.index}: ${f.reason}`);
-      return `${failed.length}${out.nextToken ? '+' : ''} of ${size} children failed: ${shown.join('; ')}`;
+      return { text: `${failed.length}${out.nextToken ? '+' : ''} of ${size} children failed: ${shown.join('; ')}`, permanent };
     } catch (err) {
-      return `could not list failed children (${(err as Error).message})`;
+      return { text: `could not list failed children (${(err as Error).message})`, permanent: false };
     }
   }
 }
@@ -211,5 +217,7 @@ export function batchJobState(
     state: 'failed',
     code: 'FAILED',
     reason: `Batch job FAILED${reason ? `: ${reason}` : ''}${exit !== undefined ? ` (exit code ${exit})` : ''}`,
+    // The entrypoint exits 2 for input no attempt can fix (the retry strategy already stopped there).
+    ...(exit === EXIT_PERMANENT && { permanent: true }),
   };
 }

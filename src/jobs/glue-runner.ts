@@ -17,6 +17,13 @@ export interface GlueRunnerOptions {
 /** The argument carrying the idempotency token; the script ignores it, GetJobRuns echoes it. */
 export const GLUE_TOKEN_ARGUMENT = '--idempotency_token';
 
+/**
+ * nlp_clean_job.py raises SpecError for input no rerun can fix (a bad spec, a line that is not a
+ * staged record, a missing shard); Glue puts the exception's name and message in ErrorMessage,
+ * also when an executor raised it (inside Spark's PythonException text).
+ */
+export const GLUE_PERMANENT_ERROR = /\bSpecError\b/;
+
 const RUNNING = new Set(['STARTING', 'RUNNING', 'STOPPING', 'WAITING']);
 const FAILURE_CODES: Record<string, Extract<RemoteJobState, { state: 'failed' }>['code']> = {
   FAILED: 'FAILED',
@@ -49,7 +56,13 @@ export function glueRunState(run: Pick<JobRun, 'JobRunState' | 'ErrorMessage' | 
   if (state === 'SUCCEEDED') return { state: 'succeeded' };
   if (RUNNING.has(state)) return { state: 'running', detail: `Glue ${state}${run?.Attempt ? ` (attempt ${run.Attempt + 1})` : ''}` };
   const code = FAILURE_CODES[state] ?? 'ERROR';
-  return { state: 'failed', code, reason: `Glue job run ${state}${run?.ErrorMessage ? `: ${run.ErrorMessage}` : ''}` };
+  const permanent = state === 'FAILED' && GLUE_PERMANENT_ERROR.test(run?.ErrorMessage ?? '');
+  return {
+    state: 'failed',
+    code,
+    reason: `Glue job run ${state}${run?.ErrorMessage ? `: ${run.ErrorMessage}` : ''}`,
+    ...(permanent && { permanent: true }),
+  };
 }
 
 /**

@@ -231,8 +231,10 @@ export class LocalProcessRunner implements RemoteJobRunner<JobSpec> {
         code: 'TIMEOUT',
         reason: `task ${index} exceeded ${this.attemptTimeoutMs} ms (attempt ${attempt})`,
       });
-    } else if (end.code === EXIT_PERMANENT || end.spawnError) {
-      void this.finish(job, { state: 'failed', code: 'FAILED', reason: `task ${index} failed permanently: ${why}` });
+    } else if (end.code === EXIT_PERMANENT) {
+      void this.finish(job, { state: 'failed', code: 'FAILED', reason: `task ${index} failed permanently: ${why}`, permanent: true });
+    } else if (end.spawnError) {
+      void this.finish(job, { state: 'failed', code: 'FAILED', reason: `task ${index} could not start: ${why}` });
     } else if (attempt < this.attempts) {
       job.retries.push(index);
     } else {

@@ -32,7 +32,13 @@ export type JobSpec = EtlJobSpec | ScoringJobSpec;
 export type RemoteJobState =
   | { state: 'running'; detail?: string }
   | { state: 'succeeded' }
-  | { state: 'failed'; code: 'FAILED' | 'TIMEOUT' | 'STOPPED' | 'ERROR'; reason: string };
+  | {
+      state: 'failed';
+      code: 'FAILED' | 'TIMEOUT' | 'STOPPED' | 'ERROR';
+      reason: string;
+      /** The job reported bad input (its permanent-failure exit): resubmitting cannot help. */
+      permanent?: boolean;
+    };
 
 export interface RemoteJobRunner<S extends JobSpec = JobSpec> {
   /** A short name for logs and failures, e.g. "glue:nlp-clean" or "batch:nlp-score". */

@@ -16,15 +16,32 @@ export class PermanentTaskError extends Error {
   override readonly name = 'PermanentTaskError';
 }
 
+// S3 is strongly consistent: a key the activity wrote before submitting is there or never will be,
+// so ObjectNotFound counts as permanent.
 export function isPermanent(err: unknown): boolean {
-  return (
-    err instanceof PermanentTaskError ||
-    err instanceof ConfigError ||
-    err instanceof ModelArtifactError ||
-    // S3 is strongly consistent: a key the activity wrote before submitting is there or never will be.
-    err instanceof ObjectNotFoundError ||
-    err instanceof InvalidKeyError
-  );
+  return permanentFailureType(err) !== undefined;
+}
+
+/**
+ * The ApplicationFailure type each permanent error travels as, across worker threads, processes
+ * and activities (bad input must stay non-retryable wherever it is raised).
+ */
+export const permanentFailureTypes = {
+  invalidTaskInput: 'InvalidTaskInput',
+  invalidConfiguration: 'InvalidConfiguration',
+  modelArtifactInvalid: 'ModelArtifactInvalid',
+  objectNotFound: 'ObjectNotFound',
+  invalidKey: 'InvalidKey',
+} as const;
+
+/** The failure type of a permanent error; undefined for errors another attempt may fix. */
+export function permanentFailureType(err: unknown): string | undefined {
+  if (err instanceof PermanentTaskError) return permanentFailureTypes.invalidTaskInput;
+  if (err instanceof ConfigError) return permanentFailureTypes.invalidConfiguration;
+  if (err instanceof ModelArtifactError) return permanentFailureTypes.modelArtifactInvalid;
+  if (err instanceof ObjectNotFoundError) return permanentFailureTypes.objectNotFound;
+  if (err instanceof InvalidKeyError) return permanentFailureTypes.invalidKey;
+  return undefined;
 }
 
 export function exitCodeFor(err: unknown): number {

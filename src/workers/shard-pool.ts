@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker as Thread } from 'node:worker_threads';
 import type { ShardStageResult, ShardStageTask } from '../pipeline/shard-stage';
+import { deserializeShardError, type SerializedShardError } from './shard-error';
 
 interface Pending {
   resolve(result: ShardStageResult): void;
@@ -35,7 +36,7 @@ export class ShardThreadPool {
     const script = path.join(__dirname, 'shard-thread.js');
     for (let i = 0; i < Math.max(1, this.wanted); i++) {
       const thread = new Thread(script, { workerData: this.env });
-      thread.on('message', (message: { id: number; result?: ShardStageResult; error?: { name: string; message: string } }) =>
+      thread.on('message', (message: { id: number; result?: ShardStageResult; error?: SerializedShardError }) =>
         this.settle(thread, message),
       );
       thread.on('error', (err) => this.fail(thread, err));
@@ -71,13 +72,14 @@ export class ShardThreadPool {
     }
   }
 
-  private settle(thread: Thread, message: { id: number; result?: ShardStageResult; error?: { name: string; message: string } }): void {
+  private settle(thread: Thread, message: { id: number; result?: ShardStageResult; error?: SerializedShardError }): void {
     const pending = this.inFlight.get(message.id);
     this.inFlight.delete(message.id);
     this.owner.delete(thread);
     this.idle.push(thread);
     if (pending) {
-      if (message.error) pending.reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
+      // Typed failures (bad input, a broken model) stay typed and non-retryable across the thread boundary.
+      if (message.error) pending.reject(deserializeShardError(message.error));
       else pending.resolve(message.result as ShardStageResult);
     }
     this.pump();

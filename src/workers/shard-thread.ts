@@ -3,6 +3,7 @@ import { objectStoreFromSettings } from '../aws/store-from-settings';
 import { loadSettings } from '../config/settings';
 import { ModelRegistry, type TextClassifier } from '../model';
 import { runShardStage, type ShardStageTask } from '../pipeline/shard-stage';
+import { serializeShardError } from './shard-error';
 
 /**
  * A thread of the shard pool: cleans (and scores) shards so the worker uses every core while its
@@ -30,7 +31,6 @@ parentPort?.on('message', async ({ id, task }: { id: number; task: ShardStageTas
   try {
     parentPort?.postMessage({ id, result: await runShardStage(store, loadModel, task) });
   } catch (err) {
-    const error = err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
-    parentPort?.postMessage({ id, error });
+    parentPort?.postMessage({ id, error: serializeShardError(err) });
   }
 });

@@ -252,7 +252,17 @@ describe('AwsBatchRunner', () => {
           state: 'failed',
           code: 'FAILED',
           reason: 'Batch job FAILED: Essential container in task exited (exit code 2)',
+          permanent: true,
         },
+      );
+      assert.equal(
+        (
+          batchJobState({ status: 'FAILED', statusReason: 'Essential container in task exited', container: { exitCode: 1 } }) as {
+            permanent?: boolean;
+          }
+        ).permanent,
+        undefined,
+        'exit code 1 may pass on another attempt',
       );
     });
 

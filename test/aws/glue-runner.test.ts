@@ -110,7 +110,26 @@ describe('GlueRunner', () => {
         state: 'failed',
         code: 'FAILED',
         reason: 'Glue job run FAILED: SpecError: inputKeys (2) and outputKeys (1) differ',
+        permanent: true,
       });
+      // Raised on an executor, the SpecError arrives inside Spark's exception text: still bad input.
+      assert.equal(
+        (
+          glueRunState({
+            JobRunState: 'FAILED',
+            ErrorMessage: 'An error occurred while calling o45.collect. PythonException: SpecError: x',
+          }) as {
+            permanent?: boolean;
+          }
+        ).permanent,
+        true,
+      );
+      // Anything else (an out-of-memory executor, a throttled S3 read) may pass on a rerun.
+      assert.equal(
+        (glueRunState({ JobRunState: 'FAILED', ErrorMessage: 'Py4JJavaError: java.lang.OutOfMemoryError' }) as { permanent?: boolean })
+          .permanent,
+        undefined,
+      );
       assert.equal((glueRunState({ JobRunState: 'TIMEOUT' }) as { code: string }).code, 'TIMEOUT');
       assert.equal((glueRunState({ JobRunState: 'EXPIRED' }) as { code: string }).code, 'TIMEOUT');
       assert.equal((glueRunState({ JobRunState: 'STOPPED' }) as { code: string }).code, 'STOPPED');

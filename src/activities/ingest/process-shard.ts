@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { layout } from '../../pipeline/layout';
 import { runShardStage, type ShardStageResult, type ShardStageTask } from '../../pipeline/shard-stage';
 import type { ObjectStore } from '../../storage/object-store';
+import { asShardFailure } from '../../workers/shard-error';
 import type { ShardThreadPool } from '../../workers/shard-pool';
 import type { ModelCache } from './model-cache';
 import type { ProcessShardInput, ProcessShardOutput } from './types';
@@ -29,6 +30,8 @@ export function createProcessShard(store: ObjectStore, models: ModelCache, pool?
     let result: ShardStageResult;
     try {
       result = pool ? await pool.run(task) : await runShardStage(store, (n, v) => models.get(n, v), task);
+    } catch (err) {
+      throw asShardFailure(err);
     } finally {
       clearInterval(beat);
     }

@@ -5,6 +5,8 @@ import type { ObjectStore } from '../../storage/object-store';
 
 export const remoteJobFailureTypes = {
   failed: 'RemoteJobFailed',
+  /** The job reported bad input (exit code 2, a Glue SpecError): never resubmitted. */
+  badInput: 'RemoteJobBadInput',
   notConfigured: 'RunnerNotConfigured',
 } as const;
 
@@ -16,8 +18,8 @@ interface JobHeartbeat {
  * Runs one remote job to its end: writes the spec (claim check: the job gets its key), submits it
  * once — a retried attempt finds the job id in its heartbeat details and keeps polling instead of
  * submitting again — polls with heartbeats, stops the job when the workflow cancels, and maps a
- * failed job to a typed failure (retried by Temporal: the runner's idempotency token then lets the
- * resubmission replace the failed job).
+ * failed job to a typed failure: retried by Temporal (the runner's idempotency token then lets the
+ * resubmission replace the failed job), unless the job reported bad input, which fails at once.
  */
 export async function runRemoteJob<S extends JobSpec>(
   store: ObjectStore,
@@ -49,7 +51,8 @@ export async function runRemoteJob<S extends JobSpec>(
       if (state.state === 'succeeded') return;
       if (state.state === 'failed') {
         throw ApplicationFailure.create({
-          type: remoteJobFailureTypes.failed,
+          type: state.permanent ? remoteJobFailureTypes.badInput : remoteJobFailureTypes.failed,
+          nonRetryable: state.permanent === true,
           message: `${runner.name} job ${jobId} ${state.code}: ${state.reason}`,
           details: [{ jobId, code: state.code }],
         });

@@ -173,7 +173,13 @@ describe('LocalProcessRunner', () => {
     const runner = fakeRunner('permanent', { attempts: 3, concurrency: 3 });
     const jobId = await runner.submit(scoringSpec('b6', 3), 'b6');
     const state = await waitForEnd(runner, jobId);
-    assert.deepEqual(state, { state: 'failed', code: 'FAILED', reason: 'task 0 failed permanently: bad input in shard 0' });
+    // `permanent` makes runRemoteJob fail the activity non-retryably instead of resubmitting the job.
+    assert.deepEqual(state, {
+      state: 'failed',
+      code: 'FAILED',
+      reason: 'task 0 failed permanently: bad input in shard 0',
+      permanent: true,
+    });
     const starts = events().filter((e) => e.event === 'start');
     assert.equal(starts.filter((e) => e.i === 0).length, 1, 'exit code 2 is final');
     await waitUntilGone(starts.map((e) => e.pid));

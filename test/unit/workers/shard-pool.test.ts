@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { ModelRegistry } from '../../../src/model';
 import { toJsonl } from '../../../src/pipeline/jsonl';
 import { runShardStage } from '../../../src/pipeline/shard-stage';
@@ -66,10 +67,21 @@ describe('ShardThreadPool', function () {
     }
   });
 
-  it('rejects a task whose input is missing, and keeps serving the next ones', async () => {
+  it('rejects a task whose input is missing, typed and non-retryable, and keeps serving the next ones', async () => {
     await assert.rejects(
       pool.run({ stagedKey: 'staged/none.jsonl', processedKey: 'processed/none.jsonl', modelName: 'pool', modelVersion: version }),
-      /not found/,
+      (err: unknown) => {
+        // The thread's ObjectNotFoundError crosses the boundary as an ApplicationFailure of its type.
+        assert.ok(err instanceof ApplicationFailure, String(err));
+        assert.equal(err.type, 'ObjectNotFound');
+        assert.equal(err.nonRetryable, true);
+        assert.match(err.message, /ObjectNotFoundError: .*not found/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      pool.run({ stagedKey: 'staged/b/shard-0.jsonl', processedKey: 'processed/x.jsonl', modelName: 'pool', modelVersion: 'v99' }),
+      (err: unknown) => err instanceof ApplicationFailure && err.type === 'ModelArtifactInvalid' && err.nonRetryable,
     );
     const ok = await pool.run({
       stagedKey: 'staged/b/shard-0.jsonl',
