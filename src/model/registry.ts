@@ -14,6 +14,8 @@ export interface LatestPointer {
   promotedAt: string;
   reason: string;
   previousVersion: string | null;
+  /** Who wrote this pointer (a workflow run's promotion attempt), so a retry can recognise its own write. */
+  promotionId?: string;
 }
 
 export interface VersionInfo {
@@ -33,6 +35,7 @@ const latestSchema = z.object({
   promotedAt: z.string(),
   reason: z.string(),
   previousVersion: z.string().nullable(),
+  promotionId: z.string().optional(),
 });
 
 function checkName(name: string): string {
@@ -132,18 +135,23 @@ export class ModelRegistry {
       if (after?.etag !== before.etag) continue;
       const parsed = latestSchema.safeParse(body);
       if (!parsed.success) throw new ModelArtifactError(`not a valid latest pointer: ${parsed.error.issues[0].message}`, key);
-      const { version, promotedAt, reason, previousVersion } = parsed.data;
-      return { version, etag: before.etag, promotedAt, reason, previousVersion };
+      const { version, promotedAt, reason, previousVersion, promotionId } = parsed.data;
+      return { version, etag: before.etag, promotedAt, reason, previousVersion, ...(promotionId !== undefined && { promotionId }) };
     }
     throw new Error(`${key} kept changing while being read`);
   }
 
   /**
    * Points latest.json at `version` by compare-and-set: with `expectedEtag`, fails with
-   * PreconditionFailedError unless latest.json still has that etag; without it, against whatever
-   * is current at the time of the call (or requires that none exists yet).
+   * PreconditionFailedError unless latest.json still has that etag; with `expectedEtag: null`,
+   * unless there is no latest.json yet; without it, against whatever is current at the time of the
+   * call (or requires that none exists yet). `promotionId` is recorded in the pointer.
    */
-  async promote(name: string, version: string, options: { expectedEtag?: string; reason: string }): Promise<{ etag: string }> {
+  async promote(
+    name: string,
+    version: string,
+    options: { expectedEtag?: string | null; reason: string; promotionId?: string },
+  ): Promise<{ etag: string }> {
     const keys = this.versionKeys(name, version);
     const missing = [];
     for (const key of Object.values(keys)) if (!(await this.store.head(key))) missing.push(key);
@@ -159,13 +167,14 @@ export class ModelRegistry {
           throw err;
         })
       : undefined;
-    const expected = options.expectedEtag ?? current?.etag;
+    const expected = options.expectedEtag === null ? undefined : (options.expectedEtag ?? current?.etag);
     const body = JSON.stringify({
       schemaVersion: ARTIFACT_SCHEMA_VERSION,
       version,
       promotedAt: new Date().toISOString(),
       reason: options.reason,
       previousVersion: previous?.version ?? null,
+      ...(options.promotionId !== undefined && { promotionId: options.promotionId }),
     });
     const condition = expected === undefined ? { ifNoneMatch: true } : { ifMatch: expected };
     const written = await this.store.put(key, body, { contentType: 'application/json', ...condition });

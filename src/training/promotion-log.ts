@@ -10,6 +10,8 @@ export interface PromotionLogEntry {
   reason: string;
   /** The workflow that promoted it (continuousTraining or manualPromotion). */
   workflowId: string;
+  /** The promotion attempt's id, as recorded in latest.json (absent in entries written before it existed). */
+  promotionId?: string;
 }
 
 export const promotionLogPrefix = (modelName: string) => `models/${modelName}/promotions/`;

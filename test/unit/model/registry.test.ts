@@ -100,6 +100,13 @@ describe('model artifacts and registry', () => {
       registry.promote('spam', 'v1', { expectedEtag: second?.etag, reason: 'b' }),
     ]);
     assert.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected']);
+
+    // expectedEtag null: "there was no champion when I decided", so an existing pointer wins.
+    await assert.rejects(registry.promote('spam', 'v2', { expectedEtag: null, reason: 'first?' }), PreconditionFailedError);
+    // The promotion id is recorded, so a retry can tell its own earlier write from someone else's.
+    const current = await registry.latest('spam');
+    await registry.promote('spam', 'v2', { expectedEtag: current?.etag, reason: 'with id', promotionId: 'wf/run/7' });
+    assert.equal((await registry.latest('spam'))?.promotionId, 'wf/run/7');
   });
 
   it('refuses to promote an incomplete version', async () => {
