@@ -22,17 +22,20 @@ export interface StartIngestOptions {
   parallelism?: number;
 }
 
+/**
+ * A batch's options. Where stages run, PII redaction and the retry window are not among the
+ * defaults: the workers' deployment decides them (the workflow asks a worker), so a starter with
+ * other settings (the upload Lambda, a laptop) cannot move the work. Pass `placement`,
+ * `redactPii` or `infraRetry` in `overrides` only to override explicitly.
+ */
 export function ingestOptions(settings: Settings, overrides: Partial<IngestOptionsV1> = {}): IngestOptionsV1 {
   return {
     shardSize: settings.pipeline.shardSize,
     parallelism: settings.pipeline.parallelism,
     windowMs: 0,
     maxRecordBytes: settings.pipeline.maxRecordBytes,
-    etl: settings.etl,
-    scoring: settings.batch,
     retrainAfterLabelledRows: settings.pipeline.retrainAfterLabelledRows,
     driftCheckEveryBatches: settings.pipeline.driftCheckEveryBatches,
-    redactPii: settings.redactPii,
     ...overrides,
   };
 }

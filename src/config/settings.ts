@@ -9,6 +9,16 @@ export const MODEL_NAME_RULE = 'letters, digits, - and _ only (at most 63, start
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const positiveInt = z.coerce.number().int().positive();
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+/** `250ms`, `30s`, `5m`, `6h` -> milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h)$/, 'a duration such as 30s, 5m or 6h')
+  .transform((v) => {
+    const [, n, unit] = /^(\d+)(ms|s|m|h)$/.exec(v) as RegExpExecArray;
+    return Number(n) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
+  })
+  .refine((ms) => ms >= 1000, 'at least 1s');
 
 /**
  * Every setting the application reads from its environment, validated once at start-up. The rest of
@@ -145,6 +155,10 @@ export const settingsSchema = z.object({
     .describe('OTLP/HTTP collector (e.g. http://127.0.0.1:4318) receiving traces of workflows and activities; unset: no tracing'),
   /** service.name of the worker's traces. */
   OTEL_SERVICE_NAME: z.string().min(1).default('nlp-batch-worker').describe("service.name of the worker's traces"),
+  /** How long the workers keep retrying an activity's infrastructure errors (S3, AWS, server outages) before a batch fails: <n>ms|s|m|h, default 6h. */
+  INFRA_RETRY_TIMEOUT: duration
+    .default('6h')
+    .describe("how long workers retry an activity's infrastructure errors (S3, AWS, Temporal outages) before a batch fails: 30s, 5m, 6h"),
 });
 
 export interface Settings {
@@ -203,6 +217,8 @@ export interface Settings {
   redactPii: boolean;
   /** Worker telemetry (src/telemetry): Prometheus metrics address, OTLP traces endpoint. */
   telemetry: { metricsAddress?: string; otlpEndpoint?: string; serviceName: string };
+  /** INFRA_RETRY_TIMEOUT in ms: the window in which the workers retry an activity's infrastructure errors. */
+  infraRetryTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -302,6 +318,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: e.OTEL_SERVICE_NAME,
     },
+    infraRetryTimeoutMs: e.INFRA_RETRY_TIMEOUT,
   };
 }
 

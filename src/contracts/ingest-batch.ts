@@ -4,6 +4,8 @@
  * that old histories cannot replay against gets a new version instead of an edit.
  */
 
+import type { InfraRetryV1 } from './retry';
+
 export type InputFormat = 'csv' | 'amazon-polarity' | 'jsonl' | 'text';
 
 export interface ColumnMappingV1 {
@@ -24,6 +26,10 @@ export interface SourceRefV1 {
   delimiter?: DelimiterV1;
 }
 
+/** Where the two movable stages run. */
+export type EtlPlacement = 'local' | 'glue';
+export type ScoringPlacement = 'worker' | 'local' | 'aws';
+
 export interface IngestOptionsV1 {
   shardSize: number;
   /** How many shards are cleaned/scored at once. */
@@ -32,18 +38,42 @@ export interface IngestOptionsV1 {
   windowMs: number;
   columns?: ColumnMappingV1;
   maxRecordBytes: number;
-  /** Where cleaning runs: in the worker, or as an AWS Glue job. */
-  etl: 'local' | 'glue';
-  /** Where scoring runs: in the worker, in local processes (the AWS Batch stand-in), or on AWS Batch. */
-  scoring: 'worker' | 'local' | 'aws';
+  /**
+   * @deprecated Read only by histories started before the workers decided placement (patch
+   * `deployment-settings`); new starts leave it out. Where cleaning ran: the starter's ETL setting.
+   */
+  etl?: EtlPlacement;
+  /** @deprecated as `etl`: the starter's BATCH setting. */
+  scoring?: ScoringPlacement;
+  /**
+   * An explicit per-batch override of where stages run (`ingest --etl/--scoring`). Absent, the
+   * deployment decides: the workers' ETL and BATCH settings, read by the workflow's first activity.
+   */
+  placement?: { etl?: EtlPlacement; scoring?: ScoringPlacement };
+  /** Per-batch override of the infrastructure retry window (default: the workers' INFRA_RETRY_TIMEOUT). */
+  infraRetry?: InfraRetryV1;
   /** Ask continuousTraining for a run once this many labelled rows arrived since the last one (0: never). */
   retrainAfterLabelledRows?: number;
   /** Ask driftCorrection to compare recent batches with the training baseline every N batches (0: never). */
   driftCheckEveryBatches?: number;
   /** How many recent batches that check compares (default: max(driftCheckEveryBatches, 5)). */
   driftWindowBatches?: number;
-  /** Replace e-mail addresses, phone numbers and URLs by placeholders before cleaning (in-worker ETL). */
+  /**
+   * Replace e-mail addresses, phone numbers and URLs by placeholders before cleaning, on every ETL
+   * path. The deployment's REDACT_PII applies whatever this says; this can only add redaction.
+   */
   redactPii?: boolean;
+}
+
+/**
+ * What the workers' deployment decides for a batch, read from their settings by the workflow's
+ * first activity (describeDeployment): placement, PII redaction and the retry window.
+ */
+export interface IngestDeploymentV1 {
+  etl: EtlPlacement;
+  scoring: ScoringPlacement;
+  redactPii: boolean;
+  infraRetryTimeoutMs: number;
 }
 
 export interface IngestBatchInputV1 {

@@ -33,33 +33,38 @@ import { searchAttributes } from '../contracts/search-attributes';
 import { decidePromotion } from '../training/promotion';
 import { bestCandidate } from '../training/tuning-choice';
 import { Semaphore } from './semaphore';
-import { infrastructureRetry } from './retry-policy';
+import { infraActivityOptions } from './retry-policy';
 
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 type DriftActivities = ReturnType<typeof createDriftActivities>;
 
-const retry = infrastructureRetry;
+// Infrastructure errors retry for a window of time (retry-policy.ts), not a few attempts.
 // The baseline reads the whole training set once: as long as a fit, so the same generous limits.
-const { computeBaseline } = proxyActivities<DriftActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '2m', retry });
-const { describeChampion, promoteModel, notify, planTuning, submitTrainingRequest } = proxyActivities<TrainingActivities>({
-  startToCloseTimeout: '1m',
-  retry,
-});
+const { computeBaseline } = proxyActivities<DriftActivities>(
+  infraActivityOptions({ startToCloseMs: 2 * 3_600_000, heartbeatMs: 120_000, long: true }),
+);
+const { describeChampion, promoteModel, notify, planTuning, submitTrainingRequest } = proxyActivities<TrainingActivities>(
+  infraActivityOptions({ startToCloseMs: 60_000 }),
+);
 
 // The model report renders from metrics.json and the model: a failure must not fail the training run.
-const { writeModelReport } = proxyActivities<ReportActivities>({ startToCloseTimeout: '10m', retry: { ...retry, maximumAttempts: 3 } });
-const { recordModelF1 } = proxyActivities<TelemetryActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 5 } });
+// The model report and the F1 metric are bookkeeping: they give up after half an hour.
+const bookkeeping = { timeoutMs: 30 * 60_000 };
+const { writeModelReport } = proxyActivities<ReportActivities>(infraActivityOptions({ startToCloseMs: 10 * 60_000 }, bookkeeping));
+const { recordModelF1 } = proxyActivities<TelemetryActivities>(infraActivityOptions({ startToCloseMs: 60_000 }, bookkeeping));
 
 /**
  * The long activities, with the heartbeat timeout from the input: it is how long a crashed
  * worker's attempt goes unnoticed before the fit resumes elsewhere from its last checkpoint.
  */
 function heavyActivities(input: ContinuousTrainingInputV1) {
-  return proxyActivities<TrainingActivities>({
-    startToCloseTimeout: '2h',
-    heartbeatTimeout: input.fitHeartbeatTimeoutMs ?? TRAINING_DEFAULTS.fitHeartbeatTimeoutMs,
-    retry,
-  });
+  return proxyActivities<TrainingActivities>(
+    infraActivityOptions({
+      startToCloseMs: 2 * 3_600_000,
+      heartbeatMs: input.fitHeartbeatTimeoutMs ?? TRAINING_DEFAULTS.fitHeartbeatTimeoutMs,
+      long: true,
+    }),
+  );
 }
 
 export const requestTrainingSignal = defineSignal<[TrainingRequestV1]>(trainingSignals.requestTraining);

@@ -39,16 +39,20 @@ import {
   type DriftPolicyV1,
 } from '../drift/policy';
 import { driftKeys } from '../drift/keys';
-import { infrastructureRetry } from './retry-policy';
+import { infraActivityOptions } from './retry-policy';
 
-const retry = infrastructureRetry;
+// Infrastructure errors retry for a window of time (retry-policy.ts), not a few attempts.
 const { collectDriftWindow, compareDriftWindow, readDriftState, claimRetraining, startRetraining, writeDriftReport, publishDriftAlert } =
-  proxyActivities<DriftActivities>({ startToCloseTimeout: '10m', heartbeatTimeout: '2m', retry });
+  proxyActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: 10 * 60_000, heartbeatMs: 120_000 }));
 // Computing a missing baseline cleans and scores a whole training set: long, heartbeating.
-const { ensureBaseline } = proxyActivities<DriftActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '2m', retry });
-const { submitDriftCheck } = proxyActivities<DriftActivities>({ startToCloseTimeout: '1m', retry });
-const { writeDriftReportHtml } = proxyActivities<ReportActivities>({ startToCloseTimeout: '5m', retry: { ...retry, maximumAttempts: 3 } });
-const { recordDriftPsi } = proxyActivities<TelemetryActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 5 } });
+const { ensureBaseline } = proxyActivities<DriftActivities>(
+  infraActivityOptions({ startToCloseMs: 2 * 3_600_000, heartbeatMs: 120_000, long: true }),
+);
+const { submitDriftCheck } = proxyActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: 60_000 }));
+// The HTML report and the PSI metric are bookkeeping: they give up after half an hour.
+const bookkeeping = { timeoutMs: 30 * 60_000 };
+const { writeDriftReportHtml } = proxyActivities<ReportActivities>(infraActivityOptions({ startToCloseMs: 5 * 60_000 }, bookkeeping));
+const { recordDriftPsi } = proxyActivities<TelemetryActivities>(infraActivityOptions({ startToCloseMs: 60_000 }, bookkeeping));
 
 export const requestDriftCheckSignal = defineSignal<[DriftCheckRequestV1]>(driftSignals.requestCheck);
 export const driftStatusQuery = defineQuery<DriftStatusV1>(driftQueries.status);

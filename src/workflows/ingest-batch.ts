@@ -7,18 +7,11 @@ import {
   isCancellation,
   log,
   patched,
-  proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createIngestActivities } from '../activities/ingest';
-import type { createTrainingActivities } from '../activities/training';
-import type { createDriftActivities } from '../activities/drift';
-import type { LakeActivities } from '../activities/lake';
-import type { ReportActivities } from '../activities/reports';
-import type { TelemetryActivities } from '../activities/telemetry';
 import type { ScoreShardOutput, StagedShard, ResolvedModel, PrepareSourceOutput } from '../activities/ingest/types';
 import {
   AddFilesSignalV1,
@@ -33,38 +26,7 @@ import {
 } from '../contracts/ingest-batch';
 import { searchAttributes } from '../contracts/search-attributes';
 import { Semaphore } from './semaphore';
-import { infrastructureRetry } from './retry-policy';
-
-type IngestActivities = ReturnType<typeof createIngestActivities>;
-type TrainingActivities = ReturnType<typeof createTrainingActivities>;
-type DriftActivities = ReturnType<typeof createDriftActivities>;
-
-const retry = infrastructureRetry;
-
-const { resolveModel, finalizeBatch } = proxyActivities<IngestActivities>({ startToCloseTimeout: '2m', retry });
-// Preparing, cleaning and scoring stream whole files or shards: they heartbeat, so a dead worker is
-// noticed within a minute instead of at the start-to-close timeout.
-const { prepareSource, processShard } = proxyActivities<IngestActivities>({
-  startToCloseTimeout: '1h',
-  heartbeatTimeout: '1m',
-  retry,
-});
-// Glue and AWS Batch jobs can run for hours; the activity polls them and heartbeats meanwhile.
-const { runEtlJob, runScoringJob } = proxyActivities<IngestActivities>({ startToCloseTimeout: '12h', heartbeatTimeout: '2m', retry });
-const { notify, recordMetrics } = proxyActivities<IngestActivities>({
-  startToCloseTimeout: '1m',
-  retry: { ...retry, maximumAttempts: 5 },
-});
-
-const { requestTrainingIfDue } = proxyActivities<TrainingActivities>({ startToCloseTimeout: '1m', retry });
-const { requestDriftCheckIfDue } = proxyActivities<DriftActivities>({ startToCloseTimeout: '1m', retry });
-// The first batch after a new model version may compute the version's baseline, a pass over its training set.
-const { computeBatchStatistics } = proxyActivities<DriftActivities>({ startToCloseTimeout: '1h', heartbeatTimeout: '2m', retry });
-
-// The data lake's Parquet parts (one pass over the batch's result parts) and the batch report.
-const { writeResultsParquet } = proxyActivities<LakeActivities>({ startToCloseTimeout: '1h', heartbeatTimeout: '2m', retry });
-const { writeBatchReport } = proxyActivities<ReportActivities>({ startToCloseTimeout: '5m', retry: { ...retry, maximumAttempts: 3 } });
-const { recordBatchFailed } = proxyActivities<TelemetryActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 5 } });
+import { ingestActivities, resolveDeployment } from './ingest-activities';
 
 export const addFilesSignal = defineSignal<[AddFilesSignalV1]>(ingestSignals.addFiles);
 export const closeBatchSignal = defineSignal(ingestSignals.closeBatch);
@@ -110,6 +72,14 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     upsertSearchAttributes([{ key: searchAttributes.pipelineStage, value: phase }]);
   };
 
+  // Where stages run, PII redaction and the retry window: the workers' deployment decides, the
+  // batch's options override only explicitly.
+  const deployment = await resolveDeployment(options);
+  const activities = ingestActivities(deployment.retry);
+  const { writeResultsParquet, writeBatchReport, recordBatchFailed } = activities;
+  const { resolveModel, prepareSource, processShard, runEtlJob, runScoringJob, finalizeBatch, notify, recordMetrics } = activities;
+  const { requestTrainingIfDue, requestDriftCheckIfDue, computeBatchStatistics } = activities;
+
   let model: ResolvedModel | undefined;
   try {
     model = await resolveModel({ modelName: input.modelName });
@@ -136,13 +106,13 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     // processes, AWS Batch) run once over every shard of the batch, after the last file arrived.
     const runShard = (shard: StagedShard) =>
       semaphore.run(async () => {
-        if (options.etl !== 'local') return;
+        if (deployment.etl !== 'local') return;
         const done = await processShard({
           batchId,
           shard,
           model: pinned,
-          score: options.scoring === 'worker',
-          ...(options.redactPii && { redactPii: true }),
+          score: deployment.scoring === 'worker',
+          ...(deployment.redactPii && { redactPii: true }),
         });
         processedKeys.set(done.index, done.processedKey);
         if (done.scored) recordScored(done.scored);
@@ -196,11 +166,11 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       });
     }
 
-    if (options.etl === 'glue' && stagedShards.length > 0) {
+    if (deployment.etl === 'glue' && stagedShards.length > 0) {
       const { processedKeys: keys } = await runEtlJob({ batchId, shards: stagedShards, model: pinned });
       stagedShards.forEach((shard, i) => processedKeys.set(shard.index, keys[i]));
     }
-    if (options.scoring !== 'worker' && stagedShards.length > 0) {
+    if (deployment.scoring !== 'worker' && stagedShards.length > 0) {
       const shards = stagedShards.map((s) => ({ index: s.index, processedKey: processedKeys.get(s.index) as string }));
       (await runScoringJob({ batchId, shards, model: pinned })).forEach(recordScored);
     }

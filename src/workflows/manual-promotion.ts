@@ -2,13 +2,13 @@ import { ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowIn
 import type { createTrainingActivities } from '../activities/training';
 import { ManualPromotionInputV1, ManualPromotionOutcomeV1, trainingFailureTypes } from '../contracts/continuous-training';
 import { searchAttributes } from '../contracts/search-attributes';
+import { infraActivityOptions } from './retry-policy';
 
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 
-const { describeChampion, promoteModel, notify } = proxyActivities<TrainingActivities>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-});
+// Infrastructure errors retry for a window of time (retry-policy.ts); promoteModel is idempotent,
+// so a retry after a lost completion finishes the promotion instead of failing it.
+const { describeChampion, promoteModel, notify } = proxyActivities<TrainingActivities>(infraActivityOptions({ startToCloseMs: 60_000 }));
 
 /**
  * A person's promotion or rollback, run as a workflow so that it is recorded in a history (who

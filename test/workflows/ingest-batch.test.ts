@@ -113,8 +113,8 @@ describe('ingestBatch on a real Temporal server', function () {
 
   it('scores through local processes, the AWS Batch stand-in, with the same results as in the worker', async () => {
     await fx.deps.store.put('raw/modes/a.csv', messagesToCsv(sampleMessages(90, 300)));
-    const inWorker = await (await start([{ key: 'raw/modes/a.csv' }], { scoring: 'worker' })).result();
-    const inProcesses = await (await start([{ key: 'raw/modes/a.csv' }], { scoring: 'local' })).result();
+    const inWorker = await (await start([{ key: 'raw/modes/a.csv' }], { placement: { scoring: 'worker' } })).result();
+    const inProcesses = await (await start([{ key: 'raw/modes/a.csv' }], { placement: { scoring: 'local' } })).result();
     assert.equal(inProcesses.scored, 90);
     assert.deepEqual(inProcesses.predictedCounts, inWorker.predictedCounts);
     const byId = new Map((await readResults(inWorker.resultKeys)).map((r) => [r.id, r]));
@@ -157,7 +157,7 @@ describe('ingestBatch on a real Temporal server', function () {
     const messages = sampleMessages(3000);
     await fx.deps.store.put('raw/restart/big.csv', messagesToCsv(messages));
     // In-worker scoring, so shards finish one by one and the stop lands between them.
-    const handle = await start([{ key: 'raw/restart/big.csv' }], { shardSize: 100, parallelism: 2, scoring: 'worker' });
+    const handle = await start([{ key: 'raw/restart/big.csv' }], { shardSize: 100, parallelism: 2, placement: { scoring: 'worker' } });
     for (;;) {
       const progress = await handle.query<IngestProgressV1>(ingestQueries.progress);
       if (progress.shards.done >= 3) break;

@@ -109,7 +109,7 @@ describe('permanent failures fail at once, typed (real Temporal server)', functi
     worker = await fx.newWorker({ runners: { scoring: runner, pollMs: 100 } });
     running = worker.run();
     try {
-      const handle = await start('perm', [{ key: 'raw/perm/a.csv' }], { scoring: 'local' });
+      const handle = await start('perm', [{ key: 'raw/perm/a.csv' }], { placement: { scoring: 'local' } });
       const { failure, activityType } = await failureOf(handle.result());
       assert.equal(activityType, 'runScoringJob');
       assert.equal(failure.type, 'RemoteJobBadInput');

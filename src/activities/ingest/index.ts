@@ -1,9 +1,11 @@
+import type { Settings } from '../../config/settings';
 import type { MetricsSink } from '../../metrics/metrics-sink';
 import type { ModelRegistry } from '../../model';
 import type { Notifier } from '../../notify/notifier';
 import type { ObjectStore } from '../../storage/object-store';
 import type { ShardThreadPool } from '../../workers/shard-pool';
 import { createNotify } from '../notify';
+import { createDescribeDeployment } from './describe-deployment';
 import { createFinalizeBatch } from './finalize-batch';
 import { ModelCache } from './model-cache';
 import { createPrepareSource } from './prepare-source';
@@ -19,12 +21,15 @@ export interface IngestDependencies {
   metrics: MetricsSink;
   runners?: RemoteRunners;
   shardPool?: ShardThreadPool;
+  /** The worker's settings: placement (ETL, BATCH), REDACT_PII and INFRA_RETRY_TIMEOUT decide for every batch. */
+  settings?: Settings;
 }
 
 /** ingestBatch's activities, wired to whichever adapters the worker was configured with. */
 export function createIngestActivities(deps: IngestDependencies) {
   const models = new ModelCache(deps.registry);
   return {
+    describeDeployment: createDescribeDeployment(deps.settings),
     resolveModel: createResolveModel(deps.registry),
     prepareSource: createPrepareSource(deps.store),
     processShard: createProcessShard(deps.store, models, deps.shardPool),

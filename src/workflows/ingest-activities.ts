@@ -1,0 +1,92 @@
+import { patched, proxyActivities } from '@temporalio/workflow';
+import type { createDriftActivities } from '../activities/drift';
+import type { createIngestActivities } from '../activities/ingest';
+import type { LakeActivities } from '../activities/lake';
+import type { ReportActivities } from '../activities/reports';
+import type { TelemetryActivities } from '../activities/telemetry';
+import type { createTrainingActivities } from '../activities/training';
+import type { IngestDeploymentV1, IngestOptionsV1 } from '../contracts/ingest-batch';
+import type { InfraRetryV1 } from '../contracts/retry';
+import { DEFAULT_INFRA_RETRY, infraActivityOptions } from './retry-policy';
+
+type IngestActivities = ReturnType<typeof createIngestActivities>;
+type TrainingActivities = ReturnType<typeof createTrainingActivities>;
+type DriftActivities = ReturnType<typeof createDriftActivities>;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** ingestBatch's activities under one retry window (see retry-policy.ts). */
+export function ingestActivities(window: InfraRetryV1) {
+  return {
+    // proxyActivities returns a Proxy with no own keys: pick by name, never spread it.
+    ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 2 * MINUTE }, window)), [
+      'resolveModel',
+      'finalizeBatch',
+    ]),
+    // Preparing, cleaning and scoring stream whole files or shards: they heartbeat, so a dead worker
+    // is noticed within a minute instead of at the start-to-close timeout.
+    ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: HOUR, heartbeatMs: MINUTE, long: true }, window)), [
+      'prepareSource',
+      'processShard',
+    ]),
+    // Glue and AWS Batch jobs can run for hours; the activity polls them and heartbeats meanwhile.
+    ...pick(
+      proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 12 * HOUR, heartbeatMs: 2 * MINUTE, long: true }, window)),
+      ['runEtlJob', 'runScoringJob'],
+    ),
+    ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, window)), ['notify', 'recordMetrics']),
+    ...pick(proxyActivities<TrainingActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, window)), ['requestTrainingIfDue']),
+    ...pick(proxyActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, window)), ['requestDriftCheckIfDue']),
+    // The data lake's Parquet parts (one pass over the batch's result parts), the batch report, and
+    // the failed-batch metric.
+    ...pick(proxyActivities<LakeActivities>(infraActivityOptions({ startToCloseMs: HOUR, heartbeatMs: 2 * MINUTE, long: true }, window)), [
+      'writeResultsParquet',
+    ]),
+    ...pick(proxyActivities<ReportActivities>(infraActivityOptions({ startToCloseMs: 5 * MINUTE }, window)), ['writeBatchReport']),
+    ...pick(proxyActivities<TelemetryActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, window)), ['recordBatchFailed']),
+    // The first batch after a new model version may compute the version's baseline, a pass over its training set.
+    ...pick(proxyActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: HOUR, heartbeatMs: 2 * MINUTE, long: true }, window)), [
+      'computeBatchStatistics',
+    ]),
+  };
+}
+
+function pick<T extends object, K extends keyof T>(from: T, keys: K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) out[key] = from[key];
+  return out;
+}
+
+/** What a batch runs with: the deployment's decisions, overridden only by explicit batch options. */
+export interface EffectiveDeployment extends IngestDeploymentV1 {
+  retry: InfraRetryV1;
+}
+
+/**
+ * Asks a worker for its deployment's decisions (placement, REDACT_PII, retry window) and lays the
+ * batch's explicit overrides on top. Histories that started before this step existed (patch
+ * `deployment-settings`) keep what their starter put in the input.
+ */
+export async function resolveDeployment(options: IngestOptionsV1): Promise<EffectiveDeployment> {
+  const bootstrap = options.infraRetry ?? DEFAULT_INFRA_RETRY;
+  if (!patched('deployment-settings')) {
+    return {
+      etl: options.etl ?? 'local',
+      scoring: options.scoring ?? 'worker',
+      redactPii: options.redactPii === true,
+      infraRetryTimeoutMs: bootstrap.timeoutMs,
+      retry: bootstrap,
+    };
+  }
+  const { describeDeployment } = proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, bootstrap));
+  const deployment = await describeDeployment();
+  return {
+    etl: options.placement?.etl ?? deployment.etl,
+    scoring: options.placement?.scoring ?? deployment.scoring,
+    // A batch may ask for redaction; it cannot turn off the deployment's.
+    redactPii: deployment.redactPii || options.redactPii === true,
+    infraRetryTimeoutMs: options.infraRetry?.timeoutMs ?? deployment.infraRetryTimeoutMs,
+    retry: options.infraRetry ?? { timeoutMs: deployment.infraRetryTimeoutMs },
+  };
+}
