@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import type { DeploymentConfig } from './config';
 import { paths } from './paths';
 import { STORE_PREFIXES } from './storage';
+import { workerEnvironment } from './service-environment';
 
 /** CLOUDWATCH_NAMESPACE of the worker's metrics sink (and the alarms' Metrics Insights queries). */
 export const METRICS_NAMESPACE = 'NlpBatch';
@@ -252,26 +253,17 @@ export class WorkerService extends Construct {
       image: ecs.ContainerImage.fromDockerImageAsset(props.image),
       command: ['worker'],
       logging: ecs.LogDriver.awsLogs({ streamPrefix: 'worker', logGroup }),
-      environment: {
-        ...storeEnvironment(store, props.key),
-        TEMPORAL_ADDRESS: config.temporalAddress,
-        TEMPORAL_NAMESPACE: config.temporalNamespace,
-        TEMPORAL_TASK_QUEUE: config.temporalTaskQueue,
-        TEMPORAL_TLS: String(config.temporalTls),
-        TEMPORAL_EMBEDDED: 'false',
-        DATA_DIR: '/data',
-        ETL: 'glue',
-        GLUE_JOB_NAME: props.glueJobName,
-        BATCH: 'aws',
-        BATCH_JOB_QUEUE: props.batch.jobQueue.jobQueueArn,
-        BATCH_JOB_DEFINITION: jobDefinitionArn,
-        NOTIFY: 'sns',
-        SNS_TOPIC_ARN: props.topic.topicArn,
-        METRICS: 'cloudwatch',
-        CLOUDWATCH_NAMESPACE: METRICS_NAMESPACE,
-        MODEL_NAME: config.modelName,
-        LOG_LEVEL: 'info',
-      },
+      // One description of the deployment (service-environment.ts), shared with the Lambda's.
+      environment: workerEnvironment(config, {
+        bucket: store.bucketName,
+        region: Stack.of(store).region,
+        kmsKeyArn: props.key.keyArn,
+        glueJobName: props.glueJobName,
+        batchJobQueue: props.batch.jobQueue.jobQueueArn,
+        batchJobDefinition: jobDefinitionArn,
+        snsTopicArn: props.topic.topicArn,
+        cloudwatchNamespace: METRICS_NAMESPACE,
+      }),
       secrets: {
         TEMPORAL_API_KEY: ecs.Secret.fromSecretsManager(props.temporalApiKey),
         PAYLOAD_KEYS: ecs.Secret.fromSecretsManager(props.payloadKeys),

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import type { DeploymentConfig } from './config';
 import { paths } from './paths';
 import { STORE_PREFIXES } from './storage';
+import { lambdaEnvironment } from './service-environment';
 
 export interface IngestEventsProps {
   config: DeploymentConfig;
@@ -96,22 +97,12 @@ export class IngestEvents extends Construct {
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       environmentEncryption: props.key,
-      environment: {
-        STORE: 's3',
-        S3_BUCKET: props.store.bucketName,
-        TEMPORAL_ADDRESS: config.temporalAddress,
-        TEMPORAL_NAMESPACE: config.temporalNamespace,
-        TEMPORAL_TASK_QUEUE: config.temporalTaskQueue,
-        TEMPORAL_TLS: String(config.temporalTls),
-        TEMPORAL_EMBEDDED: 'false',
-        TEMPORAL_API_KEY_SECRET_ARN: props.temporalApiKey.secretArn,
-        PAYLOAD_KEYS_SECRET_ARN: props.payloadKeys.secretArn,
-        MODEL_NAME: config.modelName,
-        S3_EVENT_WINDOW_SECONDS: String(config.s3EventWindowSeconds),
-        // loadSettings() resolves DATA_DIR from the repository root unless it is set.
-        DATA_DIR: '/tmp/nlp-batch',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      // The same coordinates as the workers (service-environment.ts); where stages run is theirs to decide.
+      environment: lambdaEnvironment(
+        config,
+        { bucket: props.store.bucketName },
+        { temporalApiKeySecretArn: props.temporalApiKey.secretArn, payloadKeysSecretArn: props.payloadKeys.secretArn },
+      ),
       bundling: {
         // Bundle the pinned SDK clients instead of relying on the runtime's copy.
         externalModules: [],

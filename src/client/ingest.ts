@@ -20,6 +20,10 @@ export interface StartIngestOptions {
   windowMs?: number;
   shardSize?: number;
   parallelism?: number;
+  /** Explicit placement override (`ingest --etl/--scoring`); absent, the workers' deployment decides. */
+  placement?: IngestOptionsV1['placement'];
+  /** Explicit retry-window override; absent, the workers' INFRA_RETRY_TIMEOUT. */
+  infraRetry?: IngestOptionsV1['infraRetry'];
 }
 
 /**
@@ -52,6 +56,8 @@ export function startIngest(client: Client, settings: Settings, options: StartIn
       ...(options.windowMs !== undefined && { windowMs: options.windowMs }),
       ...(options.shardSize !== undefined && { shardSize: options.shardSize }),
       ...(options.parallelism !== undefined && { parallelism: options.parallelism }),
+      ...(options.placement !== undefined && { placement: options.placement }),
+      ...(options.infraRetry !== undefined && { infraRetry: options.infraRetry }),
     }),
   };
   return client.workflow.start<typeof ingestBatch>(INGEST_BATCH_WORKFLOW, {

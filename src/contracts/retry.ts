@@ -9,6 +9,12 @@ export interface InfraRetryV1 {
   /** First backoff (default 1 s), doubling up to maximumIntervalMs (default 1 min). */
   initialIntervalMs?: number;
   maximumIntervalMs?: number;
+  /**
+   * Caps one attempt of every activity (default: each activity's own limit, up to 12 h for a Glue or
+   * Batch job). The long activities' budget is their attempt limit plus the window, so a batch known
+   * to be small (a test) sets this to give up within minutes.
+   */
+  attemptTimeoutMs?: number;
 }
 
 /** The default window when neither the deployment nor the workflow input says otherwise. */

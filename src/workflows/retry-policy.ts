@@ -33,9 +33,10 @@ export interface ActivityLimits {
 
 /** The activity options of one kind of activity under a retry window. */
 export function infraActivityOptions(limits: ActivityLimits, window: InfraRetryV1 = DEFAULT_INFRA_RETRY): ActivityOptions {
-  const scheduleToClose = limits.long ? limits.startToCloseMs + window.timeoutMs : window.timeoutMs;
+  const attempt = Math.min(limits.startToCloseMs, window.attemptTimeoutMs ?? Infinity);
+  const scheduleToClose = limits.long ? attempt + window.timeoutMs : window.timeoutMs;
   return {
-    startToCloseTimeout: Math.min(limits.startToCloseMs, scheduleToClose),
+    startToCloseTimeout: Math.min(attempt, scheduleToClose),
     scheduleToCloseTimeout: scheduleToClose,
     ...(limits.heartbeatMs !== undefined && { heartbeatTimeout: limits.heartbeatMs }),
     retry: infraRetryPolicy(window),

@@ -2,7 +2,7 @@ import { DescribeJobsCommand, JobSummary, ListJobsCommand } from '@aws-sdk/clien
 import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { GetJobRunCommand, GetJobRunsCommand, JobRun } from '@aws-sdk/client-glue';
 import type { Message } from '@aws-sdk/client-sqs';
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -12,7 +12,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_CONFIG } from '../../infra/lib/config';
+import { lambdaEnvironment } from '../../infra/lib/service-environment';
+import { eventWindowMs, resolveSecretEnv } from '../../infra/lambda/secret-env';
 import { remoteJobFailureTypes } from '../../src/activities/ingest/run-remote-job';
+import { createPayloadCodec, loadedCodecDataConverter } from '../../src/codec';
 import { createCloudWatchClient } from '../../src/aws/clients';
 import { ingestWorkflowId, startIngest } from '../../src/client/ingest';
 import { loadSettings, type Settings } from '../../src/config/settings';
@@ -48,7 +52,7 @@ import {
 } from '../helpers/aws-fixtures';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { MotoServer, startMoto } from '../helpers/moto';
-import { testDataConverter } from '../helpers/codec';
+import { TEST_PAYLOAD_KEY_ID, TEST_PAYLOAD_KEYS, testDataConverter } from '../helpers/codec';
 import { seedModel } from '../helpers/seed-model';
 import { devServerEnv, workflowBundle } from '../helpers/temporal-env';
 
@@ -81,8 +85,12 @@ import { devServerEnv, workflowBundle } from '../helpers/temporal-env';
  *   (MOTO_SIMPLE_BATCH_FAIL_AFTER=0) and, through a sitecustomize patch on its PYTHONPATH (moto
  *   5.2.5's Glue runs cannot end FAILED), ends every Glue run FAILED with an error message that
  *   says the test failed it. No script or container runs on that server. The failure workflows
- *   start first and run beside the happy path: the workflow's retry policy (8 attempts, backoff
- *   1 s doubling to 1 min, about 2 minutes in all) is what this file's run time mostly is.
+ *   start first and run beside the happy path, with a retry window of seconds (FAILURE_RETRY,
+ *   the per-batch override of the workers' INFRA_RETRY_TIMEOUT) instead of production's hours.
+ * - The upload Lambda. The signaller runs in this process with exactly the environment the stack
+ *   gives the Lambda (infra/lib/service-environment.ts: no ETL, BATCH or other placement), its
+ *   secrets resolved as the Lambda resolves them, and a client of its own: where the batch runs
+ *   (Glue, Batch) must come from the workers' deployment, not from the starter.
  */
 
 const MODEL = 'mail';
@@ -92,6 +100,11 @@ const POLL_MS = 250;
 /** The S3-event handler's window: long, so both uploads surely land in one batch; closeBatch ends it. */
 const WINDOW_MS = 60 * 60_000;
 const GLUE_FAILURE_MESSAGE = 'e2e test: this Glue run was failed by the test (no script runs on this moto server)';
+/**
+ * The failing batches' retry window, a per-batch override of the workers' INFRA_RETRY_TIMEOUT
+ * (hours in production): a few attempts within seconds, then the batch fails.
+ */
+const FAILURE_RETRY = { timeoutMs: 8_000, initialIntervalMs: 500, maximumIntervalMs: 2_000, attemptTimeoutMs: 10_000 };
 
 const compiledSrc = path.resolve(__dirname, '..', '..', 'src');
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -262,12 +275,15 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     glueFailure.handle = await startIngest(env.client, failing.settings, {
       batchId: glueFailure.batchId,
       sources: [{ key: 'raw/failing/glue.csv' }],
+      infraRetry: FAILURE_RETRY,
     });
-    // Same deployment, cleaning in the worker: the batch reaches AWS Batch, whose children fail.
+    // Same deployment, cleaning in the worker (an explicit override): the batch reaches AWS Batch, whose children fail.
     batchFailure = { batchId: `e2e-batch-fail-${runId}`, handle: undefined as unknown as WorkflowHandle };
-    batchFailure.handle = await startIngest(env.client, loadSettings({ ...failingEnv, ETL: 'local' }), {
+    batchFailure.handle = await startIngest(env.client, failing.settings, {
       batchId: batchFailure.batchId,
       sources: [{ key: 'raw/failing/batch.csv' }],
+      placement: { etl: 'local' },
+      infraRetry: FAILURE_RETRY,
     });
     started.push(glueFailure.handle, batchFailure.handle);
 
@@ -394,6 +410,39 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     return { run: found, script, seconds };
   }
 
+  /**
+   * The S3-event signaller as the deployed Lambda builds it (infra/lambda/s3-event-handler.ts): the
+   * stack's Lambda environment, secrets resolved by resolveSecretEnv, settings, a client with the
+   * one-file bundle's data converter. Only the Temporal coordinates are this test's.
+   */
+  async function lambdaSignaller(store: { bucket: string; prefix: string }, taskQueue: string) {
+    const config = {
+      ...DEFAULT_CONFIG,
+      temporalAddress: env.address,
+      temporalNamespace: env.namespace ?? 'default',
+      temporalTaskQueue: taskQueue,
+      temporalTls: false,
+      modelName: MODEL,
+      s3EventWindowSeconds: WINDOW_MS / 1000,
+    };
+    const payloadKeysArn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:payload-keys';
+    const lambdaEnv = await resolveSecretEnv(lambdaEnvironment(config, store, { payloadKeysSecretArn: payloadKeysArn }), async (arn) => {
+      assert.equal(arn, payloadKeysArn);
+      // The secret holds the current key (the Lambda's environment sets no PAYLOAD_KEY_ID).
+      return TEST_PAYLOAD_KEYS.split(',').find((k) => k.startsWith(`${TEST_PAYLOAD_KEY_ID}:`)) as string;
+    });
+    const lambdaSettings = loadSettings(lambdaEnv);
+    const client = new Client({
+      connection: env.connection,
+      namespace: lambdaSettings.temporal.namespace,
+      dataConverter: loadedCodecDataConverter(await createPayloadCodec(lambdaSettings)),
+    });
+    return {
+      settings: lambdaSettings,
+      signaller: createS3EventSignaller({ client, settings: lambdaSettings, windowMs: eventWindowMs(lambdaEnv), log: () => undefined }),
+    };
+  }
+
   async function deliverUploads(signaller: ReturnType<typeof createS3EventSignaller>, keys: string[]): Promise<ProcessOutcome[]> {
     const outcomes: ProcessOutcome[] = [];
     const signalled = new Set<string>();
@@ -430,8 +479,12 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     await happyStore.put(`${folder}/a.csv`, firstCsv);
     await happyStore.put(`${folder}/b.csv`, messagesToCsv(second));
 
-    // 2. The bucket notifications reach SQS; the poller hands them to the signaller (signal-with-start).
-    const signaller = createS3EventSignaller({ client: env.client, settings, windowMs: WINDOW_MS, log: () => undefined });
+    // 2. The bucket notifications reach SQS; the poller hands them to the signaller, which has only
+    // the Lambda's own environment (the stack's, with moto's names and this test's server).
+    const lambda = await lambdaSignaller({ bucket: names.bucket, prefix: names.prefix }, settings.temporal.taskQueue);
+    const signaller = lambda.signaller;
+    assert.equal(lambda.settings.etl, 'local', "the Lambda's settings know nothing of Glue");
+    assert.equal(lambda.settings.batch, 'worker', "the Lambda's settings know nothing of AWS Batch");
     const outcomes = await deliverUploads(signaller, [`${folder}/a.csv`, `${folder}/b.csv`]);
     const groups = outcomes.flatMap((o) => o.signalled);
     assert.equal(groups.length, 1, JSON.stringify(groups));

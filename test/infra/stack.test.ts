@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadSettings } from '../../src/config/settings';
 import { repoRoot } from '../../src/util/repo-root';
+import { DEPLOYMENT_DECISIONS } from '../../infra/lib/service-environment';
 import { cdkAssertions, type CfnResource, referencedIds, resourcesOfType, synthesise, type Synthesis, TEST_CONTEXT } from './synth';
 
 /**
@@ -227,6 +228,41 @@ describe('infra: the synthesised NlpBatch stack', function () {
       'the context honours .dockerignore',
     );
     assert.ok(readdirSync(context).length < 20);
+  });
+
+  it('gives the S3-event Lambda and the worker one deployment: the same coordinates, and placement only on the worker', () => {
+    const [, task] = onlyOne('AWS::ECS::TaskDefinition');
+    const [container] = task.Properties?.ContainerDefinitions as Array<{ Environment: Array<{ Name: string; Value: unknown }> }>;
+    const worker = Object.fromEntries(container.Environment.map(({ Name, Value }) => [Name, Value]));
+    const [, fn] = onlyOne(
+      'AWS::Lambda::Function',
+      (_id, r) => r.Properties?.Handler === 'index.handler' && r.Properties?.Runtime === 'nodejs24.x',
+    );
+    const lambda = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    // Everything a batch started by the Lambda must share with the workers that run it.
+    const shared = [
+      'STORE',
+      'S3_BUCKET',
+      'S3_PREFIX',
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'TEMPORAL_TASK_QUEUE',
+      'TEMPORAL_TLS',
+      'MODEL_NAME',
+    ];
+    for (const name of shared) {
+      assert.ok(lambda[name] !== undefined, `the Lambda lacks ${name}`);
+      assert.deepEqual(lambda[name], worker[name], `the Lambda and the worker disagree on ${name}`);
+    }
+    // Where stages run is the workers' decision (ingestBatch asks them): the Lambda carries none of it.
+    for (const name of DEPLOYMENT_DECISIONS) assert.equal(lambda[name], undefined, `the Lambda sets ${name}, which only workers decide`);
+    assert.deepEqual([worker.ETL, worker.BATCH], ['glue', 'aws']);
+    // And with its secrets resolved, the Lambda's environment is valid settings (what its cold start loads).
+    const env = Object.fromEntries(Object.entries(lambda).map(([k, v]) => [k, typeof v === 'string' ? v : `token-${k.toLowerCase()}`]));
+    delete env.TEMPORAL_API_KEY_SECRET_ARN;
+    delete env.PAYLOAD_KEYS_SECRET_ARN;
+    const settings = loadSettings({ ...env, PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` });
+    assert.equal(settings.temporal.taskQueue, worker.TEMPORAL_TASK_QUEUE);
   });
 
   it("configures the worker with settings the application's loadSettings() accepts", () => {
