@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { signalWithStartTraining } from '../activities/training/submit-training';
+import { signalWithStartTraining } from '../starters';
 import type { Settings } from '../config/settings';
 import type {
   ContinuousTrainingInputV1,

@@ -322,6 +322,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
 }
 
+/** The built-in defaults, read from no environment: for components built without settings (tests). */
+export function defaultSettings(): Settings {
+  return loadSettings({});
+}
+
 function originOf(url: string): string {
   try {
     return new URL(url).origin;

@@ -30,14 +30,23 @@ export interface SourceRefV1 {
 export type EtlPlacement = 'local' | 'glue';
 export type ScoringPlacement = 'worker' | 'local' | 'aws';
 
+/**
+ * A batch's options. The pipeline's sizes and limits (shardSize, parallelism, maxRecordBytes,
+ * the training and drift triggers), where stages run, PII redaction and the retry window are the
+ * deployment's: absent here, the workers' settings apply (the workflow asks a worker); present, they
+ * override for this batch. Histories started before that (patch `deployment-settings`) carry the
+ * starter's values in every field.
+ */
 export interface IngestOptionsV1 {
-  shardSize: number;
-  /** How many shards are cleaned/scored at once. */
-  parallelism: number;
+  /** Rows per shard (default: the workers' SHARD_SIZE). */
+  shardSize?: number;
+  /** How many shards are cleaned/scored at once (default: the workers' SHARD_PARALLELISM). */
+  parallelism?: number;
   /** Keep the batch open this long for files signalled in by the S3-event handler; 0 closes it once idle. */
   windowMs: number;
   columns?: ColumnMappingV1;
-  maxRecordBytes: number;
+  /** Larger rows are quarantined (default: the workers' MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
   /**
    * @deprecated Read only by histories started before the workers decided placement (patch
    * `deployment-settings`); new starts leave it out. Where cleaning ran: the starter's ETL setting.
@@ -74,6 +83,11 @@ export interface IngestDeploymentV1 {
   scoring: ScoringPlacement;
   redactPii: boolean;
   infraRetryTimeoutMs: number;
+  shardSize: number;
+  parallelism: number;
+  maxRecordBytes: number;
+  retrainAfterLabelledRows: number;
+  driftCheckEveryBatches: number;
 }
 
 export interface IngestBatchInputV1 {
@@ -105,6 +119,11 @@ export interface IngestBatchResultV1 {
   quarantineKeys: string[];
   rejectedFiles: RejectedFileV1[];
   manifestKey: string;
+  /**
+   * Files that arrived through the legacy `addFiles` signal after intake had closed: not in this
+   * batch, alerted (batch.late-files), for the sender to resubmit. Absent when there were none.
+   */
+  unprocessedFiles?: string[];
 }
 
 export type IngestPhase = 'resolving-model' | 'preparing' | 'processing' | 'waiting-for-files' | 'finalizing' | 'completed' | 'failed';
@@ -118,12 +137,31 @@ export interface IngestProgressV1 {
   shards: { total: number; done: number };
 }
 
+/** @deprecated The `addFiles` signal cannot refuse a file once intake has closed; use the submitFiles update. */
 export interface AddFilesSignalV1 {
   sources: SourceRefV1[];
 }
 
+/**
+ * Adds files to an open batch (an Update: the caller learns whether they were taken). Its
+ * validator refuses once the batch's intake has closed (type IntakeClosed), so an accepted file
+ * is always processed by this batch and a refused one goes to a follow-up batch.
+ */
+export interface SubmitFilesUpdateV1 {
+  sources: SourceRefV1[];
+}
+
+export interface SubmitFilesResultV1 {
+  batchId: string;
+  /** Keys this batch will process (new to it). */
+  accepted: string[];
+  /** Keys it already had (a redelivered S3 event). */
+  duplicates: string[];
+}
+
 export const INGEST_BATCH_WORKFLOW = 'ingestBatch';
 export const ingestSignals = { addFiles: 'addFiles', closeBatch: 'closeBatch' } as const;
+export const ingestUpdates = { submitFiles: 'submitFiles' } as const;
 export const ingestQueries = { progress: 'progress' } as const;
 
 /** Failure types that mean "fix the input", so retrying cannot help. */
@@ -135,4 +173,6 @@ export const ingestFailureTypes = {
   invalidModelName: 'InvalidModelName',
   reconciliationFailed: 'ReconciliationFailed',
   noValidInput: 'NoValidInput',
+  /** submitFiles after the batch stopped taking files: send them to a follow-up batch. */
+  intakeClosed: 'IntakeClosed',
 } as const;

@@ -1,17 +1,14 @@
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { ingestOptions, ingestWorkflowId } from '../client/ingest';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Settings } from '../config/settings';
-import { INGEST_BATCH_WORKFLOW, ingestSignals, type AddFilesSignalV1, type IngestBatchInputV1 } from '../contracts/ingest-batch';
-import { searchAttributes } from '../contracts/search-attributes';
+import { ingestFailureTypes, type IngestBatchInputV1 } from '../contracts/ingest-batch';
 import { validateKey } from '../storage/object-store';
+import { buildIngestOptions, ingestWorkflowId, submitFilesWithStart, type UpdateWithStartClient } from '../starters';
 import { notificationId, S3NotificationDeduper } from './dedupe';
 import { parseS3Notifications, type S3ObjectCreated } from './s3-event';
 
-/** The one client call the handler makes; a real `Client` fits, and so does a test double. */
-export interface SignalWithStartClient {
-  workflow: Pick<Client['workflow'], 'signalWithStart'>;
-}
+/** The one client call the handler makes (update-with-start); a real `Client` fits. */
+export type SignalWithStartClient = UpdateWithStartClient;
 
 export interface S3EventHandlerOptions {
   client: SignalWithStartClient;
@@ -41,8 +38,10 @@ export interface SignalledGroup {
   workflowId: string;
   batchId: string;
   keys: string[];
-  /** True when the window's batch had already finished and this group got a batch of its own. */
+  /** True when the window's batch had stopped taking files and this group went to a follow-up batch. */
   late: boolean;
+  /** Keys the batch took as new; the others it already had (redeliveries). */
+  accepted: string[];
 }
 
 export interface ProcessOutcome {
@@ -65,6 +64,13 @@ interface Group {
 }
 
 const MAX_SLUG = 72;
+/** Follow-up batches tried for one group before the message is left for redelivery. */
+const MAX_FOLLOW_UPS = 5;
+
+/** The batch's submitFiles validator refused: it has stopped taking files. */
+function isIntakeClosed(err: unknown): boolean {
+  return err instanceof WorkflowUpdateFailedError && (err.cause as { type?: string } | undefined)?.type === ingestFailureTypes.intakeClosed;
+}
 
 /**
  * `<slug>-<hash>-<window start>`: readable in the UI, unique per folder (the hash covers the exact
@@ -87,14 +93,16 @@ export function windowBatchId(folder: string, windowStart: number): string {
 }
 
 /**
- * Turns S3 upload notifications into ingestBatch signals: one open batch per folder and time
- * window, started or joined with signal-with-start (`addFiles`). Shared by the Lambda handler and
- * the SQS poller.
+ * Turns S3 upload notifications into ingestBatch submissions: one open batch per folder and time
+ * window, started or joined with update-with-start (`submitFiles`). Shared by the Lambda handler
+ * and the SQS poller.
  *
- * Idempotency: the workflow id is derived from folder + window, the workflow ignores keys it has
- * seen, and the deduper skips recent redeliveries. Once a window's batch has finished, the id is
- * not reused (REJECT_DUPLICATE: a second run would overwrite the first one's results); late files
- * get a batch id derived from their own keys, so a redelivery of those lands on the same batch.
+ * Nothing accepted is dropped: the batch answers which files it took, and refuses (validator)
+ * once it has stopped taking files, in which case the files go to a follow-up batch. Idempotency:
+ * the workflow id is derived from folder + window, the workflow reports keys it already has as
+ * duplicates, and the deduper skips recent redeliveries. Once a window's batch has finished, the id
+ * is not reused (REJECT_DUPLICATE: a second run would overwrite the first one's results); late
+ * files get a batch id derived from their own keys, so a redelivery of those lands on the same batch.
  */
 export function createS3EventSignaller(options: S3EventHandlerOptions): { process(messages: InboundMessage[]): Promise<ProcessOutcome> } {
   const { client, settings, windowMs } = options;
@@ -126,53 +134,58 @@ export function createS3EventSignaller(options: S3EventHandlerOptions): { proces
     return { key };
   }
 
+  /**
+   * Hands a group's files to a batch that takes them: the window's batch, else (it stopped taking
+   * files, or has finished) its follow-ups `<window batch>-late-<hash of the keys>[-n]`. Each try
+   * is one update-with-start: the batch answers which files it took, or its validator refuses, so a
+   * file is either in a batch that will process it or tried on the next one, never dropped.
+   */
   async function signal(group: Group): Promise<SignalledGroup> {
     const base = windowBatchId(group.folder, group.windowStart);
     const keys = [...group.keys].sort();
-    try {
-      return await signalWithStart(base, keys, false);
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
     const late = `${base}-late-${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 8)}`;
-    try {
-      return await signalWithStart(late, keys, true);
-    } catch (err) {
-      // The same late files were already ingested by a batch that has finished: nothing to do.
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        log({ event: 's3-event.already-ingested', batchId: late, keys: keys.length });
-        return { workflowId: ingestWorkflowId(late), batchId: late, keys, late: true };
+    const candidates = [base, late, ...Array.from({ length: MAX_FOLLOW_UPS - 1 }, (_, i) => `${late}-${i + 2}`)];
+    for (const [i, batchId] of candidates.entries()) {
+      try {
+        return await submit(batchId, keys, i > 0);
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError && batchId === late) {
+          // This exact set of late files already got a batch of its own, which took them at its
+          // start and has finished: a redelivery, nothing to do.
+          log({ event: 's3-event.already-ingested', batchId, keys: keys.length });
+          return { workflowId: ingestWorkflowId(batchId), batchId, keys, late: true, accepted: [] };
+        }
+        if (err instanceof WorkflowExecutionAlreadyStartedError || isIntakeClosed(err)) {
+          log({ event: 's3-event.batch-closed', batchId, next: candidates[i + 1] ?? null });
+          continue;
+        }
+        throw err;
       }
-      throw err;
     }
+    throw new Error(`no batch took ${keys.length} file(s) of ${group.folder}: ${candidates.length} batches in a row had closed`);
   }
 
-  async function signalWithStart(batchId: string, keys: string[], late: boolean): Promise<SignalledGroup> {
-    const workflowId = ingestWorkflowId(batchId);
+  async function submit(batchId: string, keys: string[], late: boolean): Promise<SignalledGroup> {
     const input: IngestBatchInputV1 = {
       version: 1,
       batchId,
       modelName: settings.pipeline.modelName,
-      // Files arrive through the signal, the same way for the first and every later one.
+      // Files arrive through the update, the same way for the first and every later one.
       sources: [],
-      options: ingestOptions(settings, { windowMs }),
+      // Only the window is the Lambda's: sizes, placement and retries are the workers' deployment.
+      options: buildIngestOptions({ windowMs }),
     };
-    const signalArg: AddFilesSignalV1 = { sources: keys.map((key) => ({ key })) };
-    await client.workflow.signalWithStart(INGEST_BATCH_WORKFLOW, {
-      workflowId,
-      taskQueue: settings.temporal.taskQueue,
-      args: [input],
-      signal: ingestSignals.addFiles,
-      signalArgs: [signalArg],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: searchAttributes.batchId, value: batchId },
-        { key: searchAttributes.modelName, value: settings.pipeline.modelName },
-        { key: searchAttributes.pipelineStage, value: 'started' },
-      ],
-      memo: { trigger: 's3-event', late },
-    });
-    return { workflowId, batchId, keys, late };
+    const result = await submitFilesWithStart(
+      client,
+      settings.temporal.taskQueue,
+      input,
+      { sources: keys.map((key) => ({ key })) },
+      {
+        trigger: 's3-event',
+        late,
+      },
+    );
+    return { workflowId: ingestWorkflowId(batchId), batchId, keys, late, accepted: result.accepted };
   }
 
   return {

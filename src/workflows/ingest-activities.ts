@@ -5,7 +5,7 @@ import type { LakeActivities } from '../activities/lake';
 import type { ReportActivities } from '../activities/reports';
 import type { TelemetryActivities } from '../activities/telemetry';
 import type { createTrainingActivities } from '../activities/training';
-import type { IngestDeploymentV1, IngestOptionsV1 } from '../contracts/ingest-batch';
+import type { IngestOptionsV1 } from '../contracts/ingest-batch';
 import type { InfraRetryV1 } from '../contracts/retry';
 import { DEFAULT_INFRA_RETRY, infraActivityOptions } from './retry-policy';
 
@@ -58,35 +58,57 @@ function pick<T extends object, K extends keyof T>(from: T, keys: K[]): Pick<T, 
   return out;
 }
 
+/** A batch's options with every deployment decision resolved. */
+export type EffectiveIngestOptions = IngestOptionsV1 &
+  Required<Pick<IngestOptionsV1, 'shardSize' | 'parallelism' | 'maxRecordBytes' | 'etl' | 'scoring' | 'redactPii'>>;
+
 /** What a batch runs with: the deployment's decisions, overridden only by explicit batch options. */
-export interface EffectiveDeployment extends IngestDeploymentV1 {
+export interface EffectiveDeployment {
+  options: EffectiveIngestOptions;
   retry: InfraRetryV1;
 }
 
+/** Defaults for histories whose starter left a field out before it was ever optional (none did). */
+const LEGACY = { shardSize: 5000, parallelism: 4, maxRecordBytes: 1024 * 1024 };
+
 /**
- * Asks a worker for its deployment's decisions (placement, REDACT_PII, retry window) and lays the
- * batch's explicit overrides on top. Histories that started before this step existed (patch
- * `deployment-settings`) keep what their starter put in the input.
+ * Asks a worker for its deployment's decisions (placement, sizes and limits, triggers,
+ * REDACT_PII, the retry window) and lays the batch's explicit options on top. Histories that
+ * started before this step existed (patch `deployment-settings`) keep what their starter put in
+ * the input.
  */
 export async function resolveDeployment(options: IngestOptionsV1): Promise<EffectiveDeployment> {
   const bootstrap = options.infraRetry ?? DEFAULT_INFRA_RETRY;
   if (!patched('deployment-settings')) {
     return {
-      etl: options.etl ?? 'local',
-      scoring: options.scoring ?? 'worker',
-      redactPii: options.redactPii === true,
-      infraRetryTimeoutMs: bootstrap.timeoutMs,
+      options: {
+        ...options,
+        shardSize: options.shardSize ?? LEGACY.shardSize,
+        parallelism: options.parallelism ?? LEGACY.parallelism,
+        maxRecordBytes: options.maxRecordBytes ?? LEGACY.maxRecordBytes,
+        etl: options.etl ?? 'local',
+        scoring: options.scoring ?? 'worker',
+        redactPii: options.redactPii === true,
+      },
       retry: bootstrap,
     };
   }
   const { describeDeployment } = proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, bootstrap));
-  const deployment = await describeDeployment();
+  const d = await describeDeployment();
   return {
-    etl: options.placement?.etl ?? deployment.etl,
-    scoring: options.placement?.scoring ?? deployment.scoring,
-    // A batch may ask for redaction; it cannot turn off the deployment's.
-    redactPii: deployment.redactPii || options.redactPii === true,
-    infraRetryTimeoutMs: options.infraRetry?.timeoutMs ?? deployment.infraRetryTimeoutMs,
-    retry: options.infraRetry ?? { timeoutMs: deployment.infraRetryTimeoutMs },
+    options: {
+      ...options,
+      shardSize: options.shardSize ?? d.shardSize,
+      parallelism: options.parallelism ?? d.parallelism,
+      maxRecordBytes: options.maxRecordBytes ?? d.maxRecordBytes,
+      retrainAfterLabelledRows: options.retrainAfterLabelledRows ?? d.retrainAfterLabelledRows,
+      driftCheckEveryBatches: options.driftCheckEveryBatches ?? d.driftCheckEveryBatches,
+      // Never the legacy fields a pre-deployment starter still fills in: only an explicit placement.
+      etl: options.placement?.etl ?? d.etl,
+      scoring: options.placement?.scoring ?? d.scoring,
+      // A batch may ask for redaction; it cannot turn off the deployment's.
+      redactPii: d.redactPii || options.redactPii === true,
+    },
+    retry: options.infraRetry ?? { timeoutMs: d.infraRetryTimeoutMs },
   };
 }

@@ -23,14 +23,17 @@ import {
   ingestSignals,
   RejectedFileV1,
   SourceRefV1,
+  SubmitFilesResultV1,
 } from '../contracts/ingest-batch';
 import { searchAttributes } from '../contracts/search-attributes';
 import { Semaphore } from './semaphore';
+import { submitFilesUpdate, validateSubmission } from './batch-intake';
 import { ingestActivities, resolveDeployment } from './ingest-activities';
 
 export const addFilesSignal = defineSignal<[AddFilesSignalV1]>(ingestSignals.addFiles);
 export const closeBatchSignal = defineSignal(ingestSignals.closeBatch);
 export const progressQuery = defineQuery<IngestProgressV1>(ingestQueries.progress);
+export { submitFilesUpdate };
 
 type PreparedSource = Extract<PrepareSourceOutput, { ok: true }>;
 
@@ -40,7 +43,7 @@ type PreparedSource = Extract<PrepareSourceOutput, { ok: true }>;
  * window ends or on `closeBatch`, and never before every received file is processed.
  */
 export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatchResultV1> {
-  const { batchId, options } = input;
+  const { batchId } = input;
   const startedAt = new Date().toISOString();
   const progress: IngestProgressV1 = {
     batchId,
@@ -52,15 +55,33 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
   const seenKeys = new Set<string>();
   const pending: SourceRefV1[] = [];
   let closed = false;
+  // Set when the batch stops taking files (the intake loop ended, or the batch failed): from then
+  // on submitFiles is refused, so an accepted file is always one this batch processes.
+  let intakeClosed = false;
+  const lateFiles: string[] = [];
   const accept = (sources: SourceRefV1[]) => {
+    const result: SubmitFilesResultV1 = { batchId, accepted: [], duplicates: [] };
     for (const source of sources) {
-      if (seenKeys.has(source.key)) continue; // S3 may deliver an event twice
+      if (seenKeys.has(source.key)) {
+        result.duplicates.push(source.key); // S3 may deliver an event twice
+        continue;
+      }
       seenKeys.add(source.key);
       pending.push(source);
       progress.files.total++;
+      result.accepted.push(source.key);
     }
+    return result;
   };
-  setHandler(addFilesSignal, ({ sources }) => accept(sources));
+  setHandler(submitFilesUpdate, ({ sources }) => accept(sources), {
+    validator: (update) => validateSubmission(update, intakeClosed, batchId),
+  });
+  // The legacy signal (senders from before submitFiles) cannot be refused: files it brings after
+  // intake closed are reported as unprocessed and alerted instead of silently dropped.
+  setHandler(addFilesSignal, ({ sources }) => {
+    if (!intakeClosed) accept(sources);
+    else for (const { key } of sources) if (!seenKeys.has(key) && !lateFiles.includes(key)) lateFiles.push(key);
+  });
   setHandler(closeBatchSignal, () => {
     closed = true;
   });
@@ -74,8 +95,8 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
 
   // Where stages run, PII redaction and the retry window: the workers' deployment decides, the
   // batch's options override only explicitly.
-  const deployment = await resolveDeployment(options);
-  const activities = ingestActivities(deployment.retry);
+  const { options, retry } = await resolveDeployment(input.options);
+  const activities = ingestActivities(retry);
   const { writeResultsParquet, writeBatchReport, recordBatchFailed } = activities;
   const { resolveModel, prepareSource, processShard, runEtlJob, runScoringJob, finalizeBatch, notify, recordMetrics } = activities;
   const { requestTrainingIfDue, requestDriftCheckIfDue, computeBatchStatistics } = activities;
@@ -106,13 +127,13 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     // processes, AWS Batch) run once over every shard of the batch, after the last file arrived.
     const runShard = (shard: StagedShard) =>
       semaphore.run(async () => {
-        if (deployment.etl !== 'local') return;
+        if (options.etl !== 'local') return;
         const done = await processShard({
           batchId,
           shard,
           model: pinned,
-          score: deployment.scoring === 'worker',
-          ...(deployment.redactPii && { redactPii: true }),
+          score: options.scoring === 'worker',
+          ...(options.redactPii && { redactPii: true }),
         });
         processedKeys.set(done.index, done.processedKey);
         if (done.scored) recordScored(done.scored);
@@ -153,7 +174,10 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       await Promise.all(running);
       if (pending.length > 0) continue;
       const remaining = windowEnds - Date.now();
-      if (closed || remaining <= 0) break;
+      if (closed || remaining <= 0) {
+        intakeClosed = true;
+        break;
+      }
       setPhase('waiting-for-files');
       await condition(() => pending.length > 0 || closed, remaining);
     }
@@ -166,11 +190,11 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       });
     }
 
-    if (deployment.etl === 'glue' && stagedShards.length > 0) {
+    if (options.etl === 'glue' && stagedShards.length > 0) {
       const { processedKeys: keys } = await runEtlJob({ batchId, shards: stagedShards, model: pinned });
       stagedShards.forEach((shard, i) => processedKeys.set(shard.index, keys[i]));
     }
-    if (deployment.scoring !== 'worker' && stagedShards.length > 0) {
+    if (options.scoring !== 'worker' && stagedShards.length > 0) {
       const shards = stagedShards.map((s) => ({ index: s.index, processedKey: processedKeys.get(s.index) as string }));
       (await runScoringJob({ batchId, shards, model: pinned })).forEach(recordScored);
     }
@@ -259,10 +283,21 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
         manifestKey,
       },
     });
+    if (lateFiles.length > 0 && patched('late-file-alert')) {
+      result.unprocessedFiles = [...lateFiles];
+      await notify({
+        event: 'batch.late-files',
+        severity: 'warning',
+        subject: `Batch ${batchId}: ${lateFiles.length} file(s) arrived after it stopped taking files`,
+        message: `ingestBatch ${batchId} received ${lateFiles.length} file(s) through the legacy addFiles signal after intake closed; they were not processed. Resubmit them (senders using submitFiles are refused instead and move on to a follow-up batch): ${lateFiles.join(', ')}`,
+        attributes: { batchId, workflowId: workflowInfo().workflowId, unprocessedFiles: lateFiles.length },
+      });
+    }
     progress.phase = 'completed';
     upsertSearchAttributes([{ key: searchAttributes.pipelineStage, value: 'completed' }]);
     return result;
   } catch (err) {
+    intakeClosed = true;
     progress.phase = 'failed';
     // Tell the watchers even when the batch was cancelled, so this must not itself be cancelled.
     await CancellationScope.nonCancellable(async () => {

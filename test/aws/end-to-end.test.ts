@@ -2,7 +2,8 @@ import { DescribeJobsCommand, JobSummary, ListJobsCommand } from '@aws-sdk/clien
 import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { GetJobRunCommand, GetJobRunsCommand, JobRun } from '@aws-sdk/client-glue';
 import type { Message } from '@aws-sdk/client-sqs';
-import { ActivityFailure, ApplicationFailure, Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, Client, TimeoutFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { RetryState } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -230,6 +231,7 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
   let failingNames: PipelineAwsNames;
   let failing: WorkerHandle;
   let glueFailure: { batchId: string; handle: WorkflowHandle };
+  const failingAlerts: Message[] = [];
   let batchFailure: { batchId: string; handle: WorkflowHandle };
   let gluePatchDir: string;
 
@@ -728,12 +730,15 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     assert.ok(skippedKeys.every((k) => !k.startsWith(key('raw/'))));
   });
 
-  /** The failure path's common checks: retried, typed failure, alert, nothing half-written. */
+  /**
+   * The failure path's common checks: retried until the batch's retry window closed, typed
+   * failure, alert, nothing half-written. The caller counts the attempts (one job per attempt).
+   */
   async function assertFailedAfterRetries(
     failure: { batchId: string; handle: WorkflowHandle },
     activity: 'runEtlJob' | 'runScoringJob',
     reason: RegExp,
-  ): Promise<{ attempt: number; alert: Message }> {
+  ): Promise<{ alert: Message }> {
     const { batchId, handle } = failure;
     let caught: unknown;
     await handle.result().catch((err) => (caught = err));
@@ -741,15 +746,13 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     const activityFailure = caught.cause;
     assert.ok(activityFailure instanceof ActivityFailure, String(activityFailure));
     assert.equal(activityFailure.activityType, activity);
-    const typed = activityFailure.cause;
+    // Retries stopped because the time window closed, not because an attempt count ran out; the
+    // server reports the last attempt's failure (under a ScheduleToClose timeout if it was in backoff).
+    assert.equal(activityFailure.retryState, RetryState.TIMEOUT);
+    const typed = activityFailure.cause instanceof TimeoutFailure ? activityFailure.cause.cause : activityFailure.cause;
     assert.ok(typed instanceof ApplicationFailure, String(typed));
     assert.equal(typed.type, remoteJobFailureTypes.failed);
     assert.match(typed.message, reason);
-
-    const attempts = activityAttempts((await handle.fetchHistory()).events ?? []);
-    assert.equal(attempts[activity]?.length, 1);
-    const attempt = attempts[activity][0];
-    assert.ok(attempt > 1, `the activity was retried (last attempt ${attempt})`);
 
     // Nothing half-written: no result part, summary, statistics or manifest for the batch.
     const key = (k: string) => `${failingNames.prefix}/${k}`;
@@ -759,10 +762,16 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
       [],
     );
 
-    const alerts = await receiveUntil(failingAws.sqs, failingNames.alertsQueueUrl, (ms) =>
-      ms.some((m) => attribute(m, 'batchId') === batchId),
-    );
-    const mine = alerts.filter((m) => attribute(m, 'batchId') === batchId);
+    // Both failing batches alert on one queue, about when they fail (seconds apart): keep what an
+    // earlier check received (and deleted) for the other batch.
+    if (!failingAlerts.some((m) => attribute(m, 'batchId') === batchId)) {
+      failingAlerts.push(
+        ...(await receiveUntil(failingAws.sqs, failingNames.alertsQueueUrl, (ms) =>
+          [...failingAlerts, ...ms].some((m) => attribute(m, 'batchId') === batchId),
+        )),
+      );
+    }
+    const mine = failingAlerts.filter((m) => attribute(m, 'batchId') === batchId);
     assert.equal(mine.length, 1);
     const alert = mine[0];
     assert.deepEqual(
@@ -778,12 +787,12 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     );
     assert.match(alert.Body ?? '', new RegExp(`^ingestBatch ${batchId} failed: `));
     assert.ok((alert.Body ?? '').includes(typed.message), 'the alert carries the job failure');
-    return { attempt, alert };
+    return { alert };
   }
 
   it('a FAILED Glue run is retried (a new run per attempt), then fails the batch with RemoteJobFailed, a batch.failed alert and nothing half-written', async function () {
     const { batchId } = glueFailure;
-    const { attempt } = await assertFailedAfterRetries(
+    await assertFailedAfterRetries(
       glueFailure,
       'runEtlJob',
       new RegExp(`^glue:nlp-clean job jr_[0-9a-f]+ FAILED: Glue job run FAILED: ${escapeRegExp(GLUE_FAILURE_MESSAGE)}$`),
@@ -792,7 +801,7 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     const runs = ((await failingAws.glue.send(new GetJobRunsCommand({ JobName: failingNames.glueJobName }))).JobRuns ?? []).filter(
       (r) => r.Arguments?.[GLUE_TOKEN_ARGUMENT] === `${batchId}-etl`,
     );
-    assert.equal(runs.length, attempt);
+    assert.ok(runs.length >= 2, `retried: ${runs.length} run(s)`);
     assert.ok(runs.every((r) => r.JobRunState === 'FAILED'));
     const key = (k: string) => `${failingNames.prefix}/${k}`;
     assert.deepEqual(await listBucketKeys(failingAws.s3, failingNames.bucket, key(`processed/${batchId}/`)), []);
@@ -802,13 +811,13 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
 
   it('failed Batch children are retried (a new array job per attempt), then fail the batch with RemoteJobFailed, a batch.failed alert and nothing half-written', async function () {
     const { batchId } = batchFailure;
-    const { attempt } = await assertFailedAfterRetries(
+    await assertFailedAfterRetries(
       batchFailure,
       'runScoringJob',
       /^batch:nlp-score-queue job [0-9a-f-]+ FAILED: Batch job FAILED.*; 2 of 2 children failed: child 0: .*; child 1: /,
     );
     const jobs = await batchJobsNamed(failingAws, failingNames, `${batchId}-scoring`);
-    assert.equal(jobs.length, attempt);
+    assert.ok(jobs.length >= 2, `retried: ${jobs.length} job(s)`);
     assert.ok(jobs.every((j) => j.status === 'FAILED'));
     for (const job of jobs) {
       const children = (await failingAws.batch.send(new ListJobsCommand({ arrayJobId: job.jobId }))).jobSummaryList ?? [];

@@ -1,48 +1,98 @@
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createS3Client, createSqsClient } from '../../src/aws/clients';
-import { loadSettings } from '../../src/config/settings';
-import type { AddFilesSignalV1, IngestBatchInputV1 } from '../../src/contracts/ingest-batch';
+import { loadSettings, type Settings } from '../../src/config/settings';
+import {
+  ingestQueries,
+  ingestSignals,
+  type IngestBatchInputV1,
+  type IngestBatchResultV1,
+  type IngestProgressV1,
+} from '../../src/contracts/ingest-batch';
 import { searchAttributes } from '../../src/contracts/search-attributes';
-import { createS3EventSignaller, windowBatchId, type ProcessOutcome } from '../../src/lambda/handler';
+import { createS3EventSignaller, windowBatchId, type ProcessOutcome, type SignalledGroup } from '../../src/lambda/handler';
 import { pollOnce } from '../../src/lambda/sqs-poller';
+import { FileMetricsSink } from '../../src/metrics/file-metrics-sink';
+import { ModelRegistry } from '../../src/model';
+import { FileNotifier } from '../../src/notify/file-notifier';
+import { parseJsonl } from '../../src/pipeline/jsonl';
+import type { ResultRecord } from '../../src/pipeline/records';
+import type { ObjectStore } from '../../src/storage/object-store';
 import { S3ObjectStore } from '../../src/storage/s3-object-store';
+import { createPipelineWorker } from '../../src/workers/pipeline-worker';
+import { useDummyAwsCredentials } from '../helpers/aws-fixtures';
+import { decodePayload, testDataConverter } from '../helpers/codec';
+import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { MotoServer, startMoto } from '../helpers/moto';
-import { decodePayload } from '../helpers/codec';
-import { devServerEnv } from '../helpers/temporal-env';
+import { seedModel } from '../helpers/seed-model';
+import { devServerEnv, workflowBundle } from '../helpers/temporal-env';
 
 const WINDOW = 60 * 60_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The store, with manifest writes held while `hold` is set: the test's handle on a batch's finalisation. */
+function holdingManifests(store: ObjectStore): { store: ObjectStore; hold: (on: boolean) => void } {
+  let held: Promise<void> | undefined;
+  let release: () => void = () => undefined;
+  const wrapped = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== 'put' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return async (key: string, ...rest: unknown[]) => {
+        if (key.endsWith('/manifest.json') && held) await held;
+        return (value as (...args: unknown[]) => unknown).call(target, key, ...rest);
+      };
+    },
+  });
+  return {
+    store: wrapped,
+    hold: (on) => {
+      if (on) held ??= new Promise<void>((resolve) => (release = resolve));
+      else {
+        release();
+        held = undefined;
+      }
+    },
+  };
+}
 
 /**
- * Upload -> S3 notification -> SQS -> pollOnce -> signal-with-start on a real Temporal dev server.
- * No worker polls the task queue: the point is what reaches the server (ids, input, signals,
- * reuse policy), not the workflow run, which test/workflows covers.
+ * Upload -> S3 notification -> SQS -> pollOnce -> update-with-start on a real Temporal dev server,
+ * with a worker running the batches against moto's S3: one batch per folder and window, later
+ * files join it, and a file that arrives while the batch finalises is refused by it and processed
+ * by a follow-up batch, never dropped.
  */
-describe('S3 upload to ingestBatch signal over the wire (moto + Temporal dev server)', () => {
+describe('S3 upload to ingestBatch over the wire, nothing dropped (moto + Temporal dev server + worker)', function () {
+  this.timeout(120_000);
   let moto: MotoServer;
   let s3: S3Client;
   let sqs: SQSClient;
   let client: Client;
   let queueUrl: string;
+  let settings: Settings;
+  let store: S3ObjectStore;
+  let manifests: ReturnType<typeof holdingManifests>;
+  let worker: Worker;
+  let running: Promise<void>;
+  let restoreCredentials: () => void = () => undefined;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3-events-'));
   const started: string[] = [];
-  const settings = () =>
-    loadSettings({
-      STORE: 's3',
-      S3_BUCKET: 'landing',
-      S3_PREFIX: 'nlp',
-      TEMPORAL_TASK_QUEUE: `s3-events-${randomUUID()}`,
-      MODEL_NAME: 'reviews',
-    });
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(90_000);
+    restoreCredentials = useDummyAwsCredentials();
     moto = await startMoto();
     s3 = createS3Client(moto.settings);
     sqs = createSqsClient(moto.settings);
-    client = (await devServerEnv()).client;
+    const env = await devServerEnv();
+    client = env.client;
     queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'landing-events' }))).QueueUrl ?? '';
     const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
     await s3.send(new CreateBucketCommand({ Bucket: 'landing' }));
@@ -52,19 +102,52 @@ describe('S3 upload to ingestBatch signal over the wire (moto + Temporal dev ser
         NotificationConfiguration: { QueueConfigurations: [{ QueueArn: arn, Events: ['s3:ObjectCreated:*'] }] },
       }),
     );
+    settings = loadSettings({
+      STORE: 's3',
+      S3_BUCKET: 'landing',
+      S3_PREFIX: 'nlp',
+      TEMPORAL_TASK_QUEUE: `s3-events-${randomUUID()}`,
+      MODEL_NAME: 'reviews',
+      DATA_DIR: dataDir,
+      DRIFT_CHECK_EVERY_BATCHES: '0',
+    });
+    store = new S3ObjectStore({ client: s3, bucket: 'landing', prefix: 'nlp' });
+    await seedModel(new ModelRegistry(store), 'reviews', 200);
+    manifests = holdingManifests(store);
+    worker = await createPipelineWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: settings.temporal.taskQueue,
+      deps: {
+        settings,
+        store: manifests.store,
+        registry: new ModelRegistry(manifests.store),
+        notifier: new FileNotifier(path.join(dataDir, 'notifications.jsonl')),
+        metrics: new FileMetricsSink(path.join(dataDir, 'metrics.jsonl')),
+        client,
+      },
+      dataConverter: testDataConverter,
+      workflowBundle: await workflowBundle(),
+    });
+    running = worker.run();
   });
   after(async () => {
+    manifests?.hold(false);
     for (const workflowId of started)
       await client?.workflow
         .getHandle(workflowId)
         .terminate('test cleanup')
         .catch(() => undefined);
+    worker?.shutdown();
+    await running;
     s3?.destroy();
     sqs?.destroy();
     await moto?.stop();
+    restoreCredentials();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function deliver(signaller: ReturnType<typeof createS3EventSignaller>): Promise<ProcessOutcome[]> {
+  async function deliver(signaller: ReturnType<typeof createS3EventSignaller>): Promise<SignalledGroup[]> {
     const outcomes: ProcessOutcome[] = [];
     for (let i = 0; i < 10; i++) {
       let outcome: ProcessOutcome | undefined;
@@ -77,74 +160,90 @@ describe('S3 upload to ingestBatch signal over the wire (moto + Temporal dev ser
       if (outcome) outcomes.push(outcome);
       if (round.received === 0) break;
     }
-    for (const o of outcomes) for (const s of o.signalled) started.push(s.workflowId);
-    return outcomes;
-  }
-
-  async function signalsOf(workflowId: string): Promise<AddFilesSignalV1[]> {
-    const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    const signals = (history.events ?? [])
-      .map((e) => e.workflowExecutionSignaledEventAttributes)
-      .filter((a) => a?.signalName === 'addFiles');
-    return Promise.all(signals.map((a) => decodePayload<AddFilesSignalV1>(a?.input?.payloads?.[0])));
-  }
-
-  it('starts one batch per folder and window, adds later files to it, and gives files after its end a batch of their own', async function () {
-    this.timeout(60_000);
-    const config = settings();
-    const signaller = createS3EventSignaller({ client, settings: config, windowMs: WINDOW, log: () => undefined });
-    const store = new S3ObjectStore({ client: s3, bucket: 'landing', prefix: 'nlp' });
-
-    await store.put('raw/reviews/2024/a.csv', 'id,text\n1,hello\n');
-    const first = (await deliver(signaller)).flatMap((o) => o.signalled);
-    assert.equal(first.length, 1);
-    const { workflowId, batchId } = first[0];
-    assert.match(batchId, /^raw-reviews-2024-[0-9a-f]{8}-\d{8}T\d{6}Z$/);
-
-    const handle = client.workflow.getHandle(workflowId);
-    const description = await handle.describe();
-    assert.equal(description.status.name, 'RUNNING');
-    assert.equal(description.taskQueue, config.temporal.taskQueue);
-    assert.equal(description.typedSearchAttributes.get(searchAttributes.batchId), batchId);
-    const history = await handle.fetchHistory();
-    const input = await decodePayload<IngestBatchInputV1>(
-      history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0],
-    );
     assert.deepEqual(
-      { batchId: input.batchId, modelName: input.modelName, sources: input.sources, windowMs: input.options.windowMs },
-      {
-        batchId,
-        modelName: 'reviews',
-        sources: [],
-        windowMs: WINDOW,
-      },
+      outcomes.flatMap((o) => o.failedMessageIds),
+      [],
     );
-    assert.deepEqual(await signalsOf(workflowId), [{ sources: [{ key: 'raw/reviews/2024/a.csv' }] }]);
+    const groups = outcomes.flatMap((o) => o.signalled);
+    for (const g of groups) if (!started.includes(g.workflowId)) started.push(g.workflowId);
+    return groups;
+  }
 
-    // A second upload to the same folder in the same window joins the open batch.
-    await store.put('raw/reviews/2024/b.csv', 'id,text\n2,bye\n');
-    const second = (await deliver(signaller)).flatMap((o) => o.signalled);
-    assert.equal(second.length, 1);
-    const sameWindow =
-      second[0].batchId === windowBatchId('raw/reviews/2024', Math.floor(Date.now() / WINDOW) * WINDOW) && second[0].batchId === batchId;
-    if (sameWindow) {
-      assert.deepEqual(
-        (await signalsOf(workflowId)).map((s) => s.sources[0].key),
-        ['raw/reviews/2024/a.csv', 'raw/reviews/2024/b.csv'],
-      );
-    } else {
-      // The hour turned between the uploads: a new window, a new batch.
-      assert.notEqual(second[0].workflowId, workflowId);
+  /** The submitFiles updates a run accepted, from its history. */
+  async function submissionsOf(workflowId: string): Promise<string[][]> {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const accepted = (history.events ?? []).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes).filter((a) => a);
+    const args = await Promise.all(
+      accepted.map((a) => decodePayload<{ sources: Array<{ key: string }> }>(a?.acceptedRequest?.input?.args?.payloads?.[0])),
+    );
+    return args.map((a) => a.sources.map((s) => s.key));
+  }
+
+  async function resultIds(result: IngestBatchResultV1): Promise<string[]> {
+    const ids: string[] = [];
+    for (const key of result.resultKeys) ids.push(...parseJsonl<ResultRecord>(await store.get(key), key).map((r) => r.id));
+    return ids.sort();
+  }
+
+  it('one batch per folder and window; a file arriving while it finalises goes to a follow-up batch and is scored there', async () => {
+    const signaller = createS3EventSignaller({ client, settings, windowMs: WINDOW, log: () => undefined });
+    const messages = sampleMessages(9, 900).map((m, i) => ({ ...m, id: `doc-${i}` }));
+    const folder = `raw/reviews/${randomUUID().slice(0, 6)}`;
+
+    await store.put(`${folder}/a.csv`, messagesToCsv(messages.slice(0, 3)));
+    const [first] = await deliver(signaller);
+    assert.ok(first, 'the upload was handed to a batch');
+    const { workflowId, batchId } = first;
+    assert.equal(first.late, false);
+    assert.deepEqual(first.accepted, [`${folder}/a.csv`]);
+    const handle = client.workflow.getHandle<(i: IngestBatchInputV1) => Promise<IngestBatchResultV1>>(workflowId);
+    const description = await handle.describe();
+    assert.equal(description.taskQueue, settings.temporal.taskQueue);
+    assert.equal(description.typedSearchAttributes.get(searchAttributes.batchId), batchId);
+    const input = await decodePayload<IngestBatchInputV1>(
+      (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0],
+    );
+    assert.deepEqual({ sources: input.sources, options: input.options }, { sources: [], options: { windowMs: WINDOW } });
+
+    // A second upload in the same window joins the open batch.
+    await store.put(`${folder}/b.csv`, messagesToCsv(messages.slice(3, 6)));
+    const [second] = await deliver(signaller);
+    const sameWindow = second.batchId === windowBatchId(folder, Math.floor(Date.now() / WINDOW) * WINDOW) && second.batchId === batchId;
+    if (!sameWindow) return; // the hour turned between the two uploads: a new window, a new batch (rare)
+    assert.deepEqual(await submissionsOf(workflowId), [[`${folder}/a.csv`], [`${folder}/b.csv`]]);
+
+    // The batch closes and finalises (its manifest write held): a file arriving now must not be lost.
+    manifests.hold(true);
+    await handle.signal(ingestSignals.closeBatch);
+    for (const deadline = Date.now() + 60_000; ; await sleep(100)) {
+      const progress = await handle.query<IngestProgressV1>(ingestQueries.progress);
+      if (progress.phase === 'finalizing') break;
+      assert.ok(Date.now() < deadline, `the batch never reached finalizing (phase ${progress.phase})`);
     }
+    await store.put(`${folder}/c.csv`, messagesToCsv(messages.slice(6)));
+    const [third] = await deliver(signaller);
+    manifests.hold(false);
+    assert.equal(third.late, true, 'the closing batch refused the file');
+    assert.match(third.batchId, new RegExp(`^${batchId}-late-[0-9a-f]{8}$`));
+    assert.deepEqual(third.accepted, [`${folder}/c.csv`]);
 
-    // Once the window's batch has ended, its id is not reused (that run's results would be overwritten).
-    await client.workflow.getHandle(second[0].workflowId).terminate('window closed for the test');
-    await store.put('raw/reviews/2024/late.csv', 'id,text\n3,late\n');
-    const late = (await deliver(signaller)).flatMap((o) => o.signalled);
-    assert.equal(late.length, 1);
-    assert.equal(late[0].late, true);
-    assert.equal(late[0].batchId.startsWith(`${second[0].batchId}-late-`), true);
-    assert.equal((await client.workflow.getHandle(late[0].workflowId).describe()).status.name, 'RUNNING');
-    assert.deepEqual(await signalsOf(late[0].workflowId), [{ sources: [{ key: 'raw/reviews/2024/late.csv' }] }]);
+    const result = await handle.result();
+    assert.deepEqual(
+      await resultIds(result),
+      messages
+        .slice(0, 6)
+        .map((m) => m.id)
+        .sort(),
+    );
+    assert.equal(result.unprocessedFiles, undefined);
+    const followUp = client.workflow.getHandle<(i: IngestBatchInputV1) => Promise<IngestBatchResultV1>>(third.workflowId);
+    await followUp.signal(ingestSignals.closeBatch);
+    assert.deepEqual(
+      await resultIds(await followUp.result()),
+      messages
+        .slice(6)
+        .map((m) => m.id)
+        .sort(),
+    );
   });
 });

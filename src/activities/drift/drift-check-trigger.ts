@@ -21,7 +21,7 @@ export interface DriftTriggerDependencies {
  * Counts a model's scored batches in drift/<model>/counter.json (compare-and-set) and, every
  * `everyBatches` batches, signal-with-starts driftCorrection. A retried call for a batch already
  * counted does not count it again; if that batch was the one that made the check due, it signals
- * again (a second signal to a running check coalesces into its follow-up, so this is harmless).
+ * again with the same request id (derived from the batch), which the check ignores as a duplicate.
  */
 export function createRequestDriftCheckIfDue(deps: DriftTriggerDependencies) {
   return async function requestDriftCheckIfDue(input: RequestDriftCheckIfDueInput): Promise<{ requested: boolean }> {
@@ -66,6 +66,9 @@ export function createRequestDriftCheckIfDue(deps: DriftTriggerDependencies) {
       reason: `${everyBatches} batch(es) scored since the last check (latest ${batchId})`,
       window: input.window ?? Math.max(everyBatches, DEFAULT_DRIFT_WINDOW),
       batchId,
+      // From the batch: a retried call (its first attempt signalled, then lost its completion) sends
+      // the same request again, which the running check recognises instead of running once more.
+      requestId: `batches-${batchId}`,
     });
     return { requested: true };
   };

@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import {
   DEFAULT_DRIFT_WINDOW,
-  DRIFT_CORRECTION_WORKFLOW,
-  driftSignals,
-  driftWorkflowId,
   type DriftCheckRequestV1,
   type DriftCorrectionInputV1,
-  type DriftCorrectionResultV1,
   type DriftTrigger,
 } from '../../contracts/drift-correction';
-import { searchAttributes } from '../../contracts/search-attributes';
+import { signalWithStartDriftCheck, type DriftCorrectionHandle } from '../../starters/drift';
 import type { DriftPolicyV1 } from '../../drift';
 
 export interface DriftCheckOptions {
@@ -21,11 +17,13 @@ export interface DriftCheckOptions {
   window?: number;
   policy?: Partial<DriftPolicyV1>;
   batchId?: string;
+  /** Idempotency key: the same id twice is one request (a retried trigger). Default: a fresh one. */
+  requestId?: string;
 }
 
 export function driftCorrectionInput(options: Omit<DriftCheckOptions, 'taskQueue'>): DriftCorrectionInputV1 {
   const request: DriftCheckRequestV1 = {
-    requestId: randomUUID(),
+    requestId: options.requestId ?? randomUUID(),
     trigger: options.trigger,
     reason: options.reason,
     ...(options.batchId !== undefined && { batchId: options.batchId }),
@@ -47,37 +45,5 @@ export function signalDriftCheck(client: Client, options: DriftCheckOptions): Pr
   return signalWithStartDriftCheck(client, options.taskQueue, driftCorrectionInput(options));
 }
 
-export type DriftCorrectionHandle = WorkflowHandle<(input: DriftCorrectionInputV1) => Promise<DriftCorrectionResultV1>>;
-
-/** signalWithStart of `drift-<model>` with a prepared input (its request is also the signal). */
-export function signalWithStartDriftCheck(
-  client: Client,
-  taskQueue: string,
-  input: DriftCorrectionInputV1,
-): Promise<DriftCorrectionHandle> {
-  return client.workflow.signalWithStart<(input: DriftCorrectionInputV1) => Promise<DriftCorrectionResultV1>, [DriftCheckRequestV1]>(
-    DRIFT_CORRECTION_WORKFLOW,
-    {
-      taskQueue,
-      workflowId: driftWorkflowId(input.modelName),
-      args: [input],
-      signal: driftSignals.requestCheck,
-      signalArgs: [input.request],
-      typedSearchAttributes: [
-        { key: searchAttributes.modelName, value: input.modelName },
-        { key: searchAttributes.pipelineStage, value: 'drift-check' },
-      ],
-      memo: driftMemo(input),
-    },
-  );
-}
-
-/** What the UI and `list` show about a check without opening its input. */
-export function driftMemo(input: DriftCorrectionInputV1): Record<string, unknown> {
-  return {
-    trigger: input.request.trigger,
-    reason: input.request.reason,
-    window: input.window,
-    batchId: input.request.batchId ?? null,
-  };
-}
+export type { DriftCorrectionHandle } from '../../starters/drift';
+export { driftMemo, signalWithStartDriftCheck } from '../../starters/drift';

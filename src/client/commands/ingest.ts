@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { DelimiterV1, InputFormat } from '../../contracts/ingest-batch';
+import type { DelimiterV1, EtlPlacement, InputFormat, ScoringPlacement } from '../../contracts/ingest-batch';
 import { ModelRegistry } from '../../model';
 import { buildStore } from '../../workers/dependencies';
 import { newBatchId, startIngest } from '../ingest';
@@ -12,6 +12,8 @@ import type { CliContext } from './context';
 import { examples } from './examples';
 
 const FORMATS: InputFormat[] = ['csv', 'amazon-polarity', 'jsonl', 'text'];
+const ETL_PLACES: EtlPlacement[] = ['local', 'glue'];
+const SCORING_PLACES: ScoringPlacement[] = ['worker', 'local', 'aws'];
 
 /** What --delimiter accepts: the character itself or its name. */
 const DELIMITERS: Record<string, DelimiterV1> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t', '\t': '\t', '\\t': '\t' };
@@ -48,11 +50,18 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option('--label-column <name>', 'CSV/JSON column holding the label')
     .option('--id-column <name>', 'CSV/JSON column holding the id')
     .option('--batch-id <id>', 'batch id (default: generated)')
+    .option('--etl <where>', `override where cleaning runs for this batch (${ETL_PLACES.join(', ')}; default: the workers' ETL setting)`)
+    .option(
+      '--scoring <where>',
+      `override where scoring runs for this batch (${SCORING_PLACES.join(', ')}; default: the workers' BATCH setting)`,
+    )
     .option('--wait', 'wait for the result, with a progress bar on stderr')
     .option('--json', 'print the result as one JSON object on stdout (implies --wait)')
     .action(async (inputs: string[], opts) => {
       // Arguments first: a wrong value is reported before any upload, server or workflow starts.
       const format = opts.format === undefined ? undefined : checkChoice(opts.format, FORMATS, '--format');
+      if (opts.etl !== undefined) checkChoice(opts.etl, ETL_PLACES, '--etl');
+      if (opts.scoring !== undefined) checkChoice(opts.scoring, SCORING_PLACES, '--scoring');
       const settings = ctx.settings();
       const modelName = checkModelName(opts.model ?? settings.pipeline.modelName);
       const store = buildStore(settings);
@@ -79,6 +88,13 @@ export function registerIngest(program: Command, ctx: CliContext): void {
           sources,
           modelName,
           columns: Object.keys(columns).length > 0 ? columns : undefined,
+          // Only what the user asked for: otherwise the workers' deployment decides.
+          ...((opts.etl || opts.scoring) && {
+            placement: {
+              ...(opts.etl && { etl: opts.etl as EtlPlacement }),
+              ...(opts.scoring && { scoring: opts.scoring as ScoringPlacement }),
+            },
+          }),
         });
         ctx.log(`started ${handle.workflowId}: ${workflowUrl(runtime, handle.workflowId)}`);
         if (!wait && !runtime.started.worker) {

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+  type WithStartWorkflowOperation,
+} from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import { loadSettings } from '../../../src/config/settings';
-import type { AddFilesSignalV1, IngestBatchInputV1 } from '../../../src/contracts/ingest-batch';
+import type { IngestBatchInputV1, SubmitFilesUpdateV1 } from '../../../src/contracts/ingest-batch';
 import { S3NotificationDeduper } from '../../../src/lambda/dedupe';
 import { createS3EventHandler, createS3EventSignaller, windowBatchId, type SignalWithStartClient } from '../../../src/lambda/handler';
 import { isValidBatchId } from '../../../src/pipeline/layout';
@@ -18,32 +24,48 @@ const settings = loadSettings({
 
 interface Call {
   workflowType: string;
+  update: string;
+  updateArgs: [SubmitFilesUpdateV1];
   options: {
     workflowId: string;
     taskQueue: string;
     args: [IngestBatchInputV1];
-    signal: string;
-    signalArgs: [AddFilesSignalV1];
     workflowIdReusePolicy: string;
+    workflowIdConflictPolicy: string;
     typedSearchAttributes: Array<{ key: { name: string }; value: unknown }>;
   };
 }
 
-/** Records signalWithStart calls; `behaviour` decides per workflow id what the "server" answers. */
-function fakeClient(behaviour: (workflowId: string) => 'ok' | 'down' | 'closed' = () => 'ok'): {
+type Answer = 'ok' | 'down' | 'closed' | 'refused';
+
+/**
+ * Records update-with-start calls; `behaviour` decides per workflow id what the "server" answers:
+ * the batch takes the files, Temporal is down, the batch has finished, or its validator refuses.
+ * (The handler's grouping and fallbacks are what is tested here; test/aws covers a real server.)
+ */
+function fakeClient(behaviour: (workflowId: string) => Answer = () => 'ok'): {
   client: SignalWithStartClient;
   calls: Call[];
 } {
   const calls: Call[] = [];
   const client = {
     workflow: {
-      async signalWithStart(workflowType: string, options: Call['options']) {
-        calls.push({ workflowType, options });
+      async executeUpdateWithStart(
+        update: string,
+        { args, startWorkflowOperation }: { args: [SubmitFilesUpdateV1]; startWorkflowOperation: WithStartWorkflowOperation<Workflow> },
+      ) {
+        const options = startWorkflowOperation.options as unknown as Call['options'];
+        const workflowType = startWorkflowOperation.workflowTypeOrFunc as string;
+        calls.push({ workflowType, update, updateArgs: args, options });
         const answer = behaviour(options.workflowId);
         if (answer === 'down') throw new Error('14 UNAVAILABLE: connection refused');
         if (answer === 'closed')
           throw new WorkflowExecutionAlreadyStartedError('Workflow execution already started', options.workflowId, workflowType);
-        return { workflowId: options.workflowId };
+        if (answer === 'refused') {
+          const cause = ApplicationFailure.create({ type: 'IntakeClosed', nonRetryable: true, message: 'batch has stopped taking files' });
+          throw new WorkflowUpdateFailedError('Workflow Update failed', cause);
+        }
+        return { batchId: options.args[0].batchId, accepted: args[0].sources.map((s) => s.key), duplicates: [] };
       },
     },
   } as unknown as SignalWithStartClient;
@@ -62,7 +84,7 @@ function message(id: string, keys: string[], eventTime = '2024-05-14T09:31:12.45
 const quiet = () => undefined;
 
 describe('S3 event handler (Lambda)', () => {
-  it('signal-with-starts one ingestBatch per folder and window, with store-relative keys', async () => {
+  it('update-with-starts one ingestBatch per folder and window, with store-relative keys', async () => {
     const { client, calls } = fakeClient();
     const handler = createS3EventHandler({ client, settings, windowMs: WINDOW, log: quiet });
     const response = await handler({
@@ -81,15 +103,16 @@ describe('S3 event handler (Lambda)', () => {
     assert.equal(reviews.options.workflowId, `ingest-${batchId}`);
     assert.match(reviews.options.workflowId, /^ingest-raw-reviews-[0-9a-f]{8}-20240514T093000Z$/);
     assert.equal(reviews.options.taskQueue, 'nlp-q');
-    assert.equal(reviews.options.signal, 'addFiles');
-    assert.deepEqual(reviews.options.signalArgs, [
+    assert.equal(reviews.update, 'submitFiles');
+    assert.deepEqual(reviews.updateArgs, [
       { sources: [{ key: 'raw/reviews/a.csv' }, { key: 'raw/reviews/b.csv' }, { key: 'raw/reviews/c d.jsonl' }] },
     ]);
     assert.equal(reviews.options.workflowIdReusePolicy, 'REJECT_DUPLICATE');
+    assert.equal(reviews.options.workflowIdConflictPolicy, 'USE_EXISTING');
     const input = reviews.options.args[0];
     assert.deepEqual({ ...input, options: undefined }, { version: 1, batchId, modelName: 'reviews', sources: [], options: undefined });
-    assert.equal(input.options.windowMs, WINDOW);
-    assert.equal(input.options.shardSize, settings.pipeline.shardSize);
+    // Only the window is the Lambda's: sizes and placement are the workers' deployment.
+    assert.deepEqual(input.options, { windowMs: WINDOW });
     assert.deepEqual(
       reviews.options.typedSearchAttributes.map((a) => [a.key.name, a.value]),
       [
@@ -99,7 +122,7 @@ describe('S3 event handler (Lambda)', () => {
       ],
     );
     const mail = calls.find((c) => c.options.args[0].batchId.startsWith('raw-mail-'));
-    assert.deepEqual(mail?.options.signalArgs, [{ sources: [{ key: 'raw/mail/x.txt' }] }]);
+    assert.deepEqual(mail?.updateArgs, [{ sources: [{ key: 'raw/mail/x.txt' }] }]);
   });
 
   it('puts files of different windows (by S3 event time) into different batches', async () => {
@@ -186,6 +209,29 @@ describe('S3 event handler (Lambda)', () => {
     const again = await signaller.process([{ id: 'm2', body: message('m2', ['env/prod/raw/reviews/late.csv'], undefined, 'x').body }]);
     assert.deepEqual(again.failedMessageIds, []);
     assert.equal(calls.length, 4);
+  });
+
+  it('sends files a closing batch refuses to a follow-up batch, and the next one if that closes too', async () => {
+    const base = windowBatchId('raw/reviews', Date.parse('2024-05-14T09:30:00Z'));
+    const refusing = new Set([`ingest-${base}`]);
+    const { client, calls } = fakeClient((id) => (refusing.has(id) ? 'refused' : 'ok'));
+    const signaller = createS3EventSignaller({ client, settings, windowMs: WINDOW, log: quiet });
+    const first = await signaller.process([{ id: 'm1', body: message('m1', ['env/prod/raw/reviews/f.csv']).body }]);
+    assert.equal(first.signalled.length, 1);
+    assert.equal(first.signalled[0].late, true);
+    assert.deepEqual(first.signalled[0].accepted, ['raw/reviews/f.csv']);
+    const followUp = first.signalled[0].workflowId;
+    assert.match(followUp, new RegExp(`^ingest-${base}-late-[0-9a-f]{8}$`));
+    assert.deepEqual(first.failedMessageIds, []);
+
+    // The follow-up is closing as well when the next file of that set comes: the one after it takes it.
+    refusing.add(followUp);
+    const second = await signaller.process([{ id: 'm2', body: message('m2', ['env/prod/raw/reviews/f.csv'], undefined, 'y').body }]);
+    assert.equal(second.signalled[0].workflowId, `${followUp}-2`);
+    assert.deepEqual(
+      calls.map((c) => c.options.workflowId),
+      [`ingest-${base}`, followUp, `ingest-${base}`, followUp, `${followUp}-2`],
+    );
   });
 
   it('throws for a direct S3 invocation it could not signal (Lambda retries async events)', async () => {
