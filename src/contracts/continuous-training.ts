@@ -20,6 +20,26 @@ export interface TrainingRequestV1 {
   /** Run the hyperparameter search before the final fit. */
   tune: boolean;
   reason: string;
+  /**
+   * What the requester set explicitly besides the data. A request that joins a running
+   * `train-<model>` travels as a signal: the follow-up run merges these into its input (config and
+   * policy key by key, the larger tuning budget) and reports the ones it cannot take. Absent in
+   * requests sent before it existed.
+   */
+  settings?: TrainingRequestSettingsV1;
+  /** Set by the run that queued this request as its follow-up: settings asked for that this run does not take. */
+  ignored?: string[];
+}
+
+export interface TrainingRequestSettingsV1 {
+  config?: Record<string, unknown>;
+  policy?: Partial<PromotionPolicyV1>;
+  tuningBudget?: number;
+  tuning?: TuningOptionsV1;
+  /** Not merged: the held-out split of a model's runs stays put. Reported as ignored when it differs. */
+  testFraction?: number;
+  /** Not merged, as testFraction. */
+  seed?: number;
 }
 
 export interface PromotionPolicyV1 {
@@ -123,6 +143,8 @@ export interface TrainingOutcomeV1 {
   testRows: number;
   /** Requests that arrived during this run, served by the follow-up run (continue-as-new). */
   followUp: boolean;
+  /** What the requests this run served asked for that it could not take (e.g. another seed); absent when nothing. */
+  ignoredSettings?: string[];
   /** The hyperparameter search, when the request asked for one (absent otherwise). */
   tuning?: TuningSummaryV1;
   /** The config overrides the challenger was fitted with (the request's, plus the tuned ones). */

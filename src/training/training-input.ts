@@ -4,6 +4,7 @@ import {
   type ContinuousTrainingInputV1,
   type PromotionPolicyV1,
   type TrainingDataV1,
+  type TrainingRequestSettingsV1,
   type TrainingTrigger,
   type TuningOptionsV1,
 } from '../contracts/continuous-training';
@@ -42,6 +43,8 @@ export function buildTrainingInput(o: TrainingInputOptions): ContinuousTrainingI
       data: o.data,
       tune: o.tune ?? false,
       reason: o.reason ?? 'requested from the command line',
+      // Only what was set explicitly: joining a running run, these are what its follow-up merges.
+      ...(explicitSettings(o) && { settings: explicitSettings(o) }),
     },
     policy: { ...DEFAULT_PROMOTION_POLICY, ...o.policy },
     testFraction: o.testFraction ?? TRAINING_DEFAULTS.testFraction,
@@ -53,4 +56,16 @@ export function buildTrainingInput(o: TrainingInputOptions): ContinuousTrainingI
     ...(o.fitHeartbeatTimeoutMs !== undefined && { fitHeartbeatTimeoutMs: o.fitHeartbeatTimeoutMs }),
     ...(o.shardRows !== undefined && { shardRows: o.shardRows }),
   };
+}
+
+function explicitSettings(o: TrainingInputOptions): TrainingRequestSettingsV1 | undefined {
+  const settings: TrainingRequestSettingsV1 = {
+    ...(o.config !== undefined && { config: o.config }),
+    ...(o.policy !== undefined && { policy: o.policy }),
+    ...(o.tuningBudget !== undefined && { tuningBudget: o.tuningBudget }),
+    ...(o.tuning !== undefined && { tuning: o.tuning }),
+    ...(o.testFraction !== undefined && { testFraction: o.testFraction }),
+    ...(o.seed !== undefined && { seed: o.seed }),
+  };
+  return Object.keys(settings).length > 0 ? settings : undefined;
 }

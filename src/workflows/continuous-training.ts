@@ -34,6 +34,7 @@ import { decidePromotion } from '../training/promotion';
 import { bestCandidate } from '../training/tuning-choice';
 import { Semaphore } from './semaphore';
 import { infraActivityOptions } from './retry-policy';
+import { followUpInput, mergeRequests } from './training-follow-up';
 
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 type DriftActivities = ReturnType<typeof createDriftActivities>;
@@ -106,6 +107,14 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
 
   const workflowId = workflowInfo().workflowId;
   const runId = workflowInfo().runId;
+  // A notification that cannot be sent must not take the queued follow-up requests down with it.
+  const notifyOrLog = (notification: Parameters<typeof notify>[0]) =>
+    notify(notification).catch((err: unknown) =>
+      log.error('could not send a notification', {
+        event: notification.event,
+        error: err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err),
+      }),
+    );
   let outcome: TrainingOutcomeV1 | undefined;
   try {
     const set = await assembleTrainingSet({
@@ -221,6 +230,7 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
         trainRows: candidate.trainRows,
         testRows: set.testRows,
         followUp: followUp !== undefined,
+        ...(request.ignored && { ignoredSettings: request.ignored }),
         ...(tuning && { tuning }),
         config: config ?? {},
       };
@@ -255,7 +265,7 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
       });
       if (report) upsertMemo({ report: report.key, run: report.runKey });
     }
-    await notify({
+    await notifyOrLog({
       event: outcome.promoted ? 'model.promoted' : 'model.rejected',
       severity: outcome.promoted ? 'info' : 'warning',
       subject: `${modelName}@${outcome.modelVersion} ${outcome.promoted ? 'promoted' : 'not promoted'}`,
@@ -279,7 +289,7 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
     status.phase = 'done';
     upsertSearchAttributes([{ key: searchAttributes.pipelineStage, value: outcome.promoted ? 'promoted' : 'rejected' }]);
   } catch (err) {
-    await notify({
+    await notifyOrLog({
       event: 'training.failed',
       severity: 'error',
       subject: `Training ${modelName} failed`,
@@ -289,8 +299,9 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
     if (!followUp) throw err;
   }
   if (followUp) {
-    // Fresh history for the next run; the outcome of this one stays in this run's history.
-    await continueAsNew<typeof continuousTraining>({ ...input, request: followUp });
+    // Fresh history for the next run; the outcome of this one stays in this run's history. The
+    // requests it serves bring their settings (merged); what cannot be taken is in the outcome.
+    await continueAsNew<typeof continuousTraining>(followUpInput(input, followUp));
   }
   return outcome as TrainingOutcomeV1; // set whenever the try block did not throw
 }
@@ -317,20 +328,6 @@ export async function scheduledTraining(input: ScheduledTrainingInputV1): Promis
       reason: `${input.training.request.reason} (schedule ${input.scheduleId}, fire ${fire})`,
     },
   });
-}
-
-function mergeRequests(a: TrainingRequestV1, b: TrainingRequestV1): TrainingRequestV1 {
-  return {
-    requestId: b.requestId,
-    trigger: b.trigger,
-    tune: a.tune || b.tune,
-    reason: `${a.reason}; ${b.reason}`,
-    data: {
-      keys: [...new Set([...(a.data.keys ?? []), ...(b.data.keys ?? [])])],
-      prefixes: [...new Set([...(a.data.prefixes ?? []), ...(b.data.prefixes ?? [])])],
-      columns: b.data.columns ?? a.data.columns,
-    },
-  };
 }
 
 function fmt(x: number): string {

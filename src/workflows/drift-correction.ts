@@ -3,6 +3,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  isCancellation,
   log,
   patched,
   proxyActivities,
@@ -69,9 +70,12 @@ export async function driftCorrection(input: DriftCorrectionInputV1): Promise<Dr
   const { modelName, request } = input;
   let followUp: DriftCheckRequestV1 | undefined;
   const status: DriftStatusV1 = { phase: 'collecting', request, pendingFollowUp: false };
+  // signalWithStart delivers the starting request as a signal too, and a retried trigger sends its
+  // request again (same id, derived from the batch): a request id seen in this run is not new.
+  const seenRequests = new Set([request.requestId]);
   setHandler(requestDriftCheckSignal, (incoming) => {
-    // signalWithStart delivers the starting request as a signal too: that one is not a follow-up.
-    if (incoming.requestId === request.requestId || incoming.requestId === followUp?.requestId) return;
+    if (seenRequests.has(incoming.requestId)) return;
+    seenRequests.add(incoming.requestId);
     followUp = followUp ? { ...incoming, reason: `${followUp.reason}; ${incoming.reason}` } : incoming;
     status.pendingFollowUp = true;
   });
@@ -96,125 +100,138 @@ export async function driftCorrection(input: DriftCorrectionInputV1): Promise<Dr
   const reportKey = driftKeys.report(runId);
   const checkedAt = new Date(Date.now()).toISOString();
 
-  const collected = await collectDriftWindow({ modelName, window: input.window });
-  const modelVersion = collected.modelVersion;
-  let baselineKey: string | null = null;
-  let statistics: AssessedStatisticV1[] = [];
-  let documents = 0;
-  let labelled = 0;
-  let decision: DriftDecisionV1;
-  const actions: DriftActionV1[] = [];
+  let result: DriftCorrectionResultV1;
+  try {
+    const collected = await collectDriftWindow({ modelName, window: input.window });
+    const modelVersion = collected.modelVersion;
+    let baselineKey: string | null = null;
+    let statistics: AssessedStatisticV1[] = [];
+    let documents = 0;
+    let labelled = 0;
+    let decision: DriftDecisionV1;
+    const actions: DriftActionV1[] = [];
 
-  if (modelVersion === null || collected.batches.length === 0) {
-    decision = {
-      decision: 'none',
-      reasons: [`no scored batch of ${modelName} has statistics yet`],
-      drifted: [],
-      warned: [],
-      retrain: false,
-      tune: false,
-      cooldown: { active: false, until: null, lastRetrainAt: null },
-    };
-  } else {
-    status.phase = 'baseline';
-    baselineKey = (await ensureBaseline({ modelName, version: modelVersion })).key;
-    upsertSearchAttributes([{ key: searchAttributes.modelVersion, value: modelVersion }]);
-    status.phase = 'comparing';
-    const comparison = await compareDriftWindow({
+    if (modelVersion === null || collected.batches.length === 0) {
+      decision = {
+        decision: 'none',
+        reasons: [`no scored batch of ${modelName} has statistics yet`],
+        drifted: [],
+        warned: [],
+        retrain: false,
+        tune: false,
+        cooldown: { active: false, until: null, lastRetrainAt: null },
+      };
+    } else {
+      status.phase = 'baseline';
+      baselineKey = (await ensureBaseline({ modelName, version: modelVersion })).key;
+      upsertSearchAttributes([{ key: searchAttributes.modelVersion, value: modelVersion }]);
+      status.phase = 'comparing';
+      const comparison = await compareDriftWindow({
+        modelName,
+        modelVersion,
+        baselineKey,
+        statisticsKeys: collected.batches.map((b) => b.statisticsKey),
+      });
+      documents = comparison.documents;
+      labelled = comparison.labelled;
+
+      status.phase = 'deciding';
+      statistics = assessStatistics(comparison.statistics, policy);
+      const state = await readDriftState({ modelName });
+      decision = decideDrift(statistics, policy, { lastRetrainAt: state.lastRetrainAt }, Date.now());
+
+      if (decision.retrain) {
+        status.phase = 'acting';
+        const kind = decision.decision === 'tune' ? 'tune' : 'retrain';
+        const claim = await claimRetraining({
+          modelName,
+          at: checkedAt,
+          cooldownMs: policy.cooldownMs,
+          decision: kind,
+          driftWorkflowId: workflowId,
+          driftRunId: runId,
+          reportKey,
+        });
+        if (claim.claimed) {
+          const started = await startRetraining({
+            modelName,
+            modelVersion,
+            batchIds: collected.batches.map((b) => b.batchId),
+            tune: decision.tune,
+            requestId: `drift-${runId}`,
+            reason: `drift check ${runId} (${reportKey}): ${decision.drifted.join(', ')}`,
+          });
+          actions.push({ type: kind, workflowId: started.workflowId, runId: started.runId, data: started.data });
+        } else {
+          // Another drift check started a retraining meanwhile: this one is inside its cooldown.
+          decision = decideDrift(statistics, policy, { lastRetrainAt: claim.lastRetrainAt }, Date.now());
+        }
+      }
+      if ((decision.decision === 'retrain' || decision.decision === 'tune') && !decision.retrain) {
+        actions.push({
+          type: 'suppressed',
+          reason: 'cooldown',
+          until: decision.cooldown.until,
+          lastRetrainAt: decision.cooldown.lastRetrainAt,
+        });
+      }
+    }
+    status.decision = decision.decision;
+
+    const alert = alertFor(decision);
+    if (alert) actions.push({ type: 'alert', event: alert });
+    result = {
+      version: 1,
+      workflowId,
+      runId,
       modelName,
       modelVersion,
       baselineKey,
+      decision: decision.decision,
+      reasons: decision.reasons,
+      statistics,
+      actions,
+      reportKey,
+      window: { batches: collected.batches.map((b) => b.batchId), documents, labelled },
+      followUp: followUp !== undefined,
+    };
+    const { version: _version, ...rest } = result;
+    const report: DriftReportV1 = {
+      schemaVersion: 1,
+      ...rest,
+      request,
+      policy,
+      checkedAt,
       statisticsKeys: collected.batches.map((b) => b.statisticsKey),
-    });
-    documents = comparison.documents;
-    labelled = comparison.labelled;
-
-    status.phase = 'deciding';
-    statistics = assessStatistics(comparison.statistics, policy);
-    const state = await readDriftState({ modelName });
-    decision = decideDrift(statistics, policy, { lastRetrainAt: state.lastRetrainAt }, Date.now());
-
-    if (decision.retrain) {
-      status.phase = 'acting';
-      const kind = decision.decision === 'tune' ? 'tune' : 'retrain';
-      const claim = await claimRetraining({
-        modelName,
-        at: checkedAt,
-        cooldownMs: policy.cooldownMs,
-        decision: kind,
-        driftWorkflowId: workflowId,
-        driftRunId: runId,
-        reportKey,
+      cooldown: decision.cooldown,
+    };
+    await writeDriftReport({ key: reportKey, report });
+    if (alert) await publishDriftAlert(notification(alert, result, decision));
+    if (patched('drift-report-html')) {
+      const psis = statistics.flatMap((s) =>
+        s.kind === 'distribution' && s.psi !== null && s.status !== 'insufficient-data' ? [s.psi] : [],
+      );
+      await recordDriftPsi({ modelName, modelVersion, psi: psis.length > 0 ? Math.max(...psis) : null });
+      const html = await writeDriftReportHtml({ runId }).catch((err) => {
+        log.warn('drift report HTML not written', { runId, error: (err as Error).message });
+        return undefined;
       });
-      if (claim.claimed) {
-        const started = await startRetraining({
-          modelName,
-          modelVersion,
-          batchIds: collected.batches.map((b) => b.batchId),
-          tune: decision.tune,
-          requestId: `drift-${runId}`,
-          reason: `drift check ${runId} (${reportKey}): ${decision.drifted.join(', ')}`,
-        });
-        actions.push({ type: kind, workflowId: started.workflowId, runId: started.runId, data: started.data });
-      } else {
-        // Another drift check started a retraining meanwhile: this one is inside its cooldown.
-        decision = decideDrift(statistics, policy, { lastRetrainAt: claim.lastRetrainAt }, Date.now());
-      }
+      upsertMemo({ report: reportKey, ...(html && { reportHtml: html.key }) });
     }
-    if ((decision.decision === 'retrain' || decision.decision === 'tune') && !decision.retrain) {
-      actions.push({
-        type: 'suppressed',
-        reason: 'cooldown',
-        until: decision.cooldown.until,
-        lastRetrainAt: decision.cooldown.lastRetrainAt,
-      });
-    }
-  }
-  status.decision = decision.decision;
 
-  const alert = alertFor(decision);
-  if (alert) actions.push({ type: 'alert', event: alert });
-  const result: DriftCorrectionResultV1 = {
-    version: 1,
-    workflowId,
-    runId,
-    modelName,
-    modelVersion,
-    baselineKey,
-    decision: decision.decision,
-    reasons: decision.reasons,
-    statistics,
-    actions,
-    reportKey,
-    window: { batches: collected.batches.map((b) => b.batchId), documents, labelled },
-    followUp: followUp !== undefined,
-  };
-  const { version: _version, ...rest } = result;
-  const report: DriftReportV1 = {
-    schemaVersion: 1,
-    ...rest,
-    request,
-    policy,
-    checkedAt,
-    statisticsKeys: collected.batches.map((b) => b.statisticsKey),
-    cooldown: decision.cooldown,
-  };
-  await writeDriftReport({ key: reportKey, report });
-  if (patched('drift-report-html')) {
-    const psis = statistics.flatMap((s) =>
-      s.kind === 'distribution' && s.psi !== null && s.status !== 'insufficient-data' ? [s.psi] : [],
-    );
-    await recordDriftPsi({ modelName, modelVersion, psi: psis.length > 0 ? Math.max(...psis) : null });
-    const html = await writeDriftReportHtml({ runId }).catch((err) => {
-      log.warn('drift report HTML not written', { runId, error: (err as Error).message });
-      return undefined;
+    status.phase = 'done';
+    upsertSearchAttributes([{ key: searchAttributes.pipelineStage, value: `drift-${decision.decision}` }]);
+  } catch (err) {
+    // A check that failed must not drop the requests queued behind it: the follow-up run serves
+    // them, and its request (hence its report) says why this one did not finish.
+    if (!followUp || isCancellation(err)) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    log.error('drift check failed; continuing with the queued follow-up', { error: reason });
+    return await continueAsNew<typeof driftCorrection>({
+      ...input,
+      request: { ...followUp, reason: `${followUp.reason} (after drift check ${runId} failed: ${reason})` },
     });
-    upsertMemo({ report: reportKey, ...(html && { reportHtml: html.key }) });
   }
-  if (alert) await publishDriftAlert(notification(alert, result, decision));
-
-  status.phase = 'done';
-  upsertSearchAttributes([{ key: searchAttributes.pipelineStage, value: `drift-${decision.decision}` }]);
   if (followUp) {
     // Fresh history for the next check; this run's result stays in its own history and report.
     await continueAsNew<typeof driftCorrection>({ ...input, request: followUp });

@@ -21,7 +21,8 @@ export interface DriftTriggerDependencies {
  * Counts a model's scored batches in drift/<model>/counter.json (compare-and-set) and, every
  * `everyBatches` batches, signal-with-starts driftCorrection. A retried call for a batch already
  * counted does not count it again; if that batch was the one that made the check due, it signals
- * again with the same request id (derived from the batch), which the check ignores as a duplicate.
+ * again unless the request was recorded as delivered, and with the same request id (derived from
+ * the batch), which a running check ignores as a duplicate: a lost completion causes no extra run.
  */
 export function createRequestDriftCheckIfDue(deps: DriftTriggerDependencies) {
   return async function requestDriftCheckIfDue(input: RequestDriftCheckIfDueInput): Promise<{ requested: boolean }> {
@@ -43,7 +44,10 @@ export function createRequestDriftCheckIfDue(deps: DriftTriggerDependencies) {
         recentBatchIds: [],
         lastRequest: null,
       };
-      if (counter.recentBatchIds.includes(batchId)) return { result: counter.lastRequest?.batchId === batchId };
+      // Counted already (a retry): ask again only if this batch made the check due and the request
+      // was not delivered yet (the first attempt died between counting and signalling).
+      if (counter.recentBatchIds.includes(batchId))
+        return { result: counter.lastRequest?.batchId === batchId && counter.lastRequest.delivered !== true };
       const since = counter.sinceLastRequest + 1;
       const isDue = since >= everyBatches;
       return {
@@ -70,6 +74,11 @@ export function createRequestDriftCheckIfDue(deps: DriftTriggerDependencies) {
       // the same request again, which the running check recognises instead of running once more.
       requestId: `batches-${batchId}`,
     });
+    await updateJsonObject<DriftCounterV1, void>(deps.store, driftKeys.counter(modelName), (current) =>
+      current?.lastRequest?.batchId === batchId
+        ? { result: undefined, value: { ...current, lastRequest: { ...current.lastRequest, delivered: true } } }
+        : { result: undefined },
+    );
     return { requested: true };
   };
 }

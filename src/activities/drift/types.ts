@@ -64,7 +64,8 @@ export interface DriftCounterV1 {
   sinceLastRequest: number;
   /** The last batches counted, so a retried activity does not count a batch twice. */
   recentBatchIds: string[];
-  lastRequest: { batchId: string; at: string; workflowId: string } | null;
+  /** `delivered`: the check request reached driftCorrection (a retried call must not send it again). */
+  lastRequest: { batchId: string; at: string; workflowId: string; delivered?: boolean } | null;
 }
 
 /** `drift/<model>/state.json`: the cooldown. */

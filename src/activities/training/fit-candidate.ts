@@ -2,9 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { trainingFailureTypes } from '../../contracts/continuous-training';
 import {
   classificationReport,
-  evaluateClassifier,
   resolveTrainingConfig,
-  type LabelledDoc,
   type ModelRegistry,
   type TrainingConfig,
   type TrainingConfigOverrides,
@@ -12,6 +10,7 @@ import {
 import { ObjectNotFoundError, type ObjectStore } from '../../storage/object-store';
 import { summarize } from '../../training/metric-summary';
 import { CountPass, fitVocabulary, type VocabularyState } from '../../training/resumable-fit';
+import { evaluateWithHeartbeats } from './evaluate-with-heartbeats';
 import { featurizedShard, featurizedShards, labelShards } from './training-shards';
 import type { FitCandidateInput, FitCandidateOutput, FitProgress } from './types';
 
@@ -110,11 +109,9 @@ export function createFitCandidate(store: ObjectStore, registry: ModelRegistry, 
 
     progress.stage = 'evaluating';
     beat();
-    const test: LabelledDoc[] = [];
-    for await (const shard of featurizedShards(store, input.testKeys, config)) test.push(...shard);
-    const report = evaluateClassifier(classifier, test);
+    // Heartbeats per shard read and per chunk predicted: the held-out set can be large.
+    const { report, truth } = await evaluateWithHeartbeats(store, classifier, input.testKeys, () => beat());
     const majority = Object.entries(stats.labelCounts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
-    const truth = test.map((d) => d.label);
     const baselineReport = classificationReport(
       truth,
       truth.map(() => majority),
