@@ -124,6 +124,17 @@ export interface IngestBatchResultV1 {
    * batch, alerted (batch.late-files), for the sender to resubmit. Absent when there were none.
    */
   unprocessedFiles?: string[];
+  /**
+   * Steps after the results were written (metrics, statistics, triggers, notification) that failed
+   * for good: the batch's results are complete, so it completes, and a batch.bookkeeping-failed
+   * alert names them. Absent when there were none.
+   */
+  bookkeepingFailures?: BookkeepingFailureV1[];
+}
+
+export interface BookkeepingFailureV1 {
+  step: string;
+  error: string;
 }
 
 export type IngestPhase = 'resolving-model' | 'preparing' | 'processing' | 'waiting-for-files' | 'finalizing' | 'completed' | 'failed';

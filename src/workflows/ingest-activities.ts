@@ -16,8 +16,15 @@ type DriftActivities = ReturnType<typeof createDriftActivities>;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
+/**
+ * The steps after a batch's results are written (metrics, statistics, triggers, notifications)
+ * give up sooner: the batch is done, and their failure is recorded and alerted, not fatal.
+ */
+const BOOKKEEPING_WINDOW_MS = 30 * MINUTE;
+
 /** ingestBatch's activities under one retry window (see retry-policy.ts). */
 export function ingestActivities(window: InfraRetryV1) {
+  const bookkeeping = { ...window, timeoutMs: Math.min(window.timeoutMs, BOOKKEEPING_WINDOW_MS) };
   return {
     // proxyActivities returns a Proxy with no own keys: pick by name, never spread it.
     ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 2 * MINUTE }, window)), [
@@ -35,20 +42,21 @@ export function ingestActivities(window: InfraRetryV1) {
       proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 12 * HOUR, heartbeatMs: 2 * MINUTE, long: true }, window)),
       ['runEtlJob', 'runScoringJob'],
     ),
-    ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, window)), ['notify', 'recordMetrics']),
-    ...pick(proxyActivities<TrainingActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, window)), ['requestTrainingIfDue']),
-    ...pick(proxyActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, window)), ['requestDriftCheckIfDue']),
-    // The data lake's Parquet parts (one pass over the batch's result parts), the batch report, and
-    // the failed-batch metric.
+    ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, bookkeeping)), ['notify', 'recordMetrics']),
+    ...pick(proxyActivities<TrainingActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, bookkeeping)), ['requestTrainingIfDue']),
+    ...pick(proxyActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, bookkeeping)), ['requestDriftCheckIfDue']),
+    // The data lake's Parquet parts (one pass over the batch's result parts: part of the results),
+    // the batch report and the failed-batch metric (bookkeeping).
     ...pick(proxyActivities<LakeActivities>(infraActivityOptions({ startToCloseMs: HOUR, heartbeatMs: 2 * MINUTE, long: true }, window)), [
       'writeResultsParquet',
     ]),
-    ...pick(proxyActivities<ReportActivities>(infraActivityOptions({ startToCloseMs: 5 * MINUTE }, window)), ['writeBatchReport']),
-    ...pick(proxyActivities<TelemetryActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, window)), ['recordBatchFailed']),
+    ...pick(proxyActivities<ReportActivities>(infraActivityOptions({ startToCloseMs: 5 * MINUTE }, bookkeeping)), ['writeBatchReport']),
+    ...pick(proxyActivities<TelemetryActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, bookkeeping)), ['recordBatchFailed']),
     // The first batch after a new model version may compute the version's baseline, a pass over its training set.
-    ...pick(proxyActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: HOUR, heartbeatMs: 2 * MINUTE, long: true }, window)), [
-      'computeBatchStatistics',
-    ]),
+    ...pick(
+      proxyActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: HOUR, heartbeatMs: 2 * MINUTE, long: true }, bookkeeping)),
+      ['computeBatchStatistics'],
+    ),
   };
 }
 

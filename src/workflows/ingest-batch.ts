@@ -28,6 +28,7 @@ import {
 import { searchAttributes } from '../contracts/search-attributes';
 import { Semaphore } from './semaphore';
 import { submitFilesUpdate, validateSubmission } from './batch-intake';
+import { Bookkeeping } from './bookkeeping';
 import { ingestActivities, resolveDeployment } from './ingest-activities';
 
 export const addFilesSignal = defineSignal<[AddFilesSignalV1]>(ingestSignals.addFiles);
@@ -235,16 +236,23 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       { key: searchAttributes.documentCount, value: inputRows },
       { key: searchAttributes.quarantinedCount, value: quarantined },
     ]);
-    await recordMetrics({ batchId, model: pinned, inputRows, scored, quarantined, predictedCounts, startedAt });
-    await computeBatchStatistics({
-      batchId,
-      processedKeys: results.map((r) => processedKeys.get(r.index) as string),
-      resultKeys: result.resultKeys,
-      modelName: pinned.modelName,
-      modelVersion: pinned.modelVersion,
-      quarantined,
-    });
+    // From here on the batch's results are complete: a step that fails is recorded, not fatal.
+    const bookkeeping = new Bookkeeping();
+    await bookkeeping.run('recordMetrics', () =>
+      recordMetrics({ batchId, model: pinned, inputRows, scored, quarantined, predictedCounts, startedAt }),
+    );
+    await bookkeeping.run('computeBatchStatistics', () =>
+      computeBatchStatistics({
+        batchId,
+        processedKeys: results.map((r) => processedKeys.get(r.index) as string),
+        resultKeys: result.resultKeys,
+        modelName: pinned.modelName,
+        modelVersion: pinned.modelVersion,
+        quarantined,
+      }),
+    );
     if (patched('lake-and-reports')) {
+      // The data lake's Parquet parts are part of the results: writing them is not bookkeeping.
       const lake = await writeResultsParquet({ batchId });
       // A report that cannot be drawn must not fail a batch whose results are stored.
       const report = await writeBatchReport({ batchId }).catch((err) => {
@@ -254,44 +262,67 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       upsertMemo({ manifest: manifestKey, lake: lake.indexKey, ...(report && { report: report.key }) });
     }
     if (options.driftCheckEveryBatches) {
-      await requestDriftCheckIfDue({
-        modelName: pinned.modelName,
-        batchId,
-        everyBatches: options.driftCheckEveryBatches,
-        window: options.driftWindowBatches,
-      });
+      await bookkeeping.run('requestDriftCheckIfDue', () =>
+        requestDriftCheckIfDue({
+          modelName: pinned.modelName,
+          batchId,
+          everyBatches: options.driftCheckEveryBatches as number,
+          window: options.driftWindowBatches,
+        }),
+      );
     }
     const labelledRows = sum(prepared.map((p) => p.labelled));
     if (options.retrainAfterLabelledRows && labelledRows > 0) {
       // Counted once the rows are staged (continuousTraining reads them from staged/).
-      await requestTrainingIfDue({ modelName: pinned.modelName, batchId, labelledRows, threshold: options.retrainAfterLabelledRows });
+      await bookkeeping.run('requestTrainingIfDue', () =>
+        requestTrainingIfDue({ modelName: pinned.modelName, batchId, labelledRows, threshold: options.retrainAfterLabelledRows as number }),
+      );
     }
-    await notify({
-      event: 'batch.completed',
-      severity: quarantined > 0 || rejectedFiles.length > 0 ? 'warning' : 'info',
-      subject: `Batch ${batchId} completed: ${scored} scored, ${quarantined} quarantined`,
-      message: `ingestBatch ${batchId} scored ${scored} of ${inputRows} rows with ${pinned.modelName}@${pinned.modelVersion}; ${quarantined} rows quarantined, ${rejectedFiles.length} files rejected.`,
-      attributes: {
-        batchId,
-        workflowId: workflowInfo().workflowId,
-        status: 'completed',
-        inputRows,
-        scored,
-        quarantined,
-        rejectedFiles: rejectedFiles.length,
-        modelVersion: pinned.modelVersion,
-        manifestKey,
-      },
-    });
+    await bookkeeping.run('notify', () =>
+      notify({
+        event: 'batch.completed',
+        severity: quarantined > 0 || rejectedFiles.length > 0 ? 'warning' : 'info',
+        subject: `Batch ${batchId} completed: ${scored} scored, ${quarantined} quarantined`,
+        message: `ingestBatch ${batchId} scored ${scored} of ${inputRows} rows with ${pinned.modelName}@${pinned.modelVersion}; ${quarantined} rows quarantined, ${rejectedFiles.length} files rejected.`,
+        attributes: {
+          batchId,
+          workflowId: workflowInfo().workflowId,
+          status: 'completed',
+          inputRows,
+          scored,
+          quarantined,
+          rejectedFiles: rejectedFiles.length,
+          modelVersion: pinned.modelVersion,
+          manifestKey,
+        },
+      }),
+    );
     if (lateFiles.length > 0 && patched('late-file-alert')) {
       result.unprocessedFiles = [...lateFiles];
+      await bookkeeping.run('notifyLateFiles', () =>
+        notify({
+          event: 'batch.late-files',
+          severity: 'warning',
+          subject: `Batch ${batchId}: ${lateFiles.length} file(s) arrived after it stopped taking files`,
+          message: `ingestBatch ${batchId} received ${lateFiles.length} file(s) through the legacy addFiles signal after intake closed; they were not processed. Resubmit them (senders using submitFiles are refused instead and move on to a follow-up batch): ${lateFiles.join(', ')}`,
+          attributes: { batchId, workflowId: workflowInfo().workflowId, unprocessedFiles: lateFiles.length },
+        }),
+      );
+    }
+    if (bookkeeping.failures.length > 0) {
+      result.bookkeepingFailures = bookkeeping.failures;
       await notify({
-        event: 'batch.late-files',
+        event: 'batch.bookkeeping-failed',
         severity: 'warning',
-        subject: `Batch ${batchId}: ${lateFiles.length} file(s) arrived after it stopped taking files`,
-        message: `ingestBatch ${batchId} received ${lateFiles.length} file(s) through the legacy addFiles signal after intake closed; they were not processed. Resubmit them (senders using submitFiles are refused instead and move on to a follow-up batch): ${lateFiles.join(', ')}`,
-        attributes: { batchId, workflowId: workflowInfo().workflowId, unprocessedFiles: lateFiles.length },
-      });
+        subject: `Batch ${batchId} completed, but ${bookkeeping.failures.map((f) => f.step).join(', ')} failed`,
+        message: `ingestBatch ${batchId} scored ${scored} of ${inputRows} rows and wrote its results and manifest (${manifestKey}); afterwards these steps failed: ${bookkeeping.failures.map((f) => `${f.step} (${f.error})`).join('; ')}. Re-run them for this batch if their output is needed.`,
+        attributes: {
+          batchId,
+          workflowId: workflowInfo().workflowId,
+          status: 'completed',
+          failedSteps: bookkeeping.failures.map((f) => f.step).join(','),
+        },
+      }).catch((err) => log.error('could not send the bookkeeping alert', { error: errorMessage(err) }));
     }
     progress.phase = 'completed';
     upsertSearchAttributes([{ key: searchAttributes.pipelineStage, value: 'completed' }]);
