@@ -12,5 +12,6 @@ case "$command" in
   score) exec node "$APP_DIR/dist/src/scoring/batch-entrypoint.js" "$@" ;;
   etl) exec node "$APP_DIR/dist/src/etl/local-etl-entrypoint.js" "$@" ;;
   cli) exec node "$APP_DIR/dist/src/client/cli.js" "$@" ;;
+  sqs-poller) exec node "$APP_DIR/dist/src/client/cli.js" sqs-poller "$@" ;;
   *) exec "$command" "$@" ;;
 esac

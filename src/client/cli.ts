@@ -19,6 +19,7 @@ import { registerReport } from './commands/report';
 import { registerScore } from './commands/score';
 import { registerReplay } from './commands/replay';
 import { registerSchedule } from './commands/schedule';
+import { registerSqsPoller } from './commands/sqs-poller';
 import { registerStatus } from './commands/status';
 import { registerTrain } from './commands/train';
 import { registerUp } from './commands/up';
@@ -59,6 +60,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerReport(program, ctx);
   registerQuery(program, ctx);
   registerScore(program, ctx);
+  registerSqsPoller(program, ctx);
   return program;
 }
 

@@ -155,6 +155,16 @@ export const settingsSchema = z.object({
     .describe('OTLP/HTTP collector (e.g. http://127.0.0.1:4318) receiving traces of workflows and activities; unset: no tracing'),
   /** service.name of the worker's traces. */
   OTEL_SERVICE_NAME: z.string().min(1).default('nlp-batch-worker').describe("service.name of the worker's traces"),
+  /** The SQS queue the S3 upload notifications arrive on, for `nlp-batch sqs-poller` (deployments without the Lambda). */
+  SQS_QUEUE_URL: z.string().url().optional().describe('the SQS queue of S3 upload notifications that `nlp-batch sqs-poller` reads'),
+  /** Uploads to one folder within this many seconds (by S3 event time) join one batch: 1..86400, default 60 (Lambda and poller). */
+  S3_EVENT_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(60)
+    .describe('uploads to one folder within this many seconds (S3 event time) join one batch (Lambda and sqs-poller)'),
   /** How long the workers keep retrying an activity's infrastructure errors (S3, AWS, server outages) before a batch fails: <n>ms|s|m|h, default 6h. */
   INFRA_RETRY_TIMEOUT: duration
     .default('6h')
@@ -219,6 +229,8 @@ export interface Settings {
   telemetry: { metricsAddress?: string; otlpEndpoint?: string; serviceName: string };
   /** INFRA_RETRY_TIMEOUT in ms: the window in which the workers retry an activity's infrastructure errors. */
   infraRetryTimeoutMs: number;
+  /** S3 upload notifications (SQS_QUEUE_URL, S3_EVENT_WINDOW_SECONDS): what the poller reads and how it groups. */
+  ingestEvents: { queueUrl?: string; windowMs: number };
 }
 
 export class ConfigError extends Error {
@@ -319,6 +331,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       serviceName: e.OTEL_SERVICE_NAME,
     },
     infraRetryTimeoutMs: e.INFRA_RETRY_TIMEOUT,
+    ingestEvents: { queueUrl: e.SQS_QUEUE_URL, windowMs: e.S3_EVENT_WINDOW_SECONDS * 1000 },
   };
 }
 

@@ -1,8 +1,9 @@
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -27,8 +28,8 @@ import type { ResultRecord } from '../../src/pipeline/records';
 import type { ObjectStore } from '../../src/storage/object-store';
 import { S3ObjectStore } from '../../src/storage/s3-object-store';
 import { createPipelineWorker } from '../../src/workers/pipeline-worker';
-import { useDummyAwsCredentials } from '../helpers/aws-fixtures';
-import { decodePayload, testDataConverter } from '../helpers/codec';
+import { DUMMY_CREDENTIALS, useDummyAwsCredentials } from '../helpers/aws-fixtures';
+import { decodePayload, testCodecEnv, testDataConverter } from '../helpers/codec';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { MotoServer, startMoto } from '../helpers/moto';
 import { seedModel } from '../helpers/seed-model';
@@ -245,5 +246,65 @@ describe('S3 upload to ingestBatch over the wire, nothing dropped (moto + Tempor
         .map((m) => m.id)
         .sort(),
     );
+  });
+
+  it('`nlp-batch sqs-poller` runs the same path as a process: the upload becomes a batch, the message is deleted, SIGTERM stops it cleanly', async () => {
+    const env = await devServerEnv();
+    const folder = `raw/polled/${randomUUID().slice(0, 6)}`;
+    const messages = sampleMessages(4, 1500);
+    await store.put(`${folder}/a.csv`, messagesToCsv(messages));
+    const cli = path.resolve(__dirname, '../../src/client/cli.js');
+    const child = spawn(process.execPath, [cli, 'sqs-poller'], {
+      env: {
+        ...process.env,
+        ...testCodecEnv,
+        ...DUMMY_CREDENTIALS,
+        STORE: 's3',
+        S3_BUCKET: 'landing',
+        S3_PREFIX: 'nlp',
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL: moto.endpoint,
+        SQS_QUEUE_URL: queueUrl,
+        S3_EVENT_WINDOW_SECONDS: String(WINDOW / 1000),
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+        TEMPORAL_TASK_QUEUE: settings.temporal.taskQueue,
+        TEMPORAL_EMBEDDED: 'false',
+        MODEL_NAME: 'reviews',
+        DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const batchId = windowBatchId(folder, Math.floor(Date.now() / WINDOW) * WINDOW);
+      const workflowId = `ingest-${batchId}`;
+      started.push(workflowId);
+      for (const deadline = Date.now() + 60_000; ; await sleep(200)) {
+        const accepted = await submissionsOf(workflowId).catch(() => []);
+        if (accepted.flat().includes(`${folder}/a.csv`)) break;
+        assert.ok(Date.now() < deadline, `the poller never handed the upload to ${workflowId}:\n${stderr}`);
+      }
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+      assert.match(stderr, /sqs-poller stopped after \d+ round\(s\)/);
+      // The upload's message was deleted once its file was in the batch: it does not come back.
+      // (The pipeline's own writes since are notified too; the next delivery skips them.)
+      const left = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, VisibilityTimeout: 0, MaxNumberOfMessages: 10 }),
+      );
+      const upload = encodeURIComponent(`nlp/${folder}/a.csv`);
+      assert.deepEqual(
+        (left.Messages ?? []).filter((m) => (m.Body ?? '').includes(upload)),
+        [],
+      );
+      const handle = client.workflow.getHandle<(i: IngestBatchInputV1) => Promise<IngestBatchResultV1>>(workflowId);
+      await handle.signal(ingestSignals.closeBatch);
+      assert.deepEqual(await resultIds(await handle.result()), messages.map((m) => m.id).sort());
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 });

@@ -77,9 +77,11 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives every service an image or a build, and pins every pulled image to a version', () => {
+    // An image another service builds here (the worker's, which the poller reuses) is not pulled.
+    const built = new Set(services.filter(([, s]) => s.build && s.image).map(([, s]) => s.image));
     for (const [name, service] of services) {
       assert.ok(service.image || service.build, `${name}: needs image or build`);
-      if (service.build) continue;
+      if (service.build || built.has(service.image)) continue;
       const image = service.image as string;
       const tag = image.includes('@') ? image.split('@')[1] : image.split(':')[1];
       assert.ok(tag && tag !== 'latest' && /\d/.test(tag), `${name}: ${image} is not pinned to a version`);
@@ -157,6 +159,22 @@ describe('docker-compose.yml', () => {
     assert.equal(compose.services[new URL(worker.AWS_ENDPOINT_URL).hostname].image?.split(':')[0], 'motoserver/moto');
     assert.equal(worker.TEMPORAL_EMBEDDED, 'false', 'the container must not start its own dev server');
     assert.deepEqual(compose.services.worker.command, ['worker']);
+  });
+
+  it('runs the SQS poller from the worker image against the queue moto-setup creates and notifies', () => {
+    const poller = compose.services['sqs-poller'];
+    assert.ok(poller, 'an sqs-poller service');
+    assert.deepEqual(poller.command, ['sqs-poller']);
+    assert.equal(poller.image, compose.services.worker.image, 'the worker image runs it');
+    const pollerEnv = env(poller);
+    const workerEnv = env(compose.services.worker);
+    for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'STORE', 'S3_BUCKET', 'S3_PREFIX', 'PAYLOAD_KEYS'])
+      assert.equal(pollerEnv[name], workerEnv[name], `the poller and the worker disagree on ${name}`);
+    const queueName = new URL(pollerEnv.SQS_QUEUE_URL).pathname.split('/').pop() ?? '';
+    const setup = JSON.stringify(compose.services['moto-setup'].command);
+    assert.ok(setup.includes(`QueueName=\\"${queueName}\\"`), `moto-setup creates ${queueName}`);
+    assert.ok(setup.includes('put_bucket_notification_configuration'), 'moto-setup notifies the queue of uploads');
+    assert.match(readFileSync(path.join(root, 'docker', 'entrypoint.sh'), 'utf8'), /^\s*sqs-poller\) exec node .*cli\.js" sqs-poller/m);
   });
 
   it('registers exactly the search attributes the workflows upsert', () => {
