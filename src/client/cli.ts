@@ -24,6 +24,7 @@ import { registerStatus } from './commands/status';
 import { registerTrain } from './commands/train';
 import { registerUp } from './commands/up';
 import { describeWorkflowFailure } from './failures';
+import { registerWait } from './commands/wait';
 import { UserError } from './user-error';
 import { repoRoot } from '../util/repo-root';
 
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerIngest(program, ctx);
   registerExport(program, ctx);
   registerStatus(program, ctx);
+  registerWait(program, ctx);
   registerList(program, ctx);
   registerTrain(program, ctx);
   registerSchedule(program, ctx);

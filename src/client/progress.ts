@@ -11,7 +11,11 @@ import type { TrainingStatus } from '../workflows/continuous-training';
  * Waits for an ingestBatch result while drawing a progress bar on stderr, fed by the workflow's
  * progress query (stdout stays clean for `--json`). Without a TTY it prints a line per phase.
  */
-export async function waitWithProgress(handle: WorkflowHandle<typeof ingestBatch>, stream: NodeJS.WriteStream = process.stderr) {
+export async function waitWithProgress(
+  handle: WorkflowHandle<typeof ingestBatch>,
+  stream: NodeJS.WriteStream = process.stderr,
+  onProgress: (progress: IngestProgressV1) => void = () => undefined,
+) {
   const result = handle.result();
   let settled = false;
   void result.then(
@@ -30,6 +34,7 @@ export async function waitWithProgress(handle: WorkflowHandle<typeof ingestBatch
   while (!settled) {
     const progress = await handle.query<IngestProgressV1>(ingestQueries.progress).catch(() => undefined);
     if (progress) {
+      onProgress(progress);
       const payload = { phase: progress.phase.padEnd(17), shardsDone: progress.shards.done, shardsTotal: progress.shards.total };
       if (bar) {
         if (!started) bar.start(Math.max(progress.rows.total, 1), progress.rows.done, payload);

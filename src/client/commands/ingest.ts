@@ -3,7 +3,8 @@ import type { DelimiterV1, EtlPlacement, InputFormat, ScoringPlacement } from '.
 import { ModelRegistry } from '../../model';
 import { buildStore } from '../../workers/dependencies';
 import { newBatchId, startIngest } from '../ingest';
-import { waitWithProgress } from '../progress';
+import { connectClient } from '../../temporal/connection';
+import { batchResultJson, waitForBatch } from '../wait-for-batch';
 import { openRuntime, workflowUrl } from '../runtime';
 import { uploadInputs } from '../upload-inputs';
 import { UserError } from '../user-error';
@@ -101,23 +102,17 @@ export function registerIngest(program: Command, ctx: CliContext): void {
           ctx.out(handle.workflowId);
           return;
         }
-        const result = await waitWithProgress(handle);
+        // Retries transient errors and reconnects: the batch goes on whatever happens to this client.
+        const waited = await waitForBatch({
+          client: runtime.client,
+          reconnect: () => connectClient(settings.temporal, runtime.dataConverter),
+          workflowId: handle.workflowId,
+          log: ctx.log,
+        });
+        if (waited.client !== runtime.client) await waited.client.connection.close().catch(() => undefined);
+        const result = waited.result;
         if (opts.json) {
-          ctx.out(
-            JSON.stringify({
-              workflowId: handle.workflowId,
-              batchId: result.batchId,
-              status: result.status,
-              inputRows: result.inputRows,
-              scored: result.scored,
-              quarantined: result.quarantined,
-              resultKeys: result.resultKeys,
-              quarantineKeys: result.quarantineKeys,
-              rejectedFiles: result.rejectedFiles,
-              manifestKey: result.manifestKey,
-              modelVersion: result.modelVersion,
-            }),
-          );
+          ctx.out(JSON.stringify(batchResultJson(handle.workflowId, result)));
         } else {
           ctx.out(
             `${result.batchId}: ${result.scored} scored, ${result.quarantined} quarantined of ${result.inputRows} rows ` +
