@@ -11,12 +11,16 @@ Each Spark task cleans one whole shard and writes one object: shards are already
 task, the output keys are fixed by the workflow (not Spark's part-NNNNN names), and a retried task
 overwrites its own output instead of adding files. Records keep their order within a shard.
 
-Output records (JSON Lines): id, source, label, text, text_clean, tokens, tokens_nostop. Stems
-and sentiment are left to the TypeScript scorer (src/jobs/processed-record.ts), which has the
-stemmers and lexicons; `text` is kept so its VADER score equals in-worker cleaning.
+Output records (JSON Lines): the data dictionary's processed record, exactly as the in-worker stage
+writes it (src/pipeline/clean-records.ts): id, source, label, text_clean, tokens, tokens_nostop,
+stems, sentiment {compound, label}, language. The model's text options (language, negations,
+stemming, per-document language detection) apply; with `redactPii` in the spec (REDACT_PII),
+e-mail addresses, URLs and phone numbers are replaced before cleaning, and no raw text is written.
+test/fixtures/processed-record-vectors.json checks the Python port against src/text.
 
-Deploy: this file as the job script; glue_args.py, glue_store.py and nlp_text.py as
---extra-py-files; text_rules.json as --extra-files.
+Deploy: this file as the job script; glue_args.py, glue_store.py, nlp_text.py, nlp_stem.py,
+nlp_sentiment.py and nlp_pii.py as --extra-py-files; text_rules.json and sentiment_data.json as
+--extra-files.
 """
 
 from __future__ import annotations
@@ -32,13 +36,14 @@ if HERE not in sys.path:
 
 from glue_args import get_resolved_options  # noqa: E402
 from glue_store import open_store, store_config  # noqa: E402
-from nlp_text import clean_document, compile_rules, load_rules_data  # noqa: E402
+from nlp_sentiment import SentimentData  # noqa: E402
+from nlp_text import compile_rules, load_rules_data, process_document  # noqa: E402
 
 REQUIRED_ARGS = ["spec_key", "store_uri"]
 OPTIONAL_ARGS = ["aws_endpoint_url", "sse_kms_key_id", "JOB_NAME"]
 # nlp_clean_job.py itself too: when imported (tests) rather than run as __main__, Spark pickles
 # clean_shard by reference and executors must be able to import it.
-SIBLING_MODULES = ["glue_args.py", "glue_store.py", "nlp_text.py", "nlp_clean_job.py"]
+SIBLING_MODULES = ["glue_args.py", "glue_store.py", "nlp_text.py", "nlp_stem.py", "nlp_sentiment.py", "nlp_pii.py", "nlp_clean_job.py"]
 LANGUAGES = ("en", "es")
 
 
@@ -59,6 +64,11 @@ def validate_spec(spec: Any) -> Dict[str, Any]:
     options = spec.get("textOptions") or {}
     if options.get("language") not in LANGUAGES:
         raise SpecError("textOptions.language must be one of %s" % ", ".join(LANGUAGES))
+    for flag in ("keepNegations", "stem", "detectLanguage"):
+        if flag in options and not isinstance(options[flag], bool):
+            raise SpecError("textOptions.%s must be a boolean" % flag)
+    if "redactPii" in spec and not isinstance(spec["redactPii"], bool):
+        raise SpecError("redactPii must be a boolean")
     return spec
 
 
@@ -86,15 +96,46 @@ def _encode(lines: List[str]) -> bytes:
         return "".join(json.dumps(json.loads(line), separators=(",", ":")) + "\n" for line in lines).encode("utf-8")
 
 
-def clean_shard(store_conf: Dict[str, Any], rules_data: Dict[str, Any], text_options: Dict[str, Any], task: Tuple[int, str, str]) -> Dict[str, Any]:
+def _read_input(store, key: str) -> str:
+    """A staged shard the activity wrote before the job started: missing means a wrong spec, not a
+    transient error (S3 is strongly consistent), so it is a SpecError (never retried)."""
+    try:
+        return store.get(key).decode("utf-8")
+    except FileNotFoundError:
+        raise SpecError("%s: no such object in the store" % key) from None
+    except Exception as err:  # botocore's NoSuchKey has no importable class without boto3
+        if type(err).__name__ in ("NoSuchKey",) or "NoSuchKey" in str(err):
+            raise SpecError("%s: no such object in the store" % key) from None
+        raise
+
+
+_sentiment_cache: Dict[int, SentimentData] = {}
+
+
+def _sentiment(sentiment_data: Dict[str, Any]) -> SentimentData:
+    # Each task unpickles its own copy of the data; keep one parsed table per Python worker.
+    key = len(sentiment_data["vaderLexicon"]) * 100_003 + len(sentiment_data["spanishLexicon"])
+    parsed = _sentiment_cache.get(key)
+    if parsed is None:
+        parsed = _sentiment_cache[key] = SentimentData(sentiment_data)
+    return parsed
+
+
+def clean_shard(
+    store_conf: Dict[str, Any],
+    rules_data: Dict[str, Any],
+    sentiment_data: Dict[str, Any],
+    text_options: Dict[str, Any],
+    redact: bool,
+    task: Tuple[int, str, str],
+) -> Dict[str, Any]:
     """One Spark task: staged shard in, processed shard out. Runs on an executor."""
     index, input_key, output_key = task
     store = open_store(store_conf)
     rules = compile_rules(rules_data)
-    language = text_options.get("language", "en")
-    keep_negations = bool(text_options.get("keepNegations", True))
+    sentiment = _sentiment(sentiment_data)
     lines: List[str] = []
-    for number, raw in enumerate(store.get(input_key).decode("utf-8").split("\n"), start=1):
+    for number, raw in enumerate(_read_input(store, input_key).split("\n"), start=1):
         if not raw.strip():
             continue
         try:
@@ -103,10 +144,17 @@ def clean_shard(store_conf: Dict[str, Any], rules_data: Dict[str, Any], text_opt
             raise SpecError("%s: line %d is not valid JSON" % (input_key, number)) from None
         if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("body"), str):
             raise SpecError("%s: line %d is not a staged record (needs id and body)" % (input_key, number))
-        cleaned = clean_document(row.get("title") or "", row["body"], rules, language, keep_negations)
-        lines.append(_json_line({"id": row["id"], "source": row.get("source"), "label": row.get("label"), **cleaned}))
+        processed = process_document(row.get("title") or "", row["body"], rules, rules_data, sentiment, text_options, redact)
+        lines.append(_json_line({"id": row["id"], "source": row.get("source"), "label": row.get("label"), **processed}))
     store.put(output_key, _encode(lines), "application/x-ndjson")
     return {"index": index, "outputKey": output_key, "rows": len(lines)}
+
+
+def _sentiment_json() -> Dict[str, Any]:
+    from nlp_sentiment import data_path
+
+    with open(data_path(), encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def _ship_modules(spark) -> None:
@@ -125,12 +173,14 @@ def run(spark, args: Dict[str, str]) -> List[Dict[str, Any]]:
     conf = store_config(args["store_uri"], args.get("aws_endpoint_url"), args.get("sse_kms_key_id"))
     spec = read_spec(open_store(conf), args["spec_key"])
     rules_data = load_rules_data()
+    sentiment_data = _sentiment_json()
     text_options = dict(spec["textOptions"])
+    redact = spec.get("redactPii") is True
     tasks = list(zip(range(len(spec["inputKeys"])), spec["inputKeys"], spec["outputKeys"]))
     _ship_modules(spark)
     # One partition per shard: Spark schedules them over the executors and retries a failed one.
     rdd = spark.sparkContext.parallelize(tasks, numSlices=len(tasks))
-    results = rdd.map(lambda task: clean_shard(conf, rules_data, text_options, task)).collect()
+    results = rdd.map(lambda task: clean_shard(conf, rules_data, sentiment_data, text_options, redact, task)).collect()
     return sorted(results, key=lambda r: r["index"])
 
 

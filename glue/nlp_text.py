@@ -222,3 +222,43 @@ def clean_document(title: Optional[str], body: str, rules: TextRules, language: 
         "tokens": tokens,
         "tokens_nostop": [t for t in tokens if t not in stop],
     }
+
+
+def process_document(
+    title: Optional[str],
+    body: str,
+    rules: TextRules,
+    rules_data: Dict[str, Any],
+    sentiment: Any,
+    options: Dict[str, Any],
+    redact: bool = False,
+) -> Dict[str, Any]:
+    """The processed record's columns, as src/pipeline/clean-records.ts writes them in the worker:
+    text_clean, tokens, tokens_nostop, stems, sentiment {compound, label}, language. With `redact`
+    (REDACT_PII), e-mail addresses, URLs and phone numbers are replaced first, so nothing below
+    ever sees them. The raw text is not part of the record."""
+    # Imported here: nlp_pii imports this module.
+    from nlp_pii import patterns_for, redact_pii
+    from nlp_sentiment import detect_language, sentiment_label, spanish_compound, vader_compound
+    from nlp_stem import stem_tokens
+
+    if redact:
+        patterns = patterns_for(rules, rules_data["charClasses"])
+        body = redact_pii(body, patterns)
+        title = redact_pii(title, patterns) if isinstance(title, str) else title
+    fallback = options.get("language", "en")
+    text = compose_text(title or "", body)
+    tokens = clean_tokens(text, rules)
+    language = detect_language(tokens, fallback, sentiment) if options.get("detectLanguage") else fallback
+    stop = rules.stopword_set(language, bool(options.get("keepNegations", True)))
+    tokens_nostop = [t for t in tokens if t not in stop]
+    stems = stem_tokens(tokens_nostop, language) if options.get("stem", True) else list(tokens_nostop)
+    compound = vader_compound(text, sentiment) if language == "en" else spanish_compound(tokens, sentiment)
+    return {
+        "text_clean": " ".join(tokens),
+        "tokens": tokens,
+        "tokens_nostop": tokens_nostop,
+        "stems": stems,
+        "sentiment": {"compound": compound, "label": sentiment_label(compound)},
+        "language": language,
+    }

@@ -5,9 +5,12 @@ import json
 import pytest
 
 import nlp_clean_job
+import nlp_sentiment
 import nlp_text
 
-RULES = nlp_text.compile_rules(nlp_text.load_rules_data())
+RULES_DATA = nlp_text.load_rules_data()
+RULES = nlp_text.compile_rules(RULES_DATA)
+SENTIMENT = nlp_sentiment.load_sentiment_data()
 BATCH = "b20240514-glue"
 
 
@@ -53,9 +56,10 @@ def check_outputs(get, spec):
         records = [json.loads(line) for line in lines]
         assert [r["id"] for r in records] == [r["id"] for r in SHARDS[i]], "one output per input, same order"
         for record, row in zip(records, SHARDS[i]):
-            expected = nlp_text.clean_document(row["title"], row["body"], RULES, "en", True)
+            expected = nlp_text.process_document(row["title"], row["body"], RULES, RULES_DATA, SENTIMENT, spec["textOptions"], spec.get("redactPii", False))
             assert record == {"id": row["id"], "source": row["source"], "label": row["label"], **expected}
-            assert "stems" not in record and "sentiment" not in record
+            # The whole data dictionary, and never the raw text.
+            assert set(record) == {"id", "source", "label", "text_clean", "tokens", "tokens_nostop", "stems", "sentiment", "language"}
 
 
 def test_cleans_every_shard_into_its_own_output_in_a_folder_store(spark, tmp_path):
@@ -82,6 +86,35 @@ def test_cleans_every_shard_into_its_own_output_in_a_folder_store(spark, tmp_pat
     # A rerun (Glue retry) overwrites the same objects instead of adding any.
     nlp_clean_job.main(argv, spark=spark)
     assert sorted(p.name for p in (tmp_path / "processed" / BATCH).iterdir()) == ["shard-00000.jsonl", "shard-00001.jsonl", "shard-00002.jsonl"]
+
+
+def test_honours_the_model_options_and_redacts_pii(spark, tmp_path):
+    spec = etl_spec(2, language="es")
+    spec["textOptions"]["detectLanguage"] = True
+    spec["redactPii"] = True
+
+    def put(key, body):
+        path = tmp_path / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+
+    seed(put, spec)
+    put(spec["inputKeys"][0], jsonl([staged(9, "", "Mail me at john@example.com or call +1 (555) 123-4567, it was not good at all")]))
+    nlp_clean_job.main(["job", "--spec_key", "jobs/%s/etl.json" % BATCH, "--store_uri", str(tmp_path)], spark=spark)
+    record = json.loads((tmp_path / spec["outputKeys"][0]).read_text(encoding="utf-8").splitlines()[0])
+    assert "john" not in json.dumps(record) and "555" not in json.dumps(record)
+    assert record["language"] == "en", "detected per document, over the model's es"
+    assert record["sentiment"]["label"] == "negative"
+    spanish = json.loads((tmp_path / spec["outputKeys"][1]).read_text(encoding="utf-8").splitlines()[0])
+    assert spanish["language"] == "es" and spanish["sentiment"]["label"] == "negative"
+
+
+def test_a_missing_input_shard_is_a_spec_error(spark, tmp_path):
+    spec = etl_spec(1)
+    (tmp_path / "jobs" / BATCH).mkdir(parents=True)
+    (tmp_path / "jobs" / BATCH / "etl.json").write_text(json.dumps(spec))
+    with pytest.raises(Exception, match="SpecError"):
+        nlp_clean_job.main(["job", "--spec_key", "jobs/%s/etl.json" % BATCH, "--store_uri", str(tmp_path)], spark=spark)
 
 
 def test_a_bad_spec_fails_before_any_spark_work(spark, tmp_path):

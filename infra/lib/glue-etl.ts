@@ -20,8 +20,8 @@ export interface GlueEtlProps {
 }
 
 /** The sibling modules nlp_clean_job.py imports (its docstring: deploy them as --extra-py-files). */
-export const GLUE_PY_MODULES = ['glue_args.py', 'glue_store.py', 'nlp_text.py'];
-export const GLUE_EXTRA_FILES = ['text_rules.json'];
+export const GLUE_PY_MODULES = ['glue_args.py', 'glue_store.py', 'nlp_text.py', 'nlp_stem.py', 'nlp_sentiment.py', 'nlp_pii.py'];
+export const GLUE_EXTRA_FILES = ['text_rules.json', 'sentiment_data.json'];
 export const GLUE_SCRIPT = 'nlp_clean_job.py';
 
 /**

@@ -35,7 +35,7 @@ export async function runEtlTask({ store, specKey, index }: EtlTaskInput): Promi
   const outputKey = spec.outputKeys[index];
   const staged = parseShard(await store.get(inputKey), inputKey);
   staged.forEach((value, i) => assertStaged(value, `${inputKey} record ${i + 1}`));
-  const processed = cleanStagedRecords(staged as StagedRecord[], textOptions);
+  const processed = cleanStagedRecords(staged as StagedRecord[], textOptions, spec.redactPii === true);
   await store.put(outputKey, toJsonl(processed), { contentType: 'application/x-ndjson' });
   return { outputKey, rows: processed.length };
 }

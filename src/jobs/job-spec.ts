@@ -29,7 +29,9 @@ const etlSchema = z
       language: z.enum(LANGUAGES as [Language, ...Language[]]),
       keepNegations: z.boolean(),
       stem: z.boolean(),
+      detectLanguage: z.boolean().optional(),
     }),
+    redactPii: z.boolean().optional(),
   })
   .refine((s) => s.inputKeys.length === s.outputKeys.length, 'inputKeys and outputKeys differ in length');
 

@@ -3,13 +3,13 @@ import { detectLanguage, sentimentLabel, spanishCompound, stemToken, vaderCompou
 import { PermanentTaskError } from './task-errors';
 
 /**
- * A processed record as the Glue job writes it: the data dictionary's columns that plain PySpark
- * can compute exactly like `src/text` (text, text_clean, tokens, tokens_nostop). Stemming and
- * sentiment stay in TypeScript, where the stemmers and lexicons live, so there is one
- * implementation of each; records cleaned in-worker already carry them.
+ * A processed record that may lack the later columns: the Glue job writes the whole data dictionary
+ * (stems, VADER sentiment and language included, checked against src/text by shared vectors), but
+ * shards written by earlier versions of the job carried only text, text_clean and the token lists.
+ * Those are completed here, the way cleanDocument computes the missing columns.
  */
-export type PartialProcessedRecord = Omit<ProcessedRecord, 'stems' | 'sentiment'> &
-  Partial<Pick<ProcessedRecord, 'stems' | 'sentiment'>> & {
+export type PartialProcessedRecord = Omit<ProcessedRecord, 'stems' | 'sentiment' | 'language'> &
+  Partial<Pick<ProcessedRecord, 'stems' | 'sentiment' | 'language'>> & {
     /** title + body before cleaning; VADER needs capitals, punctuation and emoticons. */
     text?: string;
   };
@@ -43,8 +43,8 @@ export function completeProcessedRecord(record: PartialProcessedRecord, options:
   const needsStems = record.stems === undefined;
   const needsSentiment = record.sentiment === undefined;
   const { text, ...rest } = record;
-  if (!needsStems && !needsSentiment) return rest as ProcessedRecord;
-  const language = options.detectLanguage ? detectLanguage(record.tokens, options.language) : options.language;
+  const language = record.language ?? (options.detectLanguage ? detectLanguage(record.tokens, options.language) : options.language);
+  if (!needsStems && !needsSentiment) return { ...rest, language } as ProcessedRecord;
   let stems = record.stems;
   if (stems === undefined) {
     stems = options.stem ? record.tokens_nostop.map((token) => stemToken(token, language)) : record.tokens_nostop;
@@ -54,5 +54,5 @@ export function completeProcessedRecord(record: PartialProcessedRecord, options:
     const compound = language === 'en' ? vaderCompound(text ?? record.text_clean) : spanishCompound(record.tokens);
     sentiment = { compound, label: sentimentLabel(compound) };
   }
-  return { ...rest, stems, sentiment };
+  return { ...rest, stems, sentiment, language };
 }

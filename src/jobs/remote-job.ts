@@ -13,8 +13,10 @@ export interface EtlJobSpec {
   inputKeys: string[];
   /** processed/<batchId>/shard-NNNNN.jsonl, same order and length as inputKeys. */
   outputKeys: string[];
-  /** The pinned model's text options, as JSON (language, negations, stemming). */
-  textOptions: { language: string; keepNegations: boolean; stem: boolean };
+  /** The pinned model's text options, as JSON (language, negations, stemming, per-document language detection). */
+  textOptions: { language: string; keepNegations: boolean; stem: boolean; detectLanguage?: boolean };
+  /** Replace e-mail addresses, phone numbers and URLs by placeholders before cleaning (REDACT_PII). */
+  redactPii?: boolean;
 }
 
 /** What a scoring job does: array child i scores processedKeys[i] into resultKeys[i]. */

@@ -20,6 +20,7 @@ export function cleanStagedRecords(staged: readonly StagedRecord[], text: Partia
       tokens_nostop: clean.tokensNoStop,
       stems: clean.stems,
       sentiment: clean.sentiment,
+      language: clean.language,
     };
   }
   return processed;

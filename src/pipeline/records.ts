@@ -29,6 +29,8 @@ export interface ProcessedRecord {
   tokens_nostop: string[];
   stems: string[];
   sentiment: Sentiment;
+  /** The language the row was processed as (the model's, or detected per row with detectLanguage). */
+  language: 'en' | 'es';
 }
 
 /** batches/<id>/results/ (JSON Lines) and results/ (Parquet): what users export. */

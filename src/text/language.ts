@@ -6,7 +6,7 @@ export const DETECTED_LANGUAGES: readonly DetectedLanguage[] = ['en', 'es', 'oth
 
 // Frequent function words that exist in only one of the two languages ("a", "no", "me", "he"...
 // are left out on purpose).
-const MARKERS: Record<Language, ReadonlySet<string>> = {
+export const LANGUAGE_MARKERS: Record<Language, ReadonlySet<string>> = {
   en: new Set([
     'the',
     'and',
@@ -99,7 +99,7 @@ const MARKERS: Record<Language, ReadonlySet<string>> = {
 // Function words of other common Latin-script languages (fr, de, pt, it, nl), leaving out every
 // word that is also English or Spanish ("die", "do", "non", "com", "pelo", "dos"...): they only say
 // "not en, not es", so a French review is not scored as Spanish because it has "la" in it.
-const OTHER_MARKERS: ReadonlySet<string> = new Set([
+export const OTHER_MARKERS: ReadonlySet<string> = new Set([
   // fr
   'le',
   'les',
@@ -182,10 +182,10 @@ const OTHER_MARKERS: ReadonlySet<string> = new Set([
   'wij',
 ]);
 
-const LETTER = /\p{L}/u;
-const LATIN_LETTER = /\p{Script=Latin}/u;
+export const LETTER = /\p{L}/u;
+export const LATIN_LETTER = /\p{Script=Latin}/u;
 /** Below this many words with letters, a document without a clear majority is `unknown`, not `other`. */
-const MIN_WORDS_FOR_OTHER = 20;
+export const MIN_WORDS_FOR_OTHER = 20;
 
 /**
  * Names the language of cleaned tokens: `en` or `es` when their function words clearly dominate;
@@ -201,8 +201,8 @@ export function identifyLanguage(tokens: readonly string[]): DetectedLanguage {
   let words = 0;
   let nonLatin = 0;
   for (const token of tokens) {
-    if (MARKERS.en.has(token)) en++;
-    else if (MARKERS.es.has(token)) es++;
+    if (LANGUAGE_MARKERS.en.has(token)) en++;
+    else if (LANGUAGE_MARKERS.es.has(token)) es++;
     else if (OTHER_MARKERS.has(token)) other++;
     const letter = LETTER.exec(token);
     if (letter === null) continue;

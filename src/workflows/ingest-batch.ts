@@ -192,7 +192,12 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     }
 
     if (options.etl === 'glue' && stagedShards.length > 0) {
-      const { processedKeys: keys } = await runEtlJob({ batchId, shards: stagedShards, model: pinned });
+      const { processedKeys: keys } = await runEtlJob({
+        batchId,
+        shards: stagedShards,
+        model: pinned,
+        ...(options.redactPii && { redactPii: true }),
+      });
       stagedShards.forEach((shard, i) => processedKeys.set(shard.index, keys[i]));
     }
     if (options.scoring !== 'worker' && stagedShards.length > 0) {

@@ -185,9 +185,9 @@ describe('infra: the synthesised NlpBatch stack', function () {
     assert.ok(folder, 'script under glue/<hash>/');
     assert.ok(asText((p.Command as Record<string, unknown>).ScriptLocation).includes(`${folder}nlp_clean_job.py`));
     const args = p.DefaultArguments as Record<string, unknown>;
-    for (const m of ['glue_args.py', 'glue_store.py', 'nlp_text.py'])
+    for (const m of ['glue_args.py', 'glue_store.py', 'nlp_text.py', 'nlp_stem.py', 'nlp_sentiment.py', 'nlp_pii.py'])
       assert.ok(asText(args['--extra-py-files']).includes(`${folder}${m}`), m);
-    assert.ok(asText(args['--extra-files']).includes(`${folder}text_rules.json`));
+    for (const f of ['text_rules.json', 'sentiment_data.json']) assert.ok(asText(args['--extra-files']).includes(`${folder}${f}`), f);
     assert.ok(p.SecurityConfiguration, 'encrypted logs and bookmarks');
     // The staged files are the repository's glue/ files, uploaded to exactly those keys.
     for (const [assetId, file] of Object.entries(s.assets.files)) {
@@ -196,7 +196,7 @@ describe('infra: the synthesised NlpBatch stack', function () {
       const staged = readFileSync(path.join(s.outdir, file.source.path), 'utf8');
       assert.equal(staged, readFileSync(path.join(repoRoot(), 'glue', path.basename(key)), 'utf8'), key);
     }
-    assert.equal(Object.keys(s.assets.files).filter((id) => id.startsWith(folder)).length, 5);
+    assert.equal(Object.keys(s.assets.files).filter((id) => id.startsWith(folder)).length, 9);
   });
 
   it('defines the Batch scoring job (Fargate, retries that skip exit code 2, timeout) on the Dockerfile image', () => {

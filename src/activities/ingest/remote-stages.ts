@@ -22,7 +22,12 @@ export async function closeRunners(runners: RemoteRunners | undefined): Promise<
 export function createRemoteStages(store: ObjectStore, models: ModelCache, runners: RemoteRunners) {
   const pollMs = runners.pollMs ?? 2000;
   return {
-    async runEtlJob(input: { batchId: string; shards: StagedShard[]; model: ResolvedModel }): Promise<{ processedKeys: string[] }> {
+    async runEtlJob(input: {
+      batchId: string;
+      shards: StagedShard[];
+      model: ResolvedModel;
+      redactPii?: boolean;
+    }): Promise<{ processedKeys: string[] }> {
       const { text } = (await models.get(input.model.modelName, input.model.modelVersion)).config;
       const processedKeys = input.shards.map((s) => layout.processed(input.batchId, s.index));
       await runRemoteJob(
@@ -33,7 +38,9 @@ export function createRemoteStages(store: ObjectStore, models: ModelCache, runne
           batchId: input.batchId,
           inputKeys: input.shards.map((s) => s.key),
           outputKeys: processedKeys,
-          textOptions: { language: text.language, keepNegations: text.keepNegations, stem: text.stem },
+          textOptions: { language: text.language, keepNegations: text.keepNegations, stem: text.stem, detectLanguage: text.detectLanguage },
+          // Every ETL path redacts the same way: the Glue job before cleaning, like the in-worker stage.
+          ...(input.redactPii && { redactPii: true }),
         },
         pollMs,
       );

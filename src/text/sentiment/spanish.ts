@@ -45,7 +45,8 @@ function isSingleWord(entry: string): boolean {
   return !/[\s_]/.test(entry) && /\p{L}/u.test(entry);
 }
 
-function spanishLexicon(): ReadonlyMap<string, number> {
+/** Stem -> valence on VADER's scale (exported for glue/sentiment_data.json, the Glue job's copy). */
+export function spanishLexicon(): ReadonlyMap<string, number> {
   if (!lexicon) {
     // Loaded on first Spanish document only: English-only workers never pay for 13k entries.
     const afinn = readJson('natural/lib/natural/sentiment/Spanish/afinnShortSortedSpanish.json') as Record<string, number>;

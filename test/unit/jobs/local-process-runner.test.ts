@@ -281,6 +281,7 @@ describe('LocalProcessRunner', () => {
             tokens_nostop: c.tokensNoStop,
             stems: c.stems,
             sentiment: c.sentiment,
+            language: c.language,
           };
         });
         const { results, predictedCounts } = scoreRecords(expected, classifier, 'v1');
