@@ -3,6 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createDriftActivities } from '../../src/activities/drift';
 import { createIngestActivities } from '../../src/activities/ingest';
+import { createLakeActivities } from '../../src/activities/lake';
+import { createReportActivities } from '../../src/activities/reports';
+import { createTelemetryActivities } from '../../src/activities/telemetry';
 import { createTrainingActivities } from '../../src/activities/training';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { driftWorkflowId } from '../../src/contracts/drift-correction';
@@ -124,7 +127,15 @@ describe('follow-up requests and triggers survive merges, retries and failures (
       taskQueue: fx.taskQueue,
       dataConverter: testDataConverter,
       workflowBundle: await workflowBundle(),
-      activities: { ...createIngestActivities(deps), ...createTrainingActivities(deps), ...createDriftActivities(deps) },
+      // The pipeline worker's activities (src/workers/pipeline-worker.ts), with the interceptor.
+      activities: {
+        ...createIngestActivities(deps),
+        ...createTrainingActivities(deps),
+        ...createDriftActivities(deps),
+        ...createLakeActivities(deps.store),
+        ...createReportActivities(deps),
+        ...createTelemetryActivities(deps),
+      },
       interceptors: { activity: [loseFirstCompletion] },
     });
     workers.push({ worker, running: worker.run() });

@@ -3,6 +3,9 @@ import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } fro
 import { Worker } from '@temporalio/worker';
 import { createDriftActivities } from '../../src/activities/drift';
 import { createIngestActivities } from '../../src/activities/ingest';
+import { createLakeActivities } from '../../src/activities/lake';
+import { createReportActivities } from '../../src/activities/reports';
+import { createTelemetryActivities } from '../../src/activities/telemetry';
 import { createTrainingActivities } from '../../src/activities/training';
 import { signalWithStartTraining } from '../../src/activities/training/submit-training';
 import { runManualPromotion } from '../../src/client/training-models';
@@ -53,7 +56,15 @@ describe('promotion survives a lost activity completion (real Temporal server)',
       taskQueue: fx.taskQueue,
       dataConverter: testDataConverter,
       workflowBundle: await workflowBundle(),
-      activities: { ...createIngestActivities(deps), ...createTrainingActivities(deps), ...createDriftActivities(deps) },
+      // The pipeline worker's activities (src/workers/pipeline-worker.ts), with the interceptor.
+      activities: {
+        ...createIngestActivities(deps),
+        ...createTrainingActivities(deps),
+        ...createDriftActivities(deps),
+        ...createLakeActivities(deps.store),
+        ...createReportActivities(deps),
+        ...createTelemetryActivities(deps),
+      },
       interceptors: { activity: [losePromotionCompletion(lost)] },
     });
     running = worker.run();
