@@ -66,6 +66,16 @@ class SentimentData:
         self.vader: Dict[str, float] = data["vaderLexicon"]
         self.spanish: Dict[str, float] = data["spanishLexicon"]
         self.markers: Dict[str, frozenset] = {k: frozenset(v) for k, v in data["languageMarkers"].items()}
+        self.other_markers = frozenset(data["otherMarkers"])
+        self.latin = _range_set(data["latinLetters"])
+        self.min_words_for_other: int = data["minWordsForOther"]
+
+
+def _range_set(ranges: Sequence[Sequence[int]]) -> frozenset:
+    out = set()
+    for a, b in ranges:
+        out.update(range(a, b + 1))
+    return frozenset(out)
 
 
 def data_path(search: Optional[Iterable[str]] = None) -> str:
@@ -319,15 +329,37 @@ def spanish_compound(tokens: Sequence[str], data: SentimentData) -> float:
 # --- Language -----------------------------------------------------------------------------------
 
 
-def detect_language(tokens: Sequence[str], fallback: str, data: SentimentData) -> str:
-    en = es = 0
+def identify_language(tokens: Sequence[str], data: SentimentData, letters: "re.Pattern[str]") -> str:
+    """src/text/language.ts identifyLanguage: en, es, other or unknown. `letters` matches one
+    \\p{L} character (the TextRules letter class)."""
+    en = es = other = words = non_latin = 0
     for token in tokens:
         if token in data.markers["en"]:
             en += 1
         elif token in data.markers["es"]:
             es += 1
+        elif token in data.other_markers:
+            other += 1
+        letter = letters.search(token)
+        if letter is None:
+            continue
+        words += 1
+        if ord(letter.group(0)) not in data.latin:
+            non_latin += 1
+    if words == 0:
+        return "unknown"
+    if non_latin * 2 > words:
+        return "other"
+    if other >= 2 and other > max(en, es):
+        return "other"
     if en > es * 1.5 and en >= 2:
         return "en"
     if es > en * 1.5 and es >= 2:
         return "es"
-    return fallback
+    return "other" if words >= data.min_words_for_other else "unknown"
+
+
+def detect_language(tokens: Sequence[str], fallback: str, data: SentimentData, letters: "re.Pattern[str]") -> str:
+    """The language to process a document as: the identified one when supported, else `fallback`."""
+    identified = identify_language(tokens, data, letters)
+    return identified if identified in ("en", "es") else fallback

@@ -62,6 +62,7 @@ class TextRules:
         classes = data["charClasses"]
         letter = "[" + _class_body(classes["letter"]) + "]"
         self.word = re.compile("[" + _class_body(classes["wordChar"]) + "]+")
+        self.letter = re.compile(letter)
         # JS: /['’ʼ](?<=\p{L}.)(?=\p{L})/gu, an apostrophe between two letters.
         self.inner_apostrophe = re.compile("(?<=" + letter + ")[" + _APOSTROPHES + "](?=" + letter + ")")
         self.letter_or_number_bmp = _range_lookup(classes["letterOrNumber"])
@@ -249,7 +250,7 @@ def process_document(
     fallback = options.get("language", "en")
     text = compose_text(title or "", body)
     tokens = clean_tokens(text, rules)
-    language = detect_language(tokens, fallback, sentiment) if options.get("detectLanguage") else fallback
+    language = detect_language(tokens, fallback, sentiment, rules.letter) if options.get("detectLanguage") else fallback
     stop = rules.stopword_set(language, bool(options.get("keepNegations", True)))
     tokens_nostop = [t for t in tokens if t not in stop]
     stems = stem_tokens(tokens_nostop, language) if options.get("stem", True) else list(tokens_nostop)

@@ -7,7 +7,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { LANGUAGE_MARKERS } from '../text/language';
+import { LANGUAGE_MARKERS, MIN_WORDS_FOR_OTHER, OTHER_MARKERS } from '../text/language';
+import { codePointRanges } from './glue-text-rules';
 import { spanishLexicon } from '../text/sentiment/spanish';
 import { vaderLexicon } from '../text/sentiment/vader-lexicon';
 import { repoRoot } from '../util/repo-root';
@@ -22,6 +23,12 @@ export interface GlueSentimentData {
   spanishLexicon: Record<string, number>;
   /** Function words that exist in only one language, for per-document detection. */
   languageMarkers: Record<string, string[]>;
+  /** Function words of other Latin-script languages (fr, de, pt, it, nl): "not en, not es". */
+  otherMarkers: string[];
+  /** Inclusive code point ranges of \p{Script=Latin}: a word whose first letter is outside is non-Latin. */
+  latinLetters: Array<[number, number]>;
+  /** Below this many words with letters, no clear majority means unknown rather than another language. */
+  minWordsForOther: number;
 }
 
 const sorted = (map: ReadonlyMap<string, number>) =>
@@ -33,6 +40,9 @@ export function buildGlueSentimentData(): GlueSentimentData {
     vaderLexicon: sorted(vaderLexicon()),
     spanishLexicon: sorted(spanishLexicon()),
     languageMarkers: Object.fromEntries(Object.entries(LANGUAGE_MARKERS).map(([language, words]) => [language, [...words].sort()])),
+    otherMarkers: [...OTHER_MARKERS].sort(),
+    latinLetters: codePointRanges(/^\p{Script=Latin}$/u),
+    minWordsForOther: MIN_WORDS_FOR_OTHER,
   };
 }
 

@@ -5,6 +5,7 @@ import { runPollerService } from '../../lambda/poller-service';
 import { connectClient } from '../../temporal/connection';
 import { UserError } from '../user-error';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 export function registerSqsPoller(program: Command, ctx: CliContext): void {
   program
@@ -12,6 +13,13 @@ export function registerSqsPoller(program: Command, ctx: CliContext): void {
     .description('turn S3 upload notifications from an SQS queue into ingestBatch runs (what the Lambda does, as a long-running process)')
     .option('--queue-url <url>', 'the SQS queue (default: SQS_QUEUE_URL)')
     .option('--once', 'one receive round, then exit')
+    .addHelpText(
+      'after',
+      examples([
+        'nlp-batch sqs-poller   # with SQS_QUEUE_URL, STORE=s3 and S3_BUCKET set',
+        'nlp-batch sqs-poller --queue-url http://127.0.0.1:5000/123456789012/nlp-batch-uploads --once',
+      ]),
+    )
     .action(async (opts: { queueUrl?: string; once?: boolean }) => {
       const settings = ctx.settings();
       const queueUrl = opts.queueUrl ?? settings.ingestEvents.queueUrl;
