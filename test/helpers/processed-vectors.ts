@@ -48,8 +48,16 @@ const SENTIMENT_DOCUMENTS: DocumentInput[] = [
     body: 'Mail john.doe@example.com or call +1 (555) 123-4567, see https://example.com/x and bit.ly/abc.',
   },
   { name: 'pii negatives', title: '', body: 'on 2024-01-15 at 10:30, order 1234567890, version 1.2.3, costs $1 234 567' },
-  { name: 'french (other language)', title: 'Très bon', body: 'Le produit est très bon et nous sommes contents, mais la livraison était lente et le carton abîmé.' },
-  { name: 'german (other language)', title: '', body: 'Das ist nicht gut, aber der Preis ist auch sehr niedrig und ich bin zufrieden mit dem Kauf.' },
+  {
+    name: 'french (other language)',
+    title: 'Très bon',
+    body: 'Le produit est très bon et nous sommes contents, mais la livraison était lente et le carton abîmé.',
+  },
+  {
+    name: 'german (other language)',
+    title: '',
+    body: 'Das ist nicht gut, aber der Preis ist auch sehr niedrig und ich bin zufrieden mit dem Kauf.',
+  },
   { name: 'non-latin script', title: '很好', body: '这个产品非常好，我很喜欢。Очень хороший товар, рекомендую всем. Πολύ καλό προϊόν.' },
   { name: 'numbers only', title: '', body: '12345 67890 2024 42' },
   {
