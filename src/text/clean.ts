@@ -95,35 +95,46 @@ export function cleanTokensWithIds(text: string, ids: TokenIds): string[] {
   const s = preparedText(text);
   vocabulary.startDocument();
   const tokens: string[] = [];
+  let idArray = ids.ids;
   const n = s.length;
   let i = 0;
   while (i < n) {
     let c = s.charCodeAt(i);
-    let units = c < 128 ? (unitClass[c] === IN_WORD ? 1 : 0) : wordUnitsAt(s, i, c);
-    if (units === 0) {
+    if (c < 128 ? unitClass[c] !== IN_WORD : wordUnitsAt(s, i, c) === 0) {
       i++;
       continue;
     }
     const start = i;
     let hash = WordTable.HASH_START;
     let hasDigit = false;
-    while (units > 0) {
-      hash = WordTable.hashStep(hash, c);
-      if (units === 2) hash = WordTable.hashStep(hash, s.charCodeAt(i + 1));
-      else if (c >= 48 && c <= 57) hasDigit = true;
-      i += units;
+    for (;;) {
+      if (c < 128) {
+        // ASCII word characters are digits (<= 57) and letters.
+        if (unitClass[c] !== IN_WORD) break;
+        if (c <= 57) hasDigit = true;
+        hash = WordTable.hashStep(hash, c);
+        i++;
+      } else {
+        const units = wordUnitsAt(s, i, c);
+        if (units === 0) break;
+        hash = WordTable.hashStep(hash, c);
+        if (units === 2) hash = WordTable.hashStep(hash, s.charCodeAt(i + 1));
+        i += units;
+      }
       if (i >= n) break;
       c = s.charCodeAt(i);
-      units = c < 128 ? (unitClass[c] === IN_WORD ? 1 : 0) : wordUnitsAt(s, i, c);
     }
     const k = tokens.length;
-    if (k >= ids.ids.length) ids.ensure(k + 1);
+    if (k >= idArray.length) {
+      ids.ensure(k + 1);
+      idArray = ids.ids;
+    }
     if (isInternable(i - start, hasDigit)) {
       const id = vocabulary.intern(s, start, i, hash);
-      ids.ids[k] = id;
+      idArray[k] = id;
       tokens.push(vocabulary.word(id));
     } else {
-      ids.ids[k] = -1;
+      idArray[k] = -1;
       tokens.push(s.slice(start, i));
     }
   }

@@ -68,10 +68,11 @@ function withoutStopwords(tokens: string[], language: Language, options: TextOpt
 function stemsOf(tokensNoStop: string[], language: Language, options: TextOptions): string[] {
   if (!options.stem) return tokensNoStop;
   const ids = keptIds.ids;
+  const known = vocabulary.stemsOf(language);
   const stems = new Array<string>(tokensNoStop.length);
   for (let i = 0; i < tokensNoStop.length; i++) {
     const id = ids[i];
-    stems[i] = id >= 0 ? vocabulary.stem(id, language) : tokensNoStop[i];
+    stems[i] = id < 0 ? tokensNoStop[i] : (known[id] ?? vocabulary.computeStem(id, language));
   }
   return stems;
 }

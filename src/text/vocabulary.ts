@@ -21,6 +21,8 @@ export class Vocabulary {
   /** Per word id: bit (2 * language index + (keepNegations ? 0 : 1)) set when it is a stopword. */
   private stopBits = new Uint8Array(4096);
   private stems = new Map<Language, (string | undefined)[]>();
+  /** stopwordSet(language, keepNegations) in stopword-bit order, built on first use. */
+  private stopSets: ReadonlySet<string>[] | undefined;
 
   get size(): number {
     return this.table.size;
@@ -45,11 +47,9 @@ export class Vocabulary {
       grown.set(this.stopBits);
       this.stopBits = grown;
     }
+    this.stopSets ??= LANGUAGES.flatMap((language) => [stopwordSet(language, true), stopwordSet(language, false)]);
     let bits = 0;
-    LANGUAGES.forEach((language, index) => {
-      if (stopwordSet(language, true).has(word)) bits |= 1 << (2 * index);
-      if (stopwordSet(language, false).has(word)) bits |= 1 << (2 * index + 1);
-    });
+    for (let b = 0; b < this.stopSets.length; b++) if (this.stopSets[b].has(word)) bits |= 1 << b;
     this.stopBits[added] = bits;
     return added;
   }
@@ -63,10 +63,20 @@ export class Vocabulary {
   }
 
   stem(id: number, language: Language): string {
+    return this.stemsOf(language)[id] ?? this.computeStem(id, language);
+  }
+
+  /** The stems computed so far for a language, by id (holes: not yet computed; see `stem`). */
+  stemsOf(language: Language): readonly (string | undefined)[] {
     let stems = this.stems.get(language);
     if (!stems) this.stems.set(language, (stems = []));
-    let stem = stems[id];
-    if (stem === undefined) stems[id] = stem = computeStem(this.table.words[id], language);
+    return stems;
+  }
+
+  computeStem(id: number, language: Language): string {
+    const stems = this.stemsOf(language) as (string | undefined)[];
+    const stem = computeStem(this.table.words[id], language);
+    stems[id] = stem;
     return stem;
   }
 }

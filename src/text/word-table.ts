@@ -36,6 +36,11 @@ export class WordTable {
   private mask: number;
   private pool: Uint16Array;
   private poolLength = 0;
+  /**
+   * One bit per value of the hash's top 16 bits: 8 KiB that stay in the first-level cache and
+   * answer "not in the table" for most absent words without touching the (larger) slot array.
+   */
+  private readonly filter = new Int32Array(2048);
 
   constructor(words: Iterable<string> = [], expected = 1024) {
     let capacity = 16;
@@ -99,6 +104,8 @@ export class WordTable {
   }
 
   private probe(hash: number, text: string, start: number, end: number, foldAscii: boolean): number {
+    const top = hash >>> 16;
+    if ((this.filter[top >>> 5] & (1 << (top & 31))) === 0) return EMPTY;
     const slots = this.slots;
     const pool = this.pool;
     const length = end - start;
@@ -122,6 +129,8 @@ export class WordTable {
   }
 
   private place(hash: number, id: number, offset: number, length: number): void {
+    const top = hash >>> 16;
+    this.filter[top >>> 5] |= 1 << (top & 31);
     let slot = hash & this.mask;
     while (this.slots[slot * STRIDE + 1] !== EMPTY) slot = (slot + 1) & this.mask;
     const at = slot * STRIDE;

@@ -244,6 +244,10 @@ interface RuleWords {
   at: number;
   very: number;
   leastInLexicon: boolean;
+  /** Idiom valence by phraseKey of its word ids. */
+  phrases: ReadonlyMap<number, number>;
+  /** phraseKeys of the two-word boosters ("kind of", "sort of", "just enough"). */
+  boosterPhrases: ReadonlySet<number>;
 }
 
 let ruleWords: RuleWords | undefined;
@@ -285,7 +289,16 @@ function rules(): RuleWords {
     at: id('at'),
     very: id('very'),
     leastInLexicon: lexicon.has('least'),
+    phrases: new Map(),
+    boosterPhrases: new Set(),
   };
+  const keyOf = (phrase: string) => {
+    const ids = phrase.split(' ').map(id);
+    return ids.length === 2 ? phraseKey(ids[0], ids[1]) : phraseKey(ids[0], ids[1], ids[2]);
+  };
+  if (table.size >= 16384) throw new Error('VADER word table too large for phrase keys');
+  for (const [phrase, valence] of IDIOMS) (ruleWords.phrases as Map<number, number>).set(keyOf(phrase), valence);
+  for (const phrase of BOOSTERS.keys()) if (phrase.includes(' ')) (ruleWords.boosterPhrases as Set<number>).add(keyOf(phrase));
   return ruleWords;
 }
 
@@ -439,9 +452,6 @@ function scanWords(text: string, words: RuleWords): Scan {
   return out;
 }
 
-/** A word that matches no phrase: stands for words no rule looks at (and positions before the first). */
-const NO_WORD = '\u0000';
-
 function negationCheck(valence: number, s: Scan, w: RuleWords, distance: number, i: number): number {
   const ids = s.ids;
   const soOrThis = (j: number) => ids[j] === w.so || ids[j] === w.this;
@@ -461,24 +471,29 @@ function idiomCheck(valence: number, s: Scan, w: RuleWords, i: number): number {
   let near = false;
   for (let j = Math.max(0, i - 3); j < Math.min(n, i + 3) && !near; j++) near = s.ids[j] >= 0 && w.phrase[s.ids[j]] === 1;
   if (!near) return valence;
-  const word = (j: number) => (j >= 0 && j < n && s.ids[j] >= 0 ? w.table.words[s.ids[j]] : NO_WORD);
-  const w0 = word(i);
-  const w1 = word(i - 1);
-  const w2 = word(i - 2);
-  const w3 = word(i - 3);
-  const twoOne = `${w2} ${w1}`;
-  const threeTwo = `${w3} ${w2}`;
-  for (const sequence of [`${w1} ${w0}`, `${w2} ${w1} ${w0}`, twoOne, `${w3} ${w2} ${w1}`, threeTwo]) {
-    const idiom = IDIOMS.get(sequence);
-    if (idiom !== undefined) {
-      valence = idiom;
-      break;
-    }
-  }
-  if (n - 1 > i) valence = IDIOMS.get(`${w0} ${word(i + 1)}`) ?? valence;
-  if (n - 1 > i + 1) valence = IDIOMS.get(`${w0} ${word(i + 1)} ${word(i + 2)}`) ?? valence;
-  if (BOOSTERS.has(threeTwo) || BOOSTERS.has(twoOne)) valence += BOOST_DOWN;
+  // Word ids, -1 for a word no rule knows or a position outside the text: it matches no phrase.
+  const id = (j: number) => (j >= 0 && j < n ? s.ids[j] : -1);
+  const w0 = id(i);
+  const w1 = id(i - 1);
+  const w2 = id(i - 2);
+  const w3 = id(i - 3);
+  const found =
+    w.phrases.get(phraseKey(w1, w0)) ??
+    w.phrases.get(phraseKey(w2, w1, w0)) ??
+    w.phrases.get(phraseKey(w2, w1)) ??
+    w.phrases.get(phraseKey(w3, w2, w1)) ??
+    w.phrases.get(phraseKey(w3, w2));
+  if (found !== undefined) valence = found;
+  if (n - 1 > i) valence = w.phrases.get(phraseKey(w0, id(i + 1))) ?? valence;
+  if (n - 1 > i + 1) valence = w.phrases.get(phraseKey(w0, id(i + 1), id(i + 2))) ?? valence;
+  if (w.boosterPhrases.has(phraseKey(w3, w2)) || w.boosterPhrases.has(phraseKey(w2, w1))) valence += BOOST_DOWN;
   return valence;
+}
+
+/** A number naming a sequence of two or three word ids (ids < 2^14); -1 when a word is unknown. */
+function phraseKey(a: number, b: number, c = -2): number {
+  if (a < 0 || b < 0 || c === -1) return -1;
+  return c === -2 ? 1 + a * 16384 + b : 1 + (a * 16384 + b) * 16384 + c + 2 ** 28;
 }
 
 function inLexicon(w: RuleWords, id: number): boolean {
