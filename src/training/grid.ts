@@ -76,11 +76,11 @@ export function gridPoints(axes: GridAxes = DEFAULT_GRID): GridPoint[] {
 export function tuningCandidates(budget: number, seed: number, base: TrainingConfig, axes: GridAxes = DEFAULT_GRID): GridPoint[] {
   if (!(Number.isInteger(budget) && budget >= 1)) throw new RangeError(`tuningBudget must be an integer >= 1, got ${budget}`);
   const baseId = pointId({
-    alpha: base.classifier.alpha,
+    alpha: (base.classifier as { alpha: number }).alpha,
     ngramRange: base.vectorizer.ngramRange,
     minDf: base.vectorizer.minDf,
     maxFeatures: base.vectorizer.maxFeatures,
-    variant: base.classifier.variant,
+    variant: base.classifier.variant as NaiveBayesVariant,
   });
   const others = shuffleInPlace(
     gridPoints(axes).filter((p) => p.id !== baseId),
