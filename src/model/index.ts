@@ -7,7 +7,7 @@ export {
   type TrainingConfigOverrides,
 } from './config';
 export { recordFeatures, toLabelledDoc, type LabelledDoc, type LabelledRecordInput } from './features';
-export { trainModel, type ShardSource, type TrainedModel, type TrainingStats } from './train';
+export { trainModel, type ShardSource, type TrainedModel, type TrainingStats, type TrainOptions } from './train';
 export { TextClassifier, type FittedClassifier, type Prediction } from './text-classifier';
 export { ModelRegistry, type LatestPointer, type ModelMetrics, type VersionInfo } from './registry';
 export { ModelArtifactError } from './artifacts/errors';
@@ -31,6 +31,7 @@ export {
   CLASSIFIER_DEFAULTS,
   CLASSIFIER_VARIANTS,
   isNaiveBayes,
+  sameFamily,
   type ClassifierOptions,
   type ClassifierVariant,
   type LinearSvmOptions,

@@ -1,6 +1,7 @@
 import { NaiveBayesCounts } from './classifier/naive-bayes';
 import { isNaiveBayes } from './classifier/options';
 import { LinearTrainer } from './linear/linear-trainer';
+import { yieldToEventLoop } from './linear/yield';
 import { validateTrainingConfig, type TrainingConfig } from './config';
 import type { LabelledDoc } from './features';
 import { TextClassifier, type FittedClassifier } from './text-classifier';
@@ -33,7 +34,15 @@ export type ShardSource = () => AsyncIterable<LabelledDoc[]> | Iterable<Labelled
  * documents) or to the TF-IDF matrix a linear model is then fitted on (memory grows with the
  * documents' non-zeros).
  */
-export async function trainModel(shards: ShardSource, config: TrainingConfig): Promise<TrainedModel> {
+export interface TrainOptions {
+  /**
+   * Awaited between iterations of a linear model's optimiser (default: yield to the event loop, so
+   * heartbeats and timers keep running during a long fit).
+   */
+  onProgress?: (step: string) => void | Promise<void>;
+}
+
+export async function trainModel(shards: ShardSource, config: TrainingConfig, options: TrainOptions = {}): Promise<TrainedModel> {
   const checked = validateTrainingConfig(config);
   const statistics = new TermStatistics(checked.vectorizer);
   const labelCounts = new Map<string, number>();
@@ -53,9 +62,9 @@ export async function trainModel(shards: ShardSource, config: TrainingConfig): P
   // np.unique order, as sklearn's classes_.
   const labels = [...labelCounts.keys()].sort();
   const labelIndex = new Map(labels.map((label, c) => [label, c]));
-  const options = checked.classifier;
-  const counts = isNaiveBayes(options) ? new NaiveBayesCounts(labels.length, vectorizer.featureCount) : undefined;
-  const linear = isNaiveBayes(options) ? undefined : new LinearTrainer(options, labels, vectorizer.featureCount);
+  const classifierOptions = checked.classifier;
+  const counts = isNaiveBayes(classifierOptions) ? new NaiveBayesCounts(labels.length, vectorizer.featureCount) : undefined;
+  const linear = isNaiveBayes(classifierOptions) ? undefined : new LinearTrainer(classifierOptions, labels, vectorizer.featureCount);
   const row = new SparseRow();
   let secondPass = 0;
   for await (const shard of shards()) {
@@ -75,7 +84,9 @@ export async function trainModel(shards: ShardSource, config: TrainingConfig): P
     );
   }
 
-  const fitted: FittedClassifier = counts ? { kind: 'naive-bayes', counts } : { kind: 'linear', model: (linear as LinearTrainer).fit() };
+  const fitted: FittedClassifier = counts
+    ? { kind: 'naive-bayes', counts }
+    : { kind: 'linear', model: await (linear as LinearTrainer).fit(options.onProgress ?? yieldToEventLoop) };
   const classifier = new TextClassifier({
     config: checked,
     labels,

@@ -8,6 +8,7 @@ import { stopwordBit, vocabulary } from './vocabulary';
 export { DEFAULT_TEXT_OPTIONS, LANGUAGES, resolveTextOptions, type Language, type TextOptions } from './options';
 export { cleanText, cleanTokens, composeText, tokenize } from './clean';
 export { detectLanguage, identifyLanguage, DETECTED_LANGUAGES, type DetectedLanguage } from './language';
+export { detectCorpusLanguage, type CorpusLanguage } from './corpus-language';
 export { negationWords, stopwordSet } from './stopwords';
 export { stemToken } from './stem';
 export { sentimentLabel, spanishCompound, vaderCompound, type Sentiment, type SentimentLabel } from './sentiment';
@@ -103,3 +104,14 @@ export function documentFeatures(input: TextInput, kind: FeatureKind, options?: 
   return kind === 'tokensNoStop' ? tokensNoStop : stemsOf(tokensNoStop, language, resolved);
 }
 export { redactPii, redactPiiWithCounts, redactDocumentPii } from './pii';
+
+/**
+ * Every token list a model can be trained on, from one cleaning pass (no sentiment): what a
+ * hyperparameter search that compares feature kinds needs per document.
+ */
+export function documentFeatureLists(input: TextInput, options?: Partial<TextOptions>): Record<FeatureKind, string[]> {
+  const resolved = resolveTextOptions(options);
+  const { tokens, language } = tokenise(input, resolved);
+  const tokensNoStop = withoutStopwords(tokens, language, resolved);
+  return { tokens, tokensNoStop, stems: stemsOf(tokensNoStop, language, resolved) };
+}

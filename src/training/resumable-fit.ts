@@ -106,7 +106,7 @@ export class CountPass {
     this.labelIndex = new Map(vocabulary.labels.map((label, c) => [label, c]));
     this.done = 0;
     if (resume) {
-      if (this.linear) throw new RangeError('a linear model\'s pass cannot resume from a snapshot');
+      if (this.linear) throw new RangeError("a linear model's pass cannot resume from a snapshot");
       const k = this.counts.labelCount;
       const expected = k + this.counts.featureCounts.length;
       if (resume.snapshot.byteLength !== expected * 8) {
@@ -153,7 +153,7 @@ export class CountPass {
   }
 
   /** The fitted model; a linear model's optimiser reports through `onProgress` (for heartbeats). */
-  finish(onProgress?: (step: string) => void): TrainedModel {
+  async finish(onProgress?: (step: string) => void | Promise<void>): Promise<TrainedModel> {
     const seen = this.linear ? this.linear.rows : this.counts.classCounts.reduce((a, b) => a + b, 0);
     if (seen !== this.vocabulary.documents) {
       throw new Error(`vocabulary pass saw ${this.vocabulary.documents} documents, count pass ${seen}: the shards changed between passes`);
@@ -162,7 +162,7 @@ export class CountPass {
       config: this.config,
       labels: this.vocabulary.labels,
       vectorizer: this.vectorizer,
-      fitted: this.linear ? { kind: 'linear', model: this.linear.fit(onProgress) } : { kind: 'naive-bayes', counts: this.counts },
+      fitted: this.linear ? { kind: 'linear', model: await this.linear.fit(onProgress) } : { kind: 'naive-bayes', counts: this.counts },
       trainedAt: this.vocabulary.trainedAt,
       prunedDfThreshold: this.vocabulary.prunedDfThreshold,
     });

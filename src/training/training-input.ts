@@ -25,6 +25,8 @@ export interface TrainingInputOptions {
   tuning?: TuningOptionsV1;
   fitHeartbeatTimeoutMs?: number;
   shardRows?: number;
+  /** Refit a promoted challenger on training + held-out rows (default true). */
+  refit?: boolean;
 }
 
 /**
@@ -52,5 +54,6 @@ export function buildTrainingInput(o: TrainingInputOptions): ContinuousTrainingI
     ...(o.tuning !== undefined && { tuning: o.tuning }),
     ...(o.fitHeartbeatTimeoutMs !== undefined && { fitHeartbeatTimeoutMs: o.fitHeartbeatTimeoutMs }),
     ...(o.shardRows !== undefined && { shardRows: o.shardRows }),
+    ...(o.refit !== undefined && { refit: o.refit }),
   };
 }

@@ -16,7 +16,7 @@ export interface LbfgsOptions {
   /** Function evaluations per line search at most (scikit-learn passes maxls=50). */
   maxLineSearch?: number;
   /** Called after each iteration (for heartbeats); return false to stop early. */
-  onIteration?: (iteration: number, value: number, gradientMax: number) => boolean | void;
+  onIteration?: (iteration: number, value: number, gradientMax: number) => boolean | void | Promise<boolean | void>;
 }
 
 export interface LbfgsResult {
@@ -50,7 +50,7 @@ function maxAbs(a: Float64Array): number {
   return max;
 }
 
-export function minimizeLbfgs(objective: Objective, start: Float64Array, options: LbfgsOptions): LbfgsResult {
+export async function minimizeLbfgs(objective: Objective, start: Float64Array, options: LbfgsOptions): Promise<LbfgsResult> {
   const n = start.length;
   const m = options.history ?? 10;
   const ftol = options.relativeDecrease ?? 64 * Number.EPSILON;
@@ -127,7 +127,7 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
       y.push(yNew);
       rho.push(1 / sy);
     }
-    if (options.onIteration?.(iteration, f, gMax) === false) {
+    if ((await options.onIteration?.(iteration, f, gMax)) === false) {
       return { x, value: f, gradientMax: gMax, iterations: iteration, evaluations, converged: false, reason: 'stopped' };
     }
     if (gMax <= options.gradientTolerance) {

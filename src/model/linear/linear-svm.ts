@@ -31,14 +31,14 @@ export interface SvmFit extends LinearFit {
  * fitted on all rows. Two classes: one problem, labels[1] positive. More: one against the rest per
  * class, probabilities normalised to sum to 1.
  */
-export function fitLinearSvm(
+export async function fitLinearSvm(
   X: SparseMatrix,
   y: Int32Array,
   classes: number,
   features: number,
   options: LinearSvmOptions,
-  onProgress?: (step: string) => void,
-): SvmFit {
+  onProgress?: (step: string) => void | Promise<void>,
+): Promise<SvmFit> {
   const n = X.rows;
   const columns = classes === 2 ? 1 : classes;
   const signs = Array.from({ length: columns }, (_, c) => {
@@ -75,7 +75,7 @@ export function fitLinearSvm(
         decisions[c][r] = s;
       }
     }
-    onProgress?.(`calibration fold ${f + 1}`);
+    await onProgress?.(`calibration fold ${f + 1}`);
   }
   const calibration = new Float64Array(2 * columns);
   for (let c = 0; c < columns; c++) {
@@ -85,7 +85,7 @@ export function fitLinearSvm(
     calibration[2 * c + 1] = b;
   }
   const final = fitAll(undefined);
-  onProgress?.('final fit');
+  await onProgress?.('final fit');
   return { ...final, columns, calibration, iterations: final.epochs, converged: final.epochs < options.maxIter };
 }
 

@@ -36,12 +36,13 @@ export class LinearTrainer {
     this.matrix.addRow(row);
   }
 
-  fit(onProgress?: (step: string) => void): LinearModel {
+  /** Fits the model; `onProgress` is awaited after each optimiser iteration or SGD run (heartbeats, yielding). */
+  async fit(onProgress?: (step: string) => void | Promise<void>): Promise<LinearModel> {
     const k = this.labels.length;
     if (k < 2) throw new RangeError(`a linear classifier needs two or more labels, the data has ${k}`);
     const y = this.classes.subarray(0, this.matrix.rows);
     if (this.options.variant === 'logistic') {
-      const fit = fitLogisticRegression(this.matrix, y, k, this.features, this.options, (i) => onProgress?.(`iteration ${i}`));
+      const fit = await fitLogisticRegression(this.matrix, y, k, this.features, this.options, (i) => onProgress?.(`iteration ${i}`));
       return new LinearModel(this.options, this.labels, fit.coefficients, fit.intercepts, fit.columns, null, this.classCounts, {
         iterations: fit.iterations,
         converged: fit.converged,
@@ -55,7 +56,7 @@ export class LinearTrainer {
         );
       }
     }
-    const fit = fitLinearSvm(this.matrix, y, k, this.features, this.options, onProgress);
+    const fit = await fitLinearSvm(this.matrix, y, k, this.features, this.options, onProgress);
     return new LinearModel(this.options, this.labels, fit.coefficients, fit.intercepts, fit.columns, fit.calibration, this.classCounts, {
       iterations: fit.iterations,
       converged: fit.converged,

@@ -28,14 +28,14 @@ export interface LinearFit {
  * intercepts unpenalised, starting from zero (which also pins the multinomial intercepts, free up
  * to a constant, to sum to zero as scikit-learn's do).
  */
-export function fitLogisticRegression(
+export async function fitLogisticRegression(
   X: SparseMatrix,
   y: Int32Array,
   classes: number,
   features: number,
   options: LogisticRegressionOptions,
-  onIteration?: (iteration: number) => void,
-): LinearFit {
+  onIteration?: (iteration: number) => void | Promise<void>,
+): Promise<LinearFit> {
   const n = X.rows;
   if (n === 0) throw new RangeError('cannot fit logistic regression on zero rows');
   const columns = classes === 2 ? 1 : classes;
@@ -87,11 +87,13 @@ export function fitLogisticRegression(
     return loss / n + 0.5 * l2 * penalty;
   };
 
-  const result = minimizeLbfgs(objective, new Float64Array(weights + columns), {
+  const result = await minimizeLbfgs(objective, new Float64Array(weights + columns), {
     maxIterations: options.maxIter,
     gradientTolerance: options.tol,
     maxLineSearch: 50,
-    onIteration: (iteration) => onIteration?.(iteration),
+    onIteration: async (iteration) => {
+      await onIteration?.(iteration);
+    },
   });
   return {
     coefficients: result.x.slice(0, weights),
