@@ -17,6 +17,9 @@ const CAPACITY = 200_000;
  * and encoded blobs in mail are mostly seen once and would evict real words.
  */
 export class Vocabulary {
+  /** @param capacity words held before the table starts over (tests use a small one). */
+  constructor(private readonly capacity = CAPACITY) {}
+
   private table = new WordTable([], 4096);
   /** Per word id: bit (2 * language index + (keepNegations ? 0 : 1)) set when it is a stopword. */
   private stopBits = new Uint8Array(4096);
@@ -30,7 +33,7 @@ export class Vocabulary {
 
   /** Called between documents: ids handed out before stay valid until then. */
   startDocument(): void {
-    if (this.table.size >= CAPACITY) {
+    if (this.table.size >= this.capacity) {
       this.table = new WordTable([], 4096);
       this.stems.clear();
     }

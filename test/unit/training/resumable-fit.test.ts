@@ -86,7 +86,7 @@ describe('resumable fit (vocabulary pass, then class sums shard by shard)', func
     assert.throws(() => new CountPass(config, vocabulary, { shardsDone: 1, snapshot: new Uint8Array(16) }), /snapshot has 16 bytes/);
     const pass = new CountPass(config, vocabulary);
     pass.addShard(docs.slice(1));
-    assert.throws(() => pass.finish(), /shards changed between passes/);
+    await assert.rejects(pass.finish(), /shards changed between passes/);
     assert.throws(
       () => new CountPass(config, vocabulary).addShard([{ features: ['x'], label: 'eggs' }]),
       /not seen by the vocabulary pass/,
