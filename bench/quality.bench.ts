@@ -78,7 +78,13 @@ interface Row {
   note: string;
 }
 
-async function trainOurs(runtime: PipelineRuntime, model: string, key: string, tune: boolean, budgetMs: number): Promise<TrainingOutcomeV1> {
+async function trainOurs(
+  runtime: PipelineRuntime,
+  model: string,
+  key: string,
+  tune: boolean,
+  budgetMs: number,
+): Promise<TrainingOutcomeV1> {
   const handle = await requestTraining(runtime.client, runtime.settings, {
     modelName: model,
     data: { keys: [key] },
