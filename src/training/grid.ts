@@ -1,3 +1,8 @@
+/*
+ * LEGACY: the fixed grid of the first tuning implementation, still served to continuousTraining
+ * runs whose history predates the budgeted search (patched('budgeted-search')). New runs use
+ * search-space.ts and halving.ts. Remove once no such run can still be open.
+ */
 import { createRng, shuffleInPlace, type NaiveBayesVariant, type TrainingConfig, type TrainingConfigOverrides } from '../model';
 
 /** The hyperparameters the search varies; everything else stays as the request configured it. */
