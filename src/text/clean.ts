@@ -15,6 +15,8 @@ const URL_HINT = /:\/\/|www\./i;
 // would be tried at every position of the text (15x slower on mail).
 const INNER_APOSTROPHE = /['’ʼ](?<=\p{L}.)(?=\p{L})/gu;
 const APOSTROPHE_HINT = /['’ʼ]/;
+// The definition of a word; the tokenizer below scans char codes to the same effect (tested against it).
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const NON_ASCII = /[\u0080-\uffff]/;
 
 /** `text` of the data dictionary: the title and the body, one per line. */
