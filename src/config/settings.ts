@@ -174,11 +174,7 @@ export interface Settings {
     batchJobQueue?: string;
     batchJobDefinition?: string;
   };
-  pipeline: {
-    modelName: string;
-    shardSize: number;
-    parallelism: number;
-    maxRecordBytes: number;
+  pipeline: { modelName: string; shardSize: number; parallelism: number; maxRecordBytes: number;
     retrainAfterLabelledRows: number;
     driftCheckEveryBatches: number;
   };
