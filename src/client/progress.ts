@@ -62,10 +62,11 @@ export interface PhaseWatch<S> {
 
 const TRAINING_PHASES: Record<TrainingStatus['phase'], string> = {
   assembling: 'assembling the training set (deduplicating, splitting off the held-out rows)',
-  tuning: 'searching hyperparameters (cross-validation)',
+  tuning: 'searching hyperparameters (successive halving, cross-validation)',
   fitting: 'fitting the challenger',
   'evaluating-champion': 'evaluating the champion on the same held-out rows',
   deciding: 'deciding whether to promote',
+  refitting: 'refitting the promoted challenger on the training and held-out rows',
   done: 'done',
 };
 

@@ -64,7 +64,7 @@ export interface ContinuousTrainingInputV1 {
   seed: number;
   /** Partial TrainingConfig overrides (JSON); the defaults otherwise. */
   config?: Record<string, unknown>;
-  /** Grid size for tuning (number of configurations tried). */
+  /** Configurations the search starts with (the first rung of successive halving). */
   tuningBudget: number;
   maxRecordBytes: number;
   /**
@@ -76,6 +76,12 @@ export interface ContinuousTrainingInputV1 {
   shardRows?: number;
   /** How the hyperparameter search runs when `request.tune` is set; defaults in TRAINING_DEFAULTS. */
   tuning?: TuningOptionsV1;
+  /**
+   * Refit a promoted challenger on the training and held-out rows together, and promote that
+   * refit (its held-out figures stay those of the fit that never saw the held-out rows). Optional
+   * (added after V1 shipped); default true.
+   */
+  refit?: boolean;
 }
 
 export interface TuningOptionsV1 {
@@ -85,6 +91,15 @@ export interface TuningOptionsV1 {
   parallelism?: number;
   /** Rows a configuration is cross-validated on at most (a stratified, hash-chosen sample beyond). */
   maxRows?: number;
+  /**
+   * Wall-clock budget of the search in ms: no fold starts after it has passed, and the best
+   * configuration of the highest rung that finished wins. Default TRAINING_DEFAULTS.tuningBudgetMs.
+   */
+  budgetMs?: number;
+  /** Successive halving keeps 1/factor of the candidates per rung. Default 3. */
+  halvingFactor?: number;
+  /** A rung cross-validates on at least this many rows (fewer rungs on small sets). Default 300. */
+  minRungRows?: number;
 }
 
 export const TRAINING_DEFAULTS = {
@@ -93,7 +108,11 @@ export const TRAINING_DEFAULTS = {
   tuningFolds: 5,
   tuningParallelism: 4,
   tuningMaxRows: 20_000,
-  tuningBudget: 8,
+  tuningBudget: 24,
+  tuningBudgetMs: 10 * 60_000,
+  tuningHalvingFactor: 3,
+  /** A rung of the search cross-validates on at least this many rows. */
+  tuningMinRungRows: 300,
   testFraction: 0.2,
   seed: 42,
 } as const;
@@ -101,7 +120,7 @@ export const TRAINING_DEFAULTS = {
 /** The prefix ingestBatch stages validated rows under; scheduled and data-triggered runs train on it. */
 export const DEFAULT_TRAINING_PREFIX = 'staged/';
 
-/** One configuration of the hyperparameter search and its cross-validated score. */
+/** One configuration of the hyperparameter search and its cross-validated score (at the highest rung it reached). */
 export interface TuningResultV1 {
   id: string;
   /** TrainingConfigOverrides applied on top of the request's config. */
@@ -112,12 +131,29 @@ export interface TuningResultV1 {
   rows: number;
   /** Why this configuration could not be scored (it then never wins). */
   failed?: string;
+  /** The successive-halving rung the score comes from (0: the smallest sample); absent for the legacy grid. */
+  rung?: number;
 }
 
+/**
+ * The search in a run's outcome. Since successive halving, only a summary: every candidate with
+ * its cross-validated score per rung is in the store at `resultKey`.
+ */
 export interface TuningSummaryV1 {
   folds: number;
-  tried: TuningResultV1[];
+  /** Every configuration with its score: the legacy grid search only (runs started before successive halving). */
+  tried?: TuningResultV1[];
   best: TuningResultV1;
+  /** Configurations drawn (the first rung). */
+  candidates?: number;
+  /** Fold fits run in all. */
+  evaluations?: number;
+  /** Rows per rung and candidates per rung. */
+  rungs?: { rows: number; candidates: number }[];
+  /** True when the time budget stopped the search before its last rung finished. */
+  stoppedByBudget?: boolean;
+  /** JSON with every candidate, its overrides and its scores per rung. */
+  resultKey?: string;
 }
 
 export interface MetricSummaryV1 {
@@ -128,6 +164,11 @@ export interface MetricSummaryV1 {
   support?: Record<string, number>;
   logLoss?: number;
   testRows: number;
+  /**
+   * The version these figures were measured with, when not the one asked about: a version refit
+   * on its held-out rows is scored through the fit that never saw them.
+   */
+  evaluatedVersion?: string;
 }
 
 export interface TrainingOutcomeV1 {
@@ -149,6 +190,15 @@ export interface TrainingOutcomeV1 {
   tuning?: TuningSummaryV1;
   /** The config overrides the challenger was fitted with (the request's, plus the tuned ones). */
   config?: Record<string, unknown>;
+  /**
+   * When the challenger was promoted and refit on all rows: `modelVersion` is the refit (the
+   * promoted version) and `evaluatedVersion` the fit on the training rows whose held-out figures
+   * `metrics` are.
+   */
+  evaluatedVersion?: string;
+  refit?: { version: string; rows: number };
+  /** The text language the model was trained for, and whether it was given or detected from the data. */
+  language?: { language: string; source: 'given' | 'detected' | 'default' };
 }
 
 export const CONTINUOUS_TRAINING_WORKFLOW = 'continuousTraining';

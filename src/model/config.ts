@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { DEFAULT_TEXT_OPTIONS, LANGUAGES, type FeatureKind, type TextOptions } from '../text';
+import { CLASSIFIER_DEFAULTS, sameFamily, type ClassifierOptions, type ClassifierVariant } from './classifier/options';
 import type { NaiveBayesOptions } from './classifier/naive-bayes';
+import type { LinearSvmOptions } from './linear/linear-svm';
+import type { LogisticRegressionOptions } from './linear/logistic-regression';
 import { TFIDF_DEFAULTS, validateVectorizerOptions, type VectorizerOptions } from './vectorizer/options';
 
 export interface TrainingConfig {
@@ -8,7 +11,7 @@ export interface TrainingConfig {
   /** Which token list of `cleanDocument` the vectorizer reads. */
   features: FeatureKind;
   vectorizer: VectorizerOptions;
-  classifier: NaiveBayesOptions;
+  classifier: ClassifierOptions;
 }
 
 /**
@@ -57,7 +60,7 @@ const vectorizerSchema = z
   })
   .strict();
 
-const classifierSchema = z
+const naiveBayesSchema = z
   .object({
     variant: z.enum(['multinomial', 'complement']),
     alpha: z.number().positive().finite(),
@@ -65,6 +68,29 @@ const classifierSchema = z
     classPrior: z.record(z.number()).nullable().optional(),
   })
   .strict();
+
+const logisticSchema = z
+  .object({
+    variant: z.literal('logistic'),
+    C: z.number().positive().finite(),
+    maxIter: z.number().int().positive(),
+    tol: z.number().positive().finite(),
+  })
+  .strict();
+
+const svmSchema = z
+  .object({
+    variant: z.literal('svm'),
+    alpha: z.number().positive().finite(),
+    maxIter: z.number().int().positive(),
+    tol: z.number().positive().finite(),
+    calibrationFolds: z.number().int().min(2).max(20),
+    shuffle: z.boolean(),
+    seed: z.number().int().nonnegative(),
+  })
+  .strict();
+
+const classifierSchema = z.union([naiveBayesSchema, logisticSchema, svmSchema]);
 
 export const trainingConfigSchema = z
   .object({
@@ -79,8 +105,18 @@ export type TrainingConfigOverrides = {
   text?: Partial<TextOptions>;
   features?: FeatureKind;
   vectorizer?: Partial<VectorizerOptions>;
-  classifier?: Partial<NaiveBayesOptions>;
+  classifier?: ClassifierOverrides;
 };
+
+/** Some options of one classifier; a `variant` of another family starts from that family's defaults. */
+export type ClassifierOverrides = Partial<NaiveBayesOptions> | Partial<LogisticRegressionOptions> | Partial<LinearSvmOptions>;
+
+function mergeClassifier(base: ClassifierOptions, overrides: ClassifierOverrides | undefined): unknown {
+  if (!overrides) return base;
+  const variant = (overrides.variant ?? base.variant) as ClassifierVariant;
+  const start = sameFamily(variant, base.variant) ? base : CLASSIFIER_DEFAULTS[variant];
+  return { ...start, ...overrides, variant };
+}
 
 /** The defaults with some sections overridden, validated (throws RangeError with the offending path). */
 export function resolveTrainingConfig(
@@ -91,12 +127,23 @@ export function resolveTrainingConfig(
     text: { ...base.text, ...overrides.text },
     features: overrides.features ?? base.features,
     vectorizer: { ...base.vectorizer, ...overrides.vectorizer },
-    classifier: { ...base.classifier, ...overrides.classifier },
+    classifier: mergeClassifier(base.classifier, overrides.classifier),
   };
   return validateTrainingConfig(merged);
 }
 
+/** The schema of the classifier a candidate names, for errors that point at the offending option. */
+function classifierSchemaFor(candidate: unknown): z.ZodTypeAny {
+  const variant = (candidate as { classifier?: { variant?: unknown } } | null)?.classifier?.variant;
+  return variant === 'logistic' ? logisticSchema : variant === 'svm' ? svmSchema : naiveBayesSchema;
+}
+
 export function validateTrainingConfig(candidate: unknown): TrainingConfig {
+  const classifier = classifierSchemaFor(candidate).safeParse((candidate as { classifier?: unknown } | null)?.classifier);
+  if (!classifier.success) {
+    const issue = classifier.error.issues[0];
+    throw new RangeError(`invalid training config at ${['classifier', ...issue.path].join('.')}: ${issue.message}`);
+  }
   const parsed = trainingConfigSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,5 +1,7 @@
 import { cleanDocument, type TextInput } from '../text';
 import type { Prediction, TextClassifier } from './text-classifier';
+import type { NaiveBayesModel } from './classifier/naive-bayes';
+import { LinearModel } from './linear/linear-model';
 import { SparseRow } from './vectorizer/sparse-row';
 
 /** One term's share in a decision: its weight in the document times how much it favours the label. */
@@ -50,7 +52,7 @@ export function explainDocument(classifier: TextClassifier, input: TextInput, to
   for (let i = 0; i < row.length; i++) {
     const j = row.indices[i];
     const weight = row.values[i];
-    contributions.push({ term: terms[j], weight, contribution: weight * logOdds(model.featureLogProb, j, c, k) });
+    contributions.push({ term: terms[j], weight, contribution: weight * termScore(model, j, c, k) });
   }
   contributions.sort((a, b) => b.contribution - a.contribution || (a.term < b.term ? -1 : 1));
   return {
@@ -74,16 +76,30 @@ export function topTermsPerLabel(
   const { model, labels, vectorizer } = classifier;
   const k = labels.length;
   const v = vectorizer.featureCount;
-  const flp = model.featureLogProb;
   const terms = vectorizer.terms;
   const out: Record<string, Array<{ term: string; logOdds: number }>> = {};
   labels.forEach((label, c) => {
-    const byProbability = Array.from({ length: v }, (_, j) => j).sort((a, b) => flp[b * k + c] - flp[a * k + c]);
+    // Naive Bayes: the label's most probable terms first; a linear model has no probabilities per term, so all of them.
+    const flp = model instanceof LinearModel ? null : model.featureLogProb;
+    const candidates = Array.from({ length: v }, (_, j) => j);
+    const byProbability = flp ? candidates.sort((a, b) => flp[b * k + c] - flp[a * k + c]).slice(0, pool) : candidates;
     out[label] = byProbability
-      .slice(0, pool)
-      .map((j) => ({ term: terms[j], logOdds: logOdds(flp, j, c, k) }))
+      .map((j) => ({ term: terms[j], logOdds: termScore(model, j, c, k) }))
       .sort((a, b) => b.logOdds - a.logOdds || (a.term < b.term ? -1 : 1))
       .slice(0, n);
   });
   return out;
+}
+
+/**
+ * How much feature j speaks for class c: naive Bayes, its log-odds against the other classes; a
+ * linear model, its weight for c (two classes: the single column's weight, negated for labels[0])
+ * less its mean weight for the other classes.
+ */
+function termScore(model: NaiveBayesModel | LinearModel, j: number, c: number, k: number): number {
+  if (!(model instanceof LinearModel)) return logOdds(model.featureLogProb, j, c, k);
+  if (model.columns === 1) return c === 1 ? model.weight(j, 0) : -model.weight(j, 0);
+  let others = 0;
+  for (let o = 0; o < k; o++) if (o !== c) others += model.weight(j, o);
+  return model.weight(j, c) - others / (k - 1);
 }

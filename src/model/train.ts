@@ -1,7 +1,10 @@
 import { NaiveBayesCounts } from './classifier/naive-bayes';
+import { isNaiveBayes } from './classifier/options';
+import { LinearTrainer } from './linear/linear-trainer';
+import { yieldToEventLoop } from './linear/yield';
 import { validateTrainingConfig, type TrainingConfig } from './config';
 import type { LabelledDoc } from './features';
-import { TextClassifier } from './text-classifier';
+import { TextClassifier, type FittedClassifier } from './text-classifier';
 import { SparseRow } from './vectorizer/sparse-row';
 import { TermStatistics } from './vectorizer/term-statistics';
 import { FittedVectorizer } from './vectorizer/vectorizer';
@@ -26,10 +29,20 @@ export type ShardSource = () => AsyncIterable<LabelledDoc[]> | Iterable<Labelled
 
 /**
  * Two streaming passes over the shards: the first collects document frequencies (bounded memory,
- * see TermStatistics) and the labels, the second adds each vectorised document to its class's
- * counts. Memory is the candidate table plus k x V counts, whatever the number of documents.
+ * see TermStatistics) and the labels; the second adds each vectorised document to its class's
+ * counts (naive Bayes: memory is the candidate table plus k x V counts, whatever the number of
+ * documents) or to the TF-IDF matrix a linear model is then fitted on (memory grows with the
+ * documents' non-zeros).
  */
-export async function trainModel(shards: ShardSource, config: TrainingConfig): Promise<TrainedModel> {
+export interface TrainOptions {
+  /**
+   * Awaited between iterations of a linear model's optimiser (default: yield to the event loop, so
+   * heartbeats and timers keep running during a long fit).
+   */
+  onProgress?: (step: string) => void | Promise<void>;
+}
+
+export async function trainModel(shards: ShardSource, config: TrainingConfig, options: TrainOptions = {}): Promise<TrainedModel> {
   const checked = validateTrainingConfig(config);
   const statistics = new TermStatistics(checked.vectorizer);
   const labelCounts = new Map<string, number>();
@@ -49,7 +62,9 @@ export async function trainModel(shards: ShardSource, config: TrainingConfig): P
   // np.unique order, as sklearn's classes_.
   const labels = [...labelCounts.keys()].sort();
   const labelIndex = new Map(labels.map((label, c) => [label, c]));
-  const counts = new NaiveBayesCounts(labels.length, vectorizer.featureCount);
+  const classifierOptions = checked.classifier;
+  const counts = isNaiveBayes(classifierOptions) ? new NaiveBayesCounts(labels.length, vectorizer.featureCount) : undefined;
+  const linear = isNaiveBayes(classifierOptions) ? undefined : new LinearTrainer(classifierOptions, labels, vectorizer.featureCount);
   const row = new SparseRow();
   let secondPass = 0;
   for await (const shard of shards()) {
@@ -57,7 +72,9 @@ export async function trainModel(shards: ShardSource, config: TrainingConfig): P
       const c = labelIndex.get(doc.label);
       if (c === undefined)
         throw new Error(`label ${JSON.stringify(doc.label)} appeared only in the second pass: shards() must replay the same documents`);
-      counts.add(c, vectorizer.transformInto(doc.features, row));
+      vectorizer.transformInto(doc.features, row);
+      if (counts) counts.add(c, row);
+      else linear?.add(c, row);
       secondPass++;
     }
   }
@@ -67,11 +84,14 @@ export async function trainModel(shards: ShardSource, config: TrainingConfig): P
     );
   }
 
+  const fitted: FittedClassifier = counts
+    ? { kind: 'naive-bayes', counts }
+    : { kind: 'linear', model: await (linear as LinearTrainer).fit(options.onProgress ?? yieldToEventLoop) };
   const classifier = new TextClassifier({
     config: checked,
     labels,
     vectorizer,
-    counts,
+    fitted,
     trainedAt: new Date().toISOString(),
     prunedDfThreshold: vocabulary.prunedDfThreshold,
   });

@@ -166,10 +166,13 @@ export function renderModelReport(m: ModelReportInputs, generatedAt = new Date()
 
   const tuning = r?.tuning;
   if (tuning) {
-    const tried = [...tuning.tried].sort((a, b) => (a.failed ? 1 : 0) - (b.failed ? 1 : 0) || b.meanMacroF1 - a.meanMacroF1);
+    // Runs of the budgeted search keep their table in the store (tuning.resultKey); only the legacy grid lists it here.
+    const tried = [...(tuning.tried ?? [tuning.best])].sort(
+      (a, b) => (a.failed ? 1 : 0) - (b.failed ? 1 : 0) || b.meanMacroF1 - a.meanMacroF1,
+    );
     sections.push({
       id: 'tuning',
-      title: `Tuning grid (${tuning.tried.length} configurations, ${tuning.folds}-fold cross-validation)`,
+      title: `Tuning grid (${tuning.candidates ?? tuning.tried?.length ?? 1} configurations, ${tuning.folds}-fold cross-validation)`,
       body:
         figure(
           dotChart(

@@ -1,5 +1,7 @@
 import { removeAddresses } from './addresses';
 import { decodeHtmlEntities } from './html-entities';
+import { isInternable, vocabulary } from './vocabulary';
+import { WordTable } from './word-table';
 
 // Compiled once: cleaning runs on every document of every batch.
 const SCRIPT_OR_STYLE = /<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
@@ -13,6 +15,7 @@ const URL_HINT = /:\/\/|www\./i;
 // would be tried at every position of the text (15x slower on mail).
 const INNER_APOSTROPHE = /['’ʼ](?<=\p{L}.)(?=\p{L})/gu;
 const APOSTROPHE_HINT = /['’ʼ]/;
+// The definition of a word; the tokenizer below scans char codes to the same effect (tested against it).
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const NON_ASCII = /[\u0080-\uffff]/;
 
@@ -22,10 +25,10 @@ export function composeText(title: string | undefined, body: string): string {
 }
 
 /**
- * The words of `text_clean`: markup, URLs, e-mail addresses, @mentions and punctuation removed,
- * lower case. Letters of every script keep their accents (NFC); digits are words too.
+ * The text `text_clean` is cut from: markup, URLs, e-mail addresses and @mentions removed, lower
+ * case, apostrophes inside words dropped.
  */
-export function cleanTokens(text: string): string[] {
+function preparedText(text: string): string {
   let s = NON_ASCII.test(text) ? text.normalize('NFC') : text;
   if (s.includes('<')) {
     s = s.replace(SCRIPT_OR_STYLE, ' ').replace(HTML_COMMENT, ' ').replace(HTML_TAG, ' ');
@@ -34,7 +37,120 @@ export function cleanTokens(text: string): string[] {
   if (URL_HINT.test(s)) s = s.replace(URL, ' ');
   s = removeAddresses(s).toLowerCase();
   if (APOSTROPHE_HINT.test(s)) s = s.replace(INNER_APOSTROPHE, '');
-  return s.match(WORD) ?? [];
+  return s;
+}
+
+/** A word is a run of letters, marks and digits of any script: `/[\p{L}\p{M}\p{N}]+/u`. */
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+const UNKNOWN = 0;
+const IN_WORD = 1;
+const SEPARATOR = 2;
+/** Per UTF-16 code unit outside the surrogates, filled on first sight from WORD_CHAR. */
+const unitClass = new Uint8Array(0x10000);
+for (let c = 0; c < 128; c++) unitClass[c] = WORD_CHAR.test(String.fromCharCode(c)) ? IN_WORD : SEPARATOR;
+const astralClass = new Map<number, boolean>();
+
+function isWordUnit(c: number): boolean {
+  let kind = unitClass[c];
+  if (kind === UNKNOWN) unitClass[c] = kind = WORD_CHAR.test(String.fromCharCode(c)) ? IN_WORD : SEPARATOR;
+  return kind === IN_WORD;
+}
+
+function isWordCodePoint(cp: number): boolean {
+  let word = astralClass.get(cp);
+  if (word === undefined) {
+    word = WORD_CHAR.test(String.fromCodePoint(cp));
+    if (astralClass.size < 10_000) astralClass.set(cp, word);
+  }
+  return word;
+}
+
+/** Code units of the word character at i (2 for an astral letter), or 0 when s[i] is not one. */
+function wordUnitsAt(s: string, i: number, c: number): number {
+  if (c < 0xd800 || c > 0xdfff) return isWordUnit(c) ? 1 : 0;
+  if (c > 0xdbff || i + 1 >= s.length) return 0;
+  const low = s.charCodeAt(i + 1);
+  if (low < 0xdc00 || low > 0xdfff) return 0;
+  return isWordCodePoint(((c - 0xd800) << 10) + (low - 0xdc00) + 0x10000) ? 2 : 0;
+}
+
+/** Vocabulary ids of the last `cleanTokensWithIds` call (-1: not interned), reused between calls. */
+export class TokenIds {
+  ids = new Int32Array(512);
+
+  ensure(capacity: number): void {
+    if (capacity <= this.ids.length) return;
+    let size = this.ids.length * 2;
+    while (size < capacity) size *= 2;
+    const grown = new Int32Array(size);
+    grown.set(this.ids);
+    this.ids = grown;
+  }
+}
+
+/**
+ * The words of `text_clean`, with their vocabulary ids in `ids` (see Vocabulary): one pass over
+ * the prepared text finds each word and hashes it, and a word seen before is the same string
+ * again, with its stopword flags and stem at hand.
+ */
+export function cleanTokensWithIds(text: string, ids: TokenIds): string[] {
+  const s = preparedText(text);
+  vocabulary.startDocument();
+  const tokens: string[] = [];
+  let idArray = ids.ids;
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    let c = s.charCodeAt(i);
+    if (c < 128 ? unitClass[c] !== IN_WORD : wordUnitsAt(s, i, c) === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let hash = WordTable.HASH_START;
+    let hasDigit = false;
+    for (;;) {
+      if (c < 128) {
+        // ASCII word characters are digits (<= 57) and letters.
+        if (unitClass[c] !== IN_WORD) break;
+        if (c <= 57) hasDigit = true;
+        hash = WordTable.hashStep(hash, c);
+        i++;
+      } else {
+        const units = wordUnitsAt(s, i, c);
+        if (units === 0) break;
+        hash = WordTable.hashStep(hash, c);
+        if (units === 2) hash = WordTable.hashStep(hash, s.charCodeAt(i + 1));
+        i += units;
+      }
+      if (i >= n) break;
+      c = s.charCodeAt(i);
+    }
+    const k = tokens.length;
+    if (k >= idArray.length) {
+      ids.ensure(k + 1);
+      idArray = ids.ids;
+    }
+    if (isInternable(i - start, hasDigit)) {
+      const id = vocabulary.intern(s, start, i, hash);
+      idArray[k] = id;
+      tokens.push(vocabulary.word(id));
+    } else {
+      idArray[k] = -1;
+      tokens.push(s.slice(start, i));
+    }
+  }
+  return tokens;
+}
+
+const scratch = new TokenIds();
+
+/**
+ * The words of `text_clean`: markup, URLs, e-mail addresses, @mentions and punctuation removed,
+ * lower case. Letters of every script keep their accents (NFC); digits are words too.
+ */
+export function cleanTokens(text: string): string[] {
+  return cleanTokensWithIds(text, scratch);
 }
 
 /** `text_clean` of the data dictionary: the cleaned words separated by single spaces. */

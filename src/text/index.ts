@@ -1,13 +1,14 @@
-import { cleanTokens, composeText } from './clean';
+import { cleanTokensWithIds, composeText, TokenIds } from './clean';
 import { detectLanguage } from './language';
 import { resolveTextOptions, type Language, type TextOptions } from './options';
 import { sentimentLabel, spanishCompound, vaderCompound, type Sentiment } from './sentiment';
-import { stemTokens } from './stem';
-import { removeStopwords, stopwordSet } from './stopwords';
+import { stopwordSet } from './stopwords';
+import { stopwordBit, vocabulary } from './vocabulary';
 
 export { DEFAULT_TEXT_OPTIONS, LANGUAGES, resolveTextOptions, type Language, type TextOptions } from './options';
 export { cleanText, cleanTokens, composeText, tokenize } from './clean';
 export { detectLanguage, identifyLanguage, DETECTED_LANGUAGES, type DetectedLanguage } from './language';
+export { detectCorpusLanguage, type CorpusLanguage } from './corpus-language';
 export { negationWords, stopwordSet } from './stopwords';
 export { stemToken } from './stem';
 export { sentimentLabel, spanishCompound, vaderCompound, type Sentiment, type SentimentLabel } from './sentiment';
@@ -37,19 +38,44 @@ interface Tokenised {
   language: Language;
 }
 
+// Vocabulary ids of the tokens, then of the kept tokens: scratch reused by every document.
+const tokenIds = new TokenIds();
+const keptIds = new TokenIds();
+
 function tokenise(input: TextInput, options: TextOptions): Tokenised {
   const text = composeText(input.title, input.body);
-  const tokens = cleanTokens(text);
+  const tokens = cleanTokensWithIds(text, tokenIds);
   const language = options.detectLanguage ? detectLanguage(tokens, options.language) : options.language;
   return { text, tokens, language };
 }
 
+/** Tokens minus stopwords; their ids go to `keptIds`. Interned words answer from their flags. */
 function withoutStopwords(tokens: string[], language: Language, options: TextOptions): string[] {
-  return removeStopwords(tokens, stopwordSet(language, options.keepNegations));
+  const bit = stopwordBit(language, options.keepNegations);
+  const stopwords = stopwordSet(language, options.keepNegations);
+  const ids = tokenIds.ids;
+  keptIds.ensure(tokens.length);
+  const kept: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const id = ids[i];
+    if (id >= 0 ? vocabulary.isStopword(id, bit) : stopwords.has(tokens[i])) continue;
+    keptIds.ids[kept.length] = id;
+    kept.push(tokens[i]);
+  }
+  return kept;
 }
 
+/** Stems of the kept tokens (ids in `keptIds`); a token that was not interned (digits, > 30 units) is its own stem. */
 function stemsOf(tokensNoStop: string[], language: Language, options: TextOptions): string[] {
-  return options.stem ? stemTokens(tokensNoStop, language) : tokensNoStop;
+  if (!options.stem) return tokensNoStop;
+  const ids = keptIds.ids;
+  const known = vocabulary.stemsOf(language);
+  const stems = new Array<string>(tokensNoStop.length);
+  for (let i = 0; i < tokensNoStop.length; i++) {
+    const id = ids[i];
+    stems[i] = id < 0 ? tokensNoStop[i] : (known[id] ?? vocabulary.computeStem(id, language));
+  }
+  return stems;
 }
 
 /**
@@ -78,3 +104,14 @@ export function documentFeatures(input: TextInput, kind: FeatureKind, options?: 
   return kind === 'tokensNoStop' ? tokensNoStop : stemsOf(tokensNoStop, language, resolved);
 }
 export { redactPii, redactPiiWithCounts, redactDocumentPii } from './pii';
+
+/**
+ * Every token list a model can be trained on, from one cleaning pass (no sentiment): what a
+ * hyperparameter search that compares feature kinds needs per document.
+ */
+export function documentFeatureLists(input: TextInput, options?: Partial<TextOptions>): Record<FeatureKind, string[]> {
+  const resolved = resolveTextOptions(options);
+  const { tokens, language } = tokenise(input, resolved);
+  const tokensNoStop = withoutStopwords(tokens, language, resolved);
+  return { tokens, tokensNoStop, stems: stemsOf(tokensNoStop, language, resolved) };
+}

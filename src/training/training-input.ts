@@ -26,6 +26,8 @@ export interface TrainingInputOptions {
   tuning?: TuningOptionsV1;
   fitHeartbeatTimeoutMs?: number;
   shardRows?: number;
+  /** Refit a promoted challenger on training + held-out rows (default true). */
+  refit?: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export function buildTrainingInput(o: TrainingInputOptions): ContinuousTrainingI
     ...(o.tuning !== undefined && { tuning: o.tuning }),
     ...(o.fitHeartbeatTimeoutMs !== undefined && { fitHeartbeatTimeoutMs: o.fitHeartbeatTimeoutMs }),
     ...(o.shardRows !== undefined && { shardRows: o.shardRows }),
+    ...(o.refit !== undefined && { refit: o.refit }),
   };
 }
 

@@ -30,6 +30,8 @@ import type { createDriftActivities } from '../activities/drift';
 import type { ReportActivities } from '../activities/reports';
 import type { TelemetryActivities } from '../activities/telemetry';
 import { searchAttributes } from '../contracts/search-attributes';
+import { meanOfFolds, searchWinner, survivors, type CandidateScore } from '../training/halving';
+import { chooseLanguage, configuredLanguage, type LanguageChoice } from '../training/language-choice';
 import { decidePromotion } from '../training/promotion';
 import { bestCandidate } from '../training/tuning-choice';
 import { Semaphore } from './semaphore';
@@ -40,10 +42,6 @@ type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 type DriftActivities = ReturnType<typeof createDriftActivities>;
 
 // Infrastructure errors retry for a window of time (retry-policy.ts), not a few attempts.
-// The baseline reads the whole training set once: as long as a fit, so the same generous limits.
-const { computeBaseline } = proxyActivities<DriftActivities>(
-  infraActivityOptions({ startToCloseMs: 2 * 3_600_000, heartbeatMs: 120_000, long: true }),
-);
 const { describeChampion, promoteModel, notify, planTuning, submitTrainingRequest } = proxyActivities<TrainingActivities>(
   infraActivityOptions({ startToCloseMs: 60_000 }),
 );
@@ -55,23 +53,37 @@ const { writeModelReport } = proxyActivities<ReportActivities>(infraActivityOpti
 const { recordModelF1 } = proxyActivities<TelemetryActivities>(infraActivityOptions({ startToCloseMs: 60_000 }, bookkeeping));
 
 /**
- * The long activities, with the heartbeat timeout from the input: it is how long a crashed
- * worker's attempt goes unnoticed before the fit resumes elsewhere from its last checkpoint.
+ * Options of the CPU-bound activities (assembling and featurising the set, the search's planning
+ * and folds, fit, refit, evaluation, baseline), in one place so they can move to a CPU task queue
+ * together. The heartbeat timeout comes from the input: it is how long a crashed worker's attempt
+ * goes unnoticed before the work resumes elsewhere (a fit from its last checkpoint).
  */
-function heavyActivities(input: ContinuousTrainingInputV1) {
-  return proxyActivities<TrainingActivities>(
-    infraActivityOptions({
-      startToCloseMs: 2 * 3_600_000,
-      heartbeatMs: input.fitHeartbeatTimeoutMs ?? TRAINING_DEFAULTS.fitHeartbeatTimeoutMs,
-      long: true,
-    }),
-  );
+function cpuActivityOptions(input: ContinuousTrainingInputV1) {
+  // The baseline reads the whole training set once: as long as a fit, so the same generous limits.
+  return infraActivityOptions({
+    startToCloseMs: 2 * 3_600_000,
+    heartbeatMs: input.fitHeartbeatTimeoutMs ?? TRAINING_DEFAULTS.fitHeartbeatTimeoutMs,
+    long: true,
+  });
 }
+
+function heavyActivities(input: ContinuousTrainingInputV1) {
+  // One proxy (a proxy has no own keys to spread): activity names resolve on the worker.
+  return proxyActivities<TrainingActivities & DriftActivities>(cpuActivityOptions(input));
+}
+
+/** Patch ids (workflow versioning): histories recorded before each change replay along the old path. */
+const PATCHES = {
+  /** Successive-halving search with folds as activities, replacing the fixed grid of one activity per configuration. */
+  budgetedSearch: 'budgeted-search',
+  /** A promoted challenger is refit on training + held-out rows and the refit is promoted. */
+  refitAfterPromotion: 'refit-after-promotion',
+} as const;
 
 export const requestTrainingSignal = defineSignal<[TrainingRequestV1]>(trainingSignals.requestTraining);
 
 export interface TrainingStatus {
-  phase: 'assembling' | 'tuning' | 'fitting' | 'evaluating-champion' | 'deciding' | 'done';
+  phase: 'assembling' | 'tuning' | 'fitting' | 'evaluating-champion' | 'deciding' | 'refitting' | 'done';
   request: TrainingRequestV1;
   pendingFollowUp: boolean;
   candidateVersion?: string;
@@ -87,7 +99,8 @@ const MAX_PROMOTION_RACES = 5;
  */
 export async function continuousTraining(input: ContinuousTrainingInputV1): Promise<TrainingOutcomeV1> {
   const { modelName, request } = input;
-  const { assembleTrainingSet, evaluateConfiguration, fitCandidate, evaluateVersion } = heavyActivities(input);
+  const { assembleTrainingSet, evaluateConfiguration, fitCandidate, evaluateVersion, refitCandidate, computeBaseline } =
+    heavyActivities(input);
   let followUp: TrainingRequestV1 | undefined;
   const status: TrainingStatus = { phase: 'assembling', request, pendingFollowUp: false };
   // signalWithStart delivers the starting request as a signal too, and a retried trigger sends
@@ -125,6 +138,7 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
       seed: input.seed,
       maxRecordBytes: input.maxRecordBytes,
       shardRows: input.shardRows,
+      detectLanguage: configuredLanguage(input.config) === undefined,
     });
     if (set.trainRows + set.testRows === 0) {
       throw ApplicationFailure.create({
@@ -143,31 +157,42 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
       });
     }
 
-    let config = input.config;
+    // The model's language: the request's, else the one detected in the rows (recorded in its config).
+    const chosen = chooseLanguage(input.config, set.language?.language, DEFAULT_LANGUAGE);
+    const language: LanguageChoice = chosen.choice;
+    let config = chosen.config;
     let tuning: TuningSummaryV1 | undefined;
+    let crossValidation: Record<string, unknown> | null = null;
     if (request.tune) {
-      // One activity per configuration, a bounded number at a time; each reads the shards by key.
       status.phase = 'tuning';
-      const folds = input.tuning?.folds ?? TRAINING_DEFAULTS.tuningFolds;
-      const plan = await planTuning({ config: input.config, budget: input.tuningBudget, seed: input.seed });
-      const gate = new Semaphore(input.tuning?.parallelism ?? TRAINING_DEFAULTS.tuningParallelism);
-      const tried = await Promise.all(
-        plan.map((candidate) =>
-          gate.run(() =>
-            evaluateConfiguration({
-              trainKeys: set.trainKeys,
-              trainRows: set.trainRows,
-              candidate,
-              folds,
-              seed: input.seed,
-              maxRows: input.tuning?.maxRows ?? TRAINING_DEFAULTS.tuningMaxRows,
-            }),
+      if (patched(PATCHES.budgetedSearch)) {
+        const searched = await budgetedSearch(input, { modelName, runId, set, config });
+        config = searched.config;
+        tuning = searched.summary;
+        crossValidation = searched.crossValidation;
+      } else {
+        // The fixed grid, for histories recorded before the budgeted search.
+        const folds = input.tuning?.folds ?? TRAINING_DEFAULTS.tuningFolds;
+        const plan = await planTuning({ config: input.config, budget: input.tuningBudget, seed: input.seed });
+        const gate = new Semaphore(input.tuning?.parallelism ?? TRAINING_DEFAULTS.tuningParallelism);
+        const tried = await Promise.all(
+          plan.map((candidate) =>
+            gate.run(() =>
+              evaluateConfiguration({
+                trainKeys: set.trainKeys,
+                trainRows: set.trainRows,
+                candidate,
+                folds,
+                seed: input.seed,
+                maxRows: input.tuning?.maxRows ?? TRAINING_DEFAULTS.tuningMaxRows,
+              }),
+            ),
           ),
-        ),
-      );
-      const best = bestCandidate(tried);
-      config = plan.find((candidate) => candidate.id === best.id)?.config ?? input.config;
-      tuning = { folds, tried, best };
+        );
+        const best = bestCandidate(tried);
+        config = plan.find((candidate) => candidate.id === best.id)?.config ?? input.config;
+        tuning = { folds, tried, best };
+      }
     }
 
     status.phase = 'fitting';
@@ -184,13 +209,16 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
         reason: request.reason,
         labelCounts: set.labelCounts,
         tuned: tuning?.best.id ?? null,
+        language: { ...language, ...(set.language && { votes: set.language.votes, documentsLooked: set.language.documents }) },
       },
+      crossValidation,
     });
     status.candidateVersion = candidate.modelVersion;
     upsertSearchAttributes([{ key: searchAttributes.modelVersion, value: candidate.modelVersion }]);
     // Stored with the version, so driftCorrection compares batches with what this model learned from.
     await computeBaseline({ modelName, version: candidate.modelVersion, trainKeys: set.trainKeys, testKeys: set.testKeys });
 
+    let refit: { modelVersion: string; rows: number } | undefined;
     for (let race = 0; !outcome; race++) {
       status.phase = 'evaluating-champion';
       const champion = await describeChampion({ modelName });
@@ -199,11 +227,32 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
         : null;
       status.phase = 'deciding';
       const decision = decidePromotion(candidate.metrics, championMetrics, candidate.baseline, input.policy);
+      let promotedVersion = candidate.modelVersion;
       if (decision.promote) {
+        if ((input.refit ?? true) && patched(PATCHES.refitAfterPromotion)) {
+          // Chosen and judged on rows it never saw; now learn from those rows too.
+          status.phase = 'refitting';
+          refit ??= await refitCandidate({
+            modelName,
+            runId,
+            trainKeys: set.trainKeys,
+            testKeys: set.testKeys,
+            config,
+            evaluatedVersion: candidate.modelVersion,
+            provenance: { workflowId, runId, trigger: request.trigger, reason: request.reason, labelCounts: set.labelCounts },
+          });
+          await computeBaseline({
+            modelName,
+            version: refit.modelVersion,
+            trainKeys: [...set.trainKeys, ...set.testKeys],
+            testKeys: set.testKeys,
+          });
+          promotedVersion = refit.modelVersion;
+        }
         try {
           await promoteModel({
             modelName,
-            version: candidate.modelVersion,
+            version: promotedVersion,
             expectedEtag: champion?.etag ?? null,
             reason: `${request.trigger}: ${decision.reason}`,
           });
@@ -222,7 +271,7 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
         version: 1,
         workflowId,
         modelName,
-        modelVersion: candidate.modelVersion,
+        modelVersion: promotedVersion,
         promoted: decision.promote,
         decision: decision.reason,
         metrics: candidate.metrics,
@@ -233,7 +282,15 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
         ...(request.ignored && { ignoredSettings: request.ignored }),
         ...(tuning && { tuning }),
         config: config ?? {},
+        ...(promotedVersion !== candidate.modelVersion && {
+          evaluatedVersion: candidate.modelVersion,
+          refit: { version: promotedVersion, rows: refit?.rows ?? 0 },
+        }),
+        language,
       };
+    }
+    if (outcome.modelVersion !== candidate.modelVersion) {
+      upsertSearchAttributes([{ key: searchAttributes.modelVersion, value: outcome.modelVersion }]);
     }
 
     if (patched('model-report')) {
@@ -328,6 +385,66 @@ export async function scheduledTraining(input: ScheduledTrainingInputV1): Promis
       reason: `${input.training.request.reason} (schedule ${input.scheduleId}, fire ${fire})`,
     },
   });
+}
+
+/** The engine's default language, when neither the request nor the rows name one (src/text/options.ts). */
+const DEFAULT_LANGUAGE = 'en';
+
+/**
+ * The budgeted search: successive halving over a random draw of configurations (planSearch draws
+ * them and featurises the training rows once). Each rung cross-validates the candidates still in
+ * the race on a larger nested sample, every fold its own activity (bounded by `parallelism`), and
+ * keeps the best 1/factor. No fold starts once the time budget is spent; the best candidate of
+ * the highest rung that scored any wins. Only scores pass through history; the table of every
+ * candidate is written to the store by summarizeSearch.
+ */
+async function budgetedSearch(
+  input: ContinuousTrainingInputV1,
+  run: { modelName: string; runId: string; set: { trainKeys: string[]; trainRows: number }; config: Record<string, unknown> | undefined },
+): Promise<{ config: Record<string, unknown>; summary: TuningSummaryV1; crossValidation: Record<string, unknown> | null }> {
+  const { planSearch, evaluateFold, summarizeSearch } = heavyActivities(input);
+  const folds = input.tuning?.folds ?? TRAINING_DEFAULTS.tuningFolds;
+  const deadline = Date.now() + (input.tuning?.budgetMs ?? TRAINING_DEFAULTS.tuningBudgetMs);
+  const plan = await planSearch({
+    modelName: run.modelName,
+    runId: run.runId,
+    trainKeys: run.set.trainKeys,
+    trainRows: run.set.trainRows,
+    config: run.config,
+    budget: input.tuningBudget,
+    seed: input.seed,
+    folds,
+    maxRows: input.tuning?.maxRows ?? TRAINING_DEFAULTS.tuningMaxRows,
+    halvingFactor: input.tuning?.halvingFactor ?? TRAINING_DEFAULTS.tuningHalvingFactor,
+    minRungRows: input.tuning?.minRungRows ?? TRAINING_DEFAULTS.tuningMinRungRows,
+  });
+  const gate = new Semaphore(input.tuning?.parallelism ?? TRAINING_DEFAULTS.tuningParallelism);
+  const rungScores: CandidateScore[][] = [];
+  let stoppedByBudget = false;
+  for (let rung = 0; rung < plan.rungs.length && !stoppedByBudget; rung++) {
+    const alive =
+      rung === 0 ? Array.from({ length: plan.candidates }, (_, i) => i) : survivors(rungScores[rung - 1], plan.rungs[rung].candidates);
+    if (alive.length === 0) break;
+    const scores = await Promise.all(
+      alive.map(async (index): Promise<CandidateScore> => {
+        const perFold = await Promise.all(
+          Array.from({ length: folds }, (_, fold) =>
+            gate.run(async () => {
+              if (Date.now() >= deadline) {
+                stoppedByBudget = true;
+                return null;
+              }
+              return (await evaluateFold({ planKey: plan.planKey, candidate: index, rung, fold })).macroF1;
+            }),
+          ),
+        );
+        return { index, meanMacroF1: meanOfFolds(perFold) };
+      }),
+    );
+    rungScores.push(scores);
+  }
+  const outcome = await summarizeSearch({ planKey: plan.planKey, winner: searchWinner(rungScores), stoppedByBudget });
+  return { config: outcome.config, summary: outcome.summary, crossValidation: outcome.crossValidation };
 }
 
 function fmt(x: number): string {

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { resolveTrainingConfig, TFIDF_DEFAULTS, trainModel, type LabelledDoc } from '../../src/model';
+import {
+  resolveTrainingConfig,
+  TFIDF_DEFAULTS,
+  trainModel,
+  type LabelledDoc,
+  type NaiveBayesModel,
+  type NaiveBayesOptions,
+} from '../../src/model';
 import { runSklearn } from './sklearn';
 import { sklearnTokens } from './sklearn-tokens';
 
@@ -24,7 +31,7 @@ describe('parity: facts.md fixture (TF-IDF + MultinomialNB, sklearn defaults)', 
     for (const term of ['sat', 'the']) assert.ok(Math.abs((idf.get(term) as number) - 1.287682) < 1e-6, term);
 
     assert.deepEqual(classifier.labels, ['0', '1']);
-    const prior = Array.from(classifier.model.classLogPrior);
+    const prior = Array.from((classifier.model as NaiveBayesModel).classLogPrior);
     assert.ok(Math.abs(prior[0] - -0.405465) < 1e-6 && Math.abs(prior[1] - -1.098612) < 1e-6, String(prior));
 
     const prediction = classifier.predict(sklearnTokens('a cat'));
@@ -39,7 +46,7 @@ describe('parity: facts.md fixture (TF-IDF + MultinomialNB, sklearn defaults)', 
     const [sk] = await runSklearn({
       train: { docs: docs.map((d) => d.features), labels },
       test: { docs: test, labels: ['0', '1', '0'] },
-      configs: [{ vectorizer: config.vectorizer, classifier: config.classifier }],
+      configs: [{ vectorizer: config.vectorizer, classifier: config.classifier as NaiveBayesOptions }],
       details: true,
     });
     const terms = classifier.vectorizer.terms;
@@ -49,7 +56,9 @@ describe('parity: facts.md fixture (TF-IDF + MultinomialNB, sklearn defaults)', 
       assert.ok(Math.abs((classifier.vectorizer.idf as Float64Array)[j] - (sk.idf as Record<string, number>)[term]) < 1e-12, term);
       for (let c = 0; c < k; c++) {
         assert.ok(
-          Math.abs(classifier.model.featureLogProb[j * k + c] - (sk.featureLogProb as Record<string, number[]>)[term][c]) < 1e-12,
+          Math.abs(
+            (classifier.model as NaiveBayesModel).featureLogProb[j * k + c] - (sk.featureLogProb as Record<string, number[]>)[term][c],
+          ) < 1e-12,
           term,
         );
       }

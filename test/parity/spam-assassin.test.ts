@@ -5,6 +5,7 @@ import {
   resolveTrainingConfig,
   stratifiedSplit,
   trainModel,
+  type NaiveBayesOptions,
   type TrainingConfig,
 } from '../../src/model';
 import { runSklearn } from './sklearn';
@@ -37,7 +38,7 @@ describe('parity: scikit-learn on SpamAssassin bodies (same tokens, same 80/20 s
     const sklearn = await runSklearn({
       train: { docs: trainDocs.map((d) => d.features), labels: trainDocs.map((d) => d.label) },
       test: { docs: testDocs.map((d) => d.features), labels: testDocs.map((d) => d.label) },
-      configs: configs.map(({ config }) => ({ vectorizer: config.vectorizer, classifier: config.classifier })),
+      configs: configs.map(({ config }) => ({ vectorizer: config.vectorizer, classifier: config.classifier as NaiveBayesOptions })),
     });
     for (const [index, { name, config }] of configs.entries()) {
       const sk = sklearn[index];

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { resolveTrainingConfig, trainModel, type NaiveBayesOptions, type TrainingConfig, type VectorizerOptions } from '../../src/model';
+import {
+  resolveTrainingConfig,
+  trainModel,
+  type NaiveBayesModel,
+  type NaiveBayesOptions,
+  type TrainingConfig,
+  type VectorizerOptions,
+} from '../../src/model';
 import { runSklearn } from './sklearn';
 import { spamAssassinDocs } from './spam-corpus';
 
@@ -56,7 +63,7 @@ describe('parity: every vectorizer option against scikit-learn (400 SpamAssassin
     const results = await runSklearn({
       train: { docs: train.map((d) => d.features), labels: train.map((d) => d.label) },
       test: { docs: test.map((d) => d.features), labels: test.map((d) => d.label) },
-      configs: configs.map((c) => ({ vectorizer: c.vectorizer, classifier: c.classifier })),
+      configs: configs.map((c) => ({ vectorizer: c.vectorizer, classifier: c.classifier as NaiveBayesOptions })),
       details: true,
     });
     for (const [index, config] of configs.entries()) {
@@ -71,7 +78,10 @@ describe('parity: every vectorizer option against scikit-learn (400 SpamAssassin
         assert.ok(term in skFlp, `${name}: ${JSON.stringify(term)} not in sklearn's vocabulary`);
         if (idf) assert.ok(Math.abs(idf[j] - (sk.idf as Record<string, number>)[term]) < 1e-12, `${name}: idf ${term}`);
         for (let c = 0; c < k; c++) {
-          assert.ok(Math.abs(classifier.model.featureLogProb[j * k + c] - skFlp[term][c]) < 1e-9, `${name}: log prob ${term}`);
+          assert.ok(
+            Math.abs((classifier.model as NaiveBayesModel).featureLogProb[j * k + c] - skFlp[term][c]) < 1e-9,
+            `${name}: log prob ${term}`,
+          );
         }
       });
       test.forEach((doc, i) => {

@@ -23,6 +23,7 @@ import {
   type ContinuousTrainingInputV1,
   type TrainingOutcomeV1,
 } from '../../src/contracts/continuous-training';
+import { driftKeys } from '../../src/drift';
 import { createRng, shuffleInPlace, toLabelledDoc } from '../../src/model';
 import { layout } from '../../src/pipeline/layout';
 import { toJsonl } from '../../src/pipeline/jsonl';
@@ -148,18 +149,67 @@ describe('continuousTraining on a real Temporal server', function () {
     );
     assert.equal(sent[2].attributes.championVersion, better.modelVersion);
 
+    // A promoted challenger is refit on training + held-out rows; the refit is what gets promoted,
+    // and the fit that was judged on the held-out rows stays as its own version.
+    assert.equal(weak.evaluatedVersion, 'v1');
+    assert.deepEqual([weak.modelVersion, better.evaluatedVersion, better.modelVersion, worse.modelVersion], ['v2', 'v3', 'v4', 'v5']);
+    assert.equal(worse.evaluatedVersion, undefined);
+    assert.equal(better.refit?.rows, better.trainRows + better.testRows);
+    // The champion (a refit, which has seen these held-out rows) was scored through the fit that had not.
+    assert.equal(better.champion.metrics.evaluatedVersion, weak.evaluatedVersion);
+
     // `nlp-batch models` reads the same registry: every version, which is latest, when and why promoted.
     const view = await describeModel(fx.deps.store, fx.deps.registry, 'pr');
     assert.deepEqual(
       view.versions.map((v) => [v.version, v.latest, v.promotions.length]),
       [
+        ['v1', false, 0],
         [weak.modelVersion, false, 1],
+        ['v3', false, 0],
         [better.modelVersion, true, 1],
         [worse.modelVersion, false, 0],
       ],
     );
-    assert.match(view.versions[1].promotions[0].reason, /^manual: macroF1 .* beats the champion/);
-    assert.equal(view.versions[1].promotions[0].workflowId, trainingWorkflowId('pr'));
+    assert.match(view.versions[3].promotions[0].reason, /^manual: macroF1 .* beats the champion/);
+    assert.equal(view.versions[3].promotions[0].workflowId, trainingWorkflowId('pr'));
+  });
+
+  it('refits a promoted challenger on all rows and says in metrics.json which rows each figure comes from', async () => {
+    await startWorker();
+    const data = { keys: [await putCsv('raw/rf/messages.csv', sampleMessages(300, 4200))] };
+    const outcome = await train('rf', data);
+    assert.equal(outcome.promoted, true, outcome.decision);
+    const evaluated = outcome.evaluatedVersion as string;
+    const [judged, refit] = [await metricsOf('rf', evaluated), await metricsOf('rf', outcome.modelVersion)];
+    assert.equal(judged.training.documents, outcome.trainRows);
+    assert.equal(refit.training.documents, outcome.trainRows + outcome.testRows);
+    assert.deepEqual(judged.figures.model, { fittedOn: 'training', rows: outcome.trainRows, run: judged.provenance.runId });
+    assert.deepEqual(refit.figures.model, {
+      fittedOn: 'training+held-out',
+      rows: outcome.trainRows + outcome.testRows,
+      run: judged.provenance.runId,
+    });
+    for (const m of [judged, refit]) {
+      assert.equal(m.figures.evaluation.rows, 'held-out');
+      assert.equal(m.figures.evaluation.count, outcome.testRows);
+      assert.equal(m.figures.evaluation.scoredModelFittedOn, 'training');
+      assert.equal(m.evaluation.accuracy, outcome.metrics.accuracy); // the refit carries the judged fit's figures
+    }
+    assert.equal(refit.figures.evaluation.scoredModel, evaluated);
+    assert.equal(refit.refitOf, evaluated);
+    assert.equal((await fx.deps.registry.latest('rf'))?.version, outcome.modelVersion);
+    // The refit learned from the held-out rows too: its vocabulary counts them.
+    const [a, b] = [await fx.deps.registry.load('rf', evaluated), await fx.deps.registry.load('rf', outcome.modelVersion)];
+    assert.equal(a.vectorizer.documents, outcome.trainRows);
+    assert.equal(b.vectorizer.documents, outcome.trainRows + outcome.testRows);
+    // The refit has a drift baseline of its own.
+    assert.ok(await fx.deps.store.head(driftKeys.baseline('rf', outcome.modelVersion)), 'baseline of the refit');
+
+    // With refit off (an input option), the judged fit itself is promoted.
+    const plain = await train('rf-plain', data, { refit: false });
+    assert.equal(plain.promoted, true);
+    assert.equal(plain.evaluatedVersion, undefined);
+    assert.equal(plain.modelVersion, 'v1');
   });
 
   it('never promotes a model trained on shuffled labels over a real one', async () => {
@@ -203,13 +253,16 @@ describe('continuousTraining on a real Temporal server', function () {
     assert.equal(lastRun.status.name, 'COMPLETED');
     assert.equal(final.followUp, false);
 
-    // Two fits for three triggers: one version per run, the second carrying both later requests.
+    // Two fits for three triggers: one fit per run (the first also refit once promoted), the second
+    // carrying both later requests.
     const versions = await fx.deps.registry.listVersions('co');
-    assert.deepEqual(
-      versions.map((v) => v.version),
-      ['v1', 'v2'],
-    );
-    const [m1, m2] = [await metricsOf('co', 'v1'), await metricsOf('co', 'v2')];
+    const fits = [];
+    for (const v of versions) {
+      const m = await metricsOf('co', v.version);
+      if (m.refitOf === undefined) fits.push(m);
+    }
+    assert.equal(fits.length, 2);
+    const [m1, m2] = fits;
     assert.equal(m1.provenance.runId, first.signaledRunId);
     assert.equal(m2.provenance.runId, lastRun.runId);
     assert.equal(m2.provenance.reason, 'second; third');
@@ -217,56 +270,94 @@ describe('continuousTraining on a real Temporal server', function () {
     assert.ok(firstRun.closeTime && lastRun.startTime >= firstRun.closeTime);
   });
 
-  it('tunes hyperparameters by k-fold in bounded parallel activities and fits the best configuration', async () => {
+  it('searches by successive halving, folds as bounded parallel activities, and fits the winner', async () => {
     await startWorker();
-    const data = { keys: [await putCsv('raw/tune/messages.csv', sampleMessages(240, 1800))] };
+    const data = { keys: [await putCsv('raw/tune/messages.csv', sampleMessages(400, 1800))] };
     const handle = await signalWithStartTraining(
       fx.env.client,
       fx.taskQueue,
-      input('tune', data, { tune: true, tuningBudget: 5, tuning: { folds: 3, parallelism: 2 } }),
+      input('tune', data, { tune: true, tuningBudget: 6, tuning: { folds: 3, parallelism: 2, minRungRows: 40 } }),
     );
     const outcome = await handle.result();
     const tuning = outcome.tuning;
     assert.ok(tuning, 'the outcome reports the search');
-    assert.equal(tuning.folds, 3);
-    assert.equal(tuning.tried.length, 5);
-    assert.deepEqual(tuning.tried[0].overrides, {}); // the request's own config competes too
-    assert.equal(new Set(tuning.tried.map((t) => t.id)).size, 5);
-    for (const t of tuning.tried) {
-      assert.equal(t.rows, outcome.trainRows); // cross-validated on the training split only
-      assert.ok(t.failed !== undefined || (t.meanMacroF1 > 0.5 && t.meanMacroF1 <= 1), JSON.stringify(t));
-    }
-    const scores = tuning.tried.filter((t) => t.failed === undefined).map((t) => t.meanMacroF1);
-    assert.equal(tuning.best.meanMacroF1, Math.max(...scores));
+    // 6 candidates on a third of the training rows, the best 2 on all of them; 3 folds each.
+    assert.deepEqual([tuning.folds, tuning.candidates, tuning.evaluations, tuning.stoppedByBudget], [3, 6, 24, false]);
+    assert.deepEqual(
+      tuning.rungs?.map((r) => r.candidates),
+      [6, 2],
+    );
+    assert.equal(tuning.tried, undefined, 'the table of candidates stays out of the history');
 
-    // The final fit used the winner's configuration.
-    const config = JSON.parse(
-      (await fx.deps.store.get(fx.deps.registry.versionKeys('tune', outcome.modelVersion).config)).toString(),
-    ).training;
+    // Every candidate with its cross-validated scores is in the store.
+    const table = JSON.parse((await fx.deps.store.get(tuning.resultKey as string)).toString());
+    assert.equal(table.candidates.length, 6);
+    assert.deepEqual(table.candidates[0].overrides, {}); // the request's own config competes too
+    for (const c of table.candidates) {
+      assert.equal(c.rungs[0].foldsRun, 3);
+      assert.ok(c.rungs[0].failed !== undefined || (c.rungs[0].meanMacroF1 > 0.3 && c.rungs[0].meanMacroF1 <= 1), JSON.stringify(c));
+    }
+    const finalists = table.candidates.filter((c: Json) => c.rungs.length === 2);
+    assert.equal(finalists.length, 2);
+    // The finalists are the best two of the first rung, and the winner the best finalist.
+    const firstRung = table.candidates
+      .filter((c: Json) => c.rungs[0].meanMacroF1 !== null)
+      .sort((x: Json, y: Json) => y.rungs[0].meanMacroF1 - x.rungs[0].meanMacroF1 || x.index - y.index);
+    assert.deepEqual(
+      finalists.map((c: Json) => c.index).sort(),
+      firstRung
+        .slice(0, 2)
+        .map((c: Json) => c.index)
+        .sort(),
+    );
+    const winner = finalists.sort((x: Json, y: Json) => y.rungs[1].meanMacroF1 - x.rungs[1].meanMacroF1 || x.index - y.index)[0];
+    assert.equal(tuning.best.id, winner.id);
+    assert.equal(tuning.best.meanMacroF1, winner.rungs[1].meanMacroF1);
+    // Cross-validated on the training split only, the last rung on all of it.
+    assert.equal(winner.rungs[1].rows, outcome.trainRows);
+
+    // The final fit used the winner's configuration, and its metrics.json says where the CV figure comes from.
+    const evaluated = outcome.evaluatedVersion ?? outcome.modelVersion;
+    const config = JSON.parse((await fx.deps.store.get(fx.deps.registry.versionKeys('tune', evaluated).config)).toString()).training;
     const best = tuning.best.overrides as Json;
-    if (best.classifier) {
-      assert.equal(config.classifier.alpha, best.classifier.alpha);
-      assert.equal(config.classifier.variant, best.classifier.variant);
-      assert.deepEqual(config.vectorizer.ngramRange, best.vectorizer.ngramRange);
-    }
-    assert.deepEqual(outcome.config, tuning.best.id === tuning.tried[0].id ? {} : best);
+    if (best.classifier) assert.equal(config.classifier.variant, best.classifier.variant);
+    if (best.features) assert.equal(config.features, best.features);
+    const cv = (await metricsOf('tune', evaluated)).figures.crossValidation;
+    assert.deepEqual([cv.rows, cv.count, cv.folds, cv.candidate], ['training', outcome.trainRows, 3, tuning.best.id]);
 
-    // One activity per configuration, never more than `parallelism` outstanding.
+    // One activity per fold, never more than `parallelism` outstanding, each result a few numbers.
     const history = await handle.fetchHistory();
     let outstanding = 0;
     let peak = 0;
     const evaluations = new Set<string>();
     for (const event of history.events ?? []) {
       const scheduled = event.activityTaskScheduledEventAttributes;
-      if (scheduled?.activityType?.name === 'evaluateConfiguration') {
+      if (scheduled?.activityType?.name === 'evaluateFold') {
         evaluations.add(String(event.eventId));
         peak = Math.max(peak, ++outstanding);
       }
       const closed = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes;
-      if (closed && evaluations.has(String(closed.scheduledEventId))) outstanding--;
+      if (closed && evaluations.has(String(closed.scheduledEventId))) {
+        outstanding--;
+        const size = event.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data?.length ?? 0;
+        assert.ok(size < 512, `a fold result of ${size} bytes`);
+      }
     }
-    assert.equal(evaluations.size, 5);
+    assert.equal(evaluations.size, 24);
     assert.equal(peak, 2);
+  });
+
+  it('stops the search when its time budget is spent and still trains, on the request config if nothing was scored', async () => {
+    await startWorker();
+    const data = { keys: [await putCsv('raw/budget/messages.csv', sampleMessages(200, 2600))] };
+    const outcome = await train('budget', data, { tune: true, tuningBudget: 30, tuning: { folds: 3, budgetMs: 1 } });
+    const tuning = outcome.tuning;
+    assert.ok(tuning);
+    assert.equal(tuning.stoppedByBudget, true);
+    assert.equal(tuning.evaluations, 0);
+    assert.equal(tuning.best.rung, -1);
+    assert.deepEqual(tuning.best.overrides, {});
+    assert.equal(outcome.promoted, true, outcome.decision);
   });
 
   it('resumes a fit after its worker is killed and ends with the same model as an uninterrupted run', async () => {
@@ -331,17 +422,19 @@ describe('continuousTraining on a real Temporal server', function () {
     });
     workers.push({ worker: activitiesOnly, running: activitiesOnly.run() });
     const crashed = await handle.result();
-    const fit = (await metricsOf('crash', crashed.modelVersion)).fit;
+    // The crashed fit is the judged one; the refit that followed its promotion ran undisturbed.
+    const judged = crashed.evaluatedVersion as string;
+    const reference = await train('crash-ref', data, shape);
+    const fit = (await metricsOf('crash', judged)).fit;
     assert.ok(fit.attempt >= 2, `attempt ${fit.attempt}`);
     assert.equal(fit.resumedFrom.stage, 'counts');
     assert.ok(fit.resumedFrom.shardsDone >= (seen.countsShards as number) && fit.resumedFrom.shardsDone < fit.shards);
     // Checkpoints are cleaned up once the version is saved.
     assert.equal(await fx.deps.store.head(seen.vocabularyKey as string), undefined);
 
-    const reference = await train('crash-ref', data, shape);
     const [a, b] = [
-      fx.deps.registry.versionKeys('crash', crashed.modelVersion),
-      fx.deps.registry.versionKeys('crash-ref', reference.modelVersion),
+      fx.deps.registry.versionKeys('crash', judged),
+      fx.deps.registry.versionKeys('crash-ref', reference.evaluatedVersion as string),
     ];
     const read = async (key: string) => JSON.parse((await fx.deps.store.get(key)).toString());
     const [modelA, modelB] = [await read(a.model), await read(b.model)];
@@ -352,8 +445,8 @@ describe('continuousTraining on a real Temporal server', function () {
 
     // Same log-probabilities on every held-out row.
     const [classifierA, classifierB] = [
-      await fx.deps.registry.load('crash', crashed.modelVersion),
-      await fx.deps.registry.load('crash-ref', reference.modelVersion),
+      await fx.deps.registry.load('crash', judged),
+      await fx.deps.registry.load('crash-ref', reference.evaluatedVersion as string),
     ];
     const held = messages.filter((_, i) => i % 3 === 0);
     for (const m of held) {

@@ -6,15 +6,20 @@ import { DEFAULT_TRAINING_PREFIX, TRAINING_DEFAULTS } from '../../contracts/cont
 import type { ObjectStore } from '../../storage/object-store';
 import { acknowledgeRun, coversStaged } from '../../training/labelled-counter';
 import { contentHash, isTestDocument } from '../../training/split-assignment';
+import { detectCorpusLanguage } from '../../text';
 import { readLabelledCounter, updateLabelledCounter } from './labelled-counter-store';
 import type { TrainingRow } from './training-shards';
 import type { AssembleTrainingSetInput, TrainingSet } from './types';
+
+const LANGUAGE_SAMPLE = 2000;
 
 /**
  * Gathers labelled rows from the given files and prefixes, drops exact duplicates (by content
  * hash, so a file uploaded twice does not weigh double) and splits train/test deterministically.
  * Rows without a label cannot teach anything and are counted, not kept. Shard keys derive from the
  * run and the shard index, so a retried attempt overwrites its own shards.
+ *
+ * Asked to, it also detects the rows' language (the model's language when the request names none).
  *
  * When the data covers `staged/`, the run also takes what it saw off the model's
  * labelled-since-training counter (the data trigger's reset; the rule is in training/labelled-counter.ts).
@@ -46,6 +51,8 @@ export function createAssembleTrainingSet(store: ObjectStore) {
       labelledAcknowledged: 0,
     };
     const buffers = { train: [] as TrainingRow[], test: [] as TrainingRow[] };
+    // The first rows kept, for the language detection (enough to settle a corpus).
+    const languageSample: TrainingRow[] = [];
     const flush = async (part: 'train' | 'test') => {
       const rows = buffers[part];
       if (rows.length === 0) return;
@@ -77,6 +84,7 @@ export function createAssembleTrainingSet(store: ObjectStore) {
             continue;
           }
           seen.add(hash);
+          if (input.detectLanguage && languageSample.length < LANGUAGE_SAMPLE) languageSample.push({ title, body, label });
           const part = isTestDocument(hash, label, input.seed, input.testFraction) ? 'test' : 'train';
           buffers[part].push({ title, body, label });
           if (part === 'train') set.trainRows++;
@@ -92,6 +100,7 @@ export function createAssembleTrainingSet(store: ObjectStore) {
     }
     await flush('train');
     await flush('test');
+    if (input.detectLanguage) set.language = detectCorpusLanguage(languageSample, LANGUAGE_SAMPLE);
     if (counted !== undefined) {
       const seen = counted;
       await updateLabelledCounter(store, input.modelName, (c) => acknowledgeRun(c, input.runId, seen, new Date()));

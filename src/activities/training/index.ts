@@ -5,9 +5,10 @@ import type { ObjectStore } from '../../storage/object-store';
 import { createNotify } from '../notify';
 import { createAssembleTrainingSet } from './assemble-training-set';
 import { createEvaluateVersion } from './evaluate-version';
-import { createFitCandidate, type FitCandidateOptions } from './fit-candidate';
+import { createFitCandidate, createRefitCandidate, type FitCandidateOptions } from './fit-candidate';
 import { createPromotionActivities } from './promotion';
 import { createRequestTrainingIfDue, createSubmitTrainingRequest } from './request-training-if-due';
+import { createSearchActivities } from './search';
 import { createTuningActivities } from './tune';
 
 export interface TrainingDependencies {
@@ -33,7 +34,10 @@ export function createTrainingActivities(deps: TrainingDependencies) {
   return {
     assembleTrainingSet: createAssembleTrainingSet(deps.store),
     fitCandidate: createFitCandidate(deps.store, deps.registry, deps.fit),
+    refitCandidate: createRefitCandidate(deps.store, deps.registry, deps.fit),
     evaluateVersion: createEvaluateVersion(deps.store, deps.registry),
+    ...createSearchActivities(deps.store),
+    // The fixed-grid search, kept for runs started before the budgeted search (see the workflow's patches).
     ...createTuningActivities(deps.store),
     ...createPromotionActivities(deps.registry, deps.store),
     requestTrainingIfDue: createRequestTrainingIfDue(trigger),

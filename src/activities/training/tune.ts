@@ -20,7 +20,7 @@ import type { EvaluateConfigurationInput, TuningCandidate } from './types';
 const SAMPLE_SALT = 0x7475_6e65;
 
 /**
- * The hyperparameter search's two activities. planTuning picks the configurations (the request's
+ * LEGACY (runs started before the budgeted search, see search.ts): the fixed-grid search's two activities. planTuning picks the configurations (the request's
  * config first, then a seeded sample of the grid); evaluateConfiguration cross-validates one of
  * them, so the workflow can fan them out (bounded) and a failure costs one configuration's retry.
  * Both read the training shards by key: only configurations and scores travel through history.

@@ -10,6 +10,8 @@ export interface AssembleTrainingSetInput {
   maxRecordBytes: number;
   /** Rows per shard written (default TRAINING_DEFAULTS.shardRows). */
   shardRows?: number;
+  /** Detect the rows' language (the request's config names none). */
+  detectLanguage?: boolean;
 }
 
 export interface TrainingSet {
@@ -24,6 +26,8 @@ export interface TrainingSet {
   rejectedFiles: RejectedFileV1[];
   /** Rows this run took off the model's labelled-since-training counter (0 unless it read `staged/`). */
   labelledAcknowledged: number;
+  /** When asked: the language of the labelled rows (votes from the first 2,000). */
+  language?: { language: string | null; votes: Record<string, number>; documents: number };
 }
 
 export interface FitCandidateInput {
@@ -35,6 +39,26 @@ export interface FitCandidateInput {
   config?: Record<string, unknown>;
   /** What the candidate was trained from, kept in its metrics.json. */
   provenance: Record<string, unknown>;
+  /** The search's cross-validated score of this configuration on the training rows, when tuned (kept in metrics.json). */
+  crossValidation?: Record<string, unknown> | null;
+}
+
+export interface RefitCandidateInput {
+  modelName: string;
+  runId: string;
+  trainKeys: string[];
+  testKeys: string[];
+  config?: Record<string, unknown>;
+  /** The challenger that was evaluated on the held-out rows and promoted: its figures are carried over. */
+  evaluatedVersion: string;
+  provenance: Record<string, unknown>;
+}
+
+export interface RefitCandidateOutput {
+  modelVersion: string;
+  /** Rows the refit was fitted on (training + held-out). */
+  rows: number;
+  fit: FitRecord;
 }
 
 export interface FitCandidateOutput {
@@ -52,11 +76,15 @@ export interface FitRecord {
   /** Null when this attempt ran both passes itself. */
   resumedFrom: { stage: 'counts'; shardsDone: number } | null;
   shards: number;
+  /** Linear models: optimiser iterations (L-BFGS) or SGD epochs, and whether it converged. */
+  optimiser?: { iterations: number; converged: boolean };
 }
 
 /** Heartbeat details of fitCandidate: progress, and the checkpoints a retried attempt resumes from. */
 export interface FitProgress {
-  stage: 'vocabulary' | 'counts' | 'evaluating' | 'saved';
+  stage: 'vocabulary' | 'counts' | 'optimising' | 'evaluating' | 'saved';
+  /** Linear models while optimising: the current iteration or SGD run. */
+  step?: string;
   /** Shards read in the current stage. */
   shard: number;
   shards: number;
@@ -66,7 +94,7 @@ export interface FitProgress {
   countsKey?: string;
   countsShards?: number;
   /** Set once the version is saved, so a retry after that returns it instead of saving another. */
-  output?: FitCandidateOutput;
+  output?: FitCandidateOutput | RefitCandidateOutput;
 }
 
 export interface ChampionRef {

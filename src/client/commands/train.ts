@@ -17,6 +17,15 @@ function parsePositiveInt(value: string, flag: string): number {
   return n;
 }
 
+/** "90s", "5m", "1h", "250ms" or a number of milliseconds. */
+function parseDuration(value: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match?.[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
+  const ms = match ? Math.round(Number(match[1]) * unit) : NaN;
+  if (!(ms >= 1000)) throw new UserError(`${flag} must be a duration of at least 1s such as 90s, 5m or 1h, got ${JSON.stringify(value)}`);
+  return ms;
+}
+
 export function registerTrain(program: Command, ctx: CliContext): void {
   program
     .command('train')
@@ -35,6 +44,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option('--config <file>', 'JSON file of training config overrides: {text, features, vectorizer, classifier} (docs/training.md)')
     .option('--tune', 'search hyperparameters (k-fold) before the final fit')
     .option('--tuning-budget <n>', 'configurations the search cross-validates', (v: string) => parsePositiveInt(v, '--tuning-budget'))
+    .option('--budget <duration>', 'time the search may take, e.g. 90s, 5m, 1h (default 10m)', (v: string) => parseDuration(v, '--budget'))
     .option('--json', 'print the outcome as one JSON object')
     .action(async (opts) => {
       // Arguments first: a wrong value is reported before any upload, server or workflow starts.
@@ -52,6 +62,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           tune: Boolean(opts.tune),
           ...(config !== undefined && { config }),
           ...(opts.tuningBudget !== undefined && { tuningBudget: opts.tuningBudget as number }),
+          ...(opts.budget !== undefined && { tuning: { budgetMs: opts.budget as number } }),
         });
         ctx.log(`training ${modelName} in ${handle.workflowId}: ${workflowUrl(runtime, handle.workflowId)}`);
         const outcome = await waitWithPhases(handle, handle.result(), trainingProgress);
@@ -68,7 +79,12 @@ export function registerTrain(program: Command, ctx: CliContext): void {
               testRows: outcome.testRows,
               config: outcome.config ?? {},
               ...(outcome.tuning && {
-                tuning: { best: outcome.tuning.best, tried: outcome.tuning.tried.length, folds: outcome.tuning.folds },
+                tuning: {
+                  best: outcome.tuning.best,
+                  tried: outcome.tuning.candidates ?? outcome.tuning.tried?.length ?? 0,
+                  folds: outcome.tuning.folds,
+                  ...(outcome.tuning.resultKey && { resultKey: outcome.tuning.resultKey }),
+                },
               }),
             }),
           );
@@ -77,7 +93,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
             `${modelName}@${outcome.modelVersion}: ${outcome.promoted ? 'promoted' : 'not promoted'} (${outcome.decision}); ` +
               `accuracy ${(100 * outcome.metrics.accuracy).toFixed(2)}%, macro F1 ${(100 * outcome.metrics.macroF1).toFixed(2)}% on ${outcome.testRows} held-out rows` +
               (outcome.tuning
-                ? `; tuned: ${outcome.tuning.best.id} (mean macro F1 ${(100 * outcome.tuning.best.meanMacroF1).toFixed(2)}% over ${outcome.tuning.folds} folds, ${outcome.tuning.tried.length} tried)`
+                ? `; tuned: ${outcome.tuning.best.id} (mean macro F1 ${(100 * outcome.tuning.best.meanMacroF1).toFixed(2)}% over ${outcome.tuning.folds} folds, ${outcome.tuning.candidates ?? outcome.tuning.tried?.length ?? 0} tried)`
                 : ''),
           );
         }

@@ -14,8 +14,8 @@ export const ARTIFACT_FILES = {
   metrics: 'metrics.json',
 } as const;
 
-/** model.json: the naive Bayes sufficient statistics (log probabilities are derived on load). */
-export interface ModelDocument {
+/** model.json of a naive Bayes model: its sufficient statistics (log probabilities are derived on load). */
+export interface NaiveBayesModelDocument {
   schemaVersion: number;
   kind: 'naive-bayes';
   variant: NaiveBayesVariant;
@@ -26,6 +26,29 @@ export interface ModelDocument {
   featureCounts: number[][];
   trainedAt: string;
 }
+
+/**
+ * model.json of a linear model (logistic regression or calibrated linear SVM): weights per score
+ * column (one column, labels[1]'s score, for two labels; one per label otherwise), intercepts,
+ * and for the SVM Platt's (a, b) per column. Added beside the naive Bayes document under the same
+ * schema version: every naive Bayes artifact written before reads as it did.
+ */
+export interface LinearModelDocument {
+  schemaVersion: number;
+  kind: 'linear';
+  variant: 'logistic' | 'svm';
+  labels: string[];
+  classCounts: number[];
+  /** Per column, one weight per vocabulary term. */
+  coefficients: number[][];
+  intercepts: number[];
+  calibration: number[] | null;
+  /** Optimiser iterations (L-BFGS) or epochs (SGD), and whether it converged. */
+  fit: { iterations: number; converged: boolean };
+  trainedAt: string;
+}
+
+export type ModelDocument = NaiveBayesModelDocument | LinearModelDocument;
 
 /** preprocessor.json: the fitted vectorizer. `idf` is redundant with `documentFrequency` and checked on load. */
 export interface PreprocessorDocument {
@@ -54,7 +77,7 @@ export interface ModelArtifacts {
 // Large arrays are checked by hand: zod's per-element validation costs seconds on 1M numbers.
 const bigArray = z.array(z.unknown());
 
-const modelSchema = z.object({
+const naiveBayesModelSchema = z.object({
   schemaVersion: z.number(),
   kind: z.literal('naive-bayes'),
   variant: z.enum(['multinomial', 'complement']),
@@ -63,6 +86,21 @@ const modelSchema = z.object({
   featureCounts: z.array(bigArray),
   trainedAt: z.string(),
 });
+
+const linearModelSchema = z.object({
+  schemaVersion: z.number(),
+  kind: z.literal('linear'),
+  variant: z.enum(['logistic', 'svm']),
+  labels: z.array(z.string()).min(2),
+  classCounts: z.array(z.number().nonnegative()),
+  coefficients: z.array(bigArray).min(1),
+  intercepts: z.array(z.number().finite()),
+  calibration: z.array(z.number().finite()).nullable(),
+  fit: z.object({ iterations: z.number().int().nonnegative(), converged: z.boolean() }),
+  trainedAt: z.string(),
+});
+
+const modelSchema = z.discriminatedUnion('kind', [naiveBayesModelSchema, linearModelSchema]);
 
 const preprocessorSchema = z.object({
   schemaVersion: z.number(),
@@ -105,6 +143,7 @@ function checkArray(values: unknown[], length: number, what: string, key: string
 }
 
 const isCount = (v: unknown) => typeof v === 'number' && v >= 0 && Number.isFinite(v);
+const isFinite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 const isFinitePositive = (v: unknown) => typeof v === 'number' && v > 0 && Number.isFinite(v);
 
 export interface ArtifactKeys {
@@ -130,9 +169,21 @@ export function validateArtifacts(
   const k = model.labels.length;
   if (new Set(model.labels).size !== k) throw new ModelArtifactError('labels are not unique', keys.model);
   checkArray(model.classCounts, k, 'classCounts', keys.model, isCount);
-  if (model.featureCounts.length !== k)
-    throw new ModelArtifactError(`featureCounts has ${model.featureCounts.length} rows for ${k} labels`, keys.model);
-  model.featureCounts.forEach((row, c) => checkArray(row, v, `featureCounts[${c}]`, keys.model, isCount));
+  if (model.kind === 'naive-bayes') {
+    if (model.featureCounts.length !== k)
+      throw new ModelArtifactError(`featureCounts has ${model.featureCounts.length} rows for ${k} labels`, keys.model);
+    model.featureCounts.forEach((row, c) => checkArray(row, v, `featureCounts[${c}]`, keys.model, isCount));
+  } else {
+    const columns = k === 2 ? 1 : k;
+    if (model.coefficients.length !== columns)
+      throw new ModelArtifactError(`coefficients has ${model.coefficients.length} rows for ${k} labels (expected ${columns})`, keys.model);
+    model.coefficients.forEach((row, c) => checkArray(row, v, `coefficients[${c}]`, keys.model, isFinite));
+    checkArray(model.intercepts, columns, 'intercepts', keys.model, isFinite);
+    if (model.variant === 'svm') {
+      if (model.calibration === null) throw new ModelArtifactError('an SVM model needs its calibration', keys.model);
+      checkArray(model.calibration, 2 * columns, 'calibration', keys.model, isFinite);
+    }
+  }
 
   if (JSON.stringify(preprocessor.options) !== JSON.stringify(config.training.vectorizer)) {
     throw new ModelArtifactError(`vectorizer options differ from ${keys.config}`, keys.preprocessor);

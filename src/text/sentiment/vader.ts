@@ -1,3 +1,4 @@
+import { WordTable } from '../word-table';
 import { vaderLexicon } from './vader-lexicon';
 
 /*
@@ -197,133 +198,334 @@ function trimEdgeMark(token: string): string {
   return token;
 }
 
-const WHITESPACE = /\s+/;
 const TYPOGRAPHIC_APOSTROPHE = /[’ʼ]/g;
-
-interface Words {
-  /** As written: ALL-CAPS emphasis needs the capitals. */
-  words: string[];
-  /** Lower case, typographic apostrophes ("don’t", common from phone keyboards) read as "'". */
-  lower: string[];
-}
-
-function wordsAndEmoticons(text: string): Words {
-  // Lower-casing the whole text once is much cheaper than word by word; whitespace is unchanged
-  // by lower-casing, so both splits line up token for token.
-  let lowerText = text.toLowerCase();
-  if (lowerText.includes('’') || lowerText.includes('ʼ')) lowerText = lowerText.replace(TYPOGRAPHIC_APOSTROPHE, "'");
-  const raw = text.split(WHITESPACE);
-  const rawLower = lowerText.split(WHITESPACE);
-  const words: string[] = [];
-  const lower: string[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i].length <= 1) continue;
-    words.push(trimEdgeMark(raw[i]));
-    lower.push(trimEdgeMark(rawLower[i]));
-  }
-  return { words, lower };
-}
-
-/** Python's str.isupper on ASCII: at least one capital and no lower-case letter. */
-function isAllCaps(word: string): boolean {
-  let capitals = 0;
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i);
-    if (c >= 97 && c <= 122) return false;
-    if (c >= 65 && c <= 90) capitals++;
-  }
-  return capitals > 0;
-}
-
-function isNegation(lowerWord: string): boolean {
-  return NEGATIONS.has(lowerWord) || lowerWord.includes("n't");
-}
-
-function boosterScalar(word: string, lowerWord: string, valence: number, capsDiffer: boolean): number {
-  let scalar = BOOSTERS.get(lowerWord);
-  if (scalar === undefined) return 0;
-  if (valence < 0) scalar = -scalar;
-  if (capsDiffer && isAllCaps(word)) scalar += valence > 0 ? CAPS_BOOST : -CAPS_BOOST;
-  return scalar;
-}
-
-function negationCheck(valence: number, lower: readonly string[], distance: number, i: number): number {
-  const soOrThis = (w: string) => w === 'so' || w === 'this';
-  if (distance === 0) {
-    return isNegation(lower[i - 1]) ? valence * NEGATION_SCALAR : valence;
-  }
-  if (distance === 1) {
-    if (lower[i - 2] === 'never' && soOrThis(lower[i - 1])) return valence * 1.5;
-    return isNegation(lower[i - 2]) ? valence * NEGATION_SCALAR : valence;
-  }
-  if ((lower[i - 3] === 'never' && soOrThis(lower[i - 2])) || soOrThis(lower[i - 1])) return valence * 1.25;
-  return isNegation(lower[i - 3]) ? valence * NEGATION_SCALAR : valence;
-}
 
 /** Words of the idioms and of the two-word boosters: phrases made of other words cannot match. */
 const PHRASE_WORDS = new Set([...IDIOMS.keys(), ...BOOSTERS.keys()].filter((p) => p.includes(' ')).flatMap((p) => p.split(' ')));
 
-function idiomCheck(valence: number, lower: readonly string[], i: number): number {
-  const near = lower.slice(Math.max(0, i - 3), i + 3);
-  if (!near.some((w) => PHRASE_WORDS.has(w))) return valence;
-  const w0 = lower[i];
-  const w1 = lower[i - 1];
-  const w2 = lower[i - 2];
-  const w3 = lower[i - 3];
-  const twoOne = `${w2} ${w1}`;
-  const threeTwo = `${w3} ${w2}`;
-  for (const sequence of [`${w1} ${w0}`, `${w2} ${w1} ${w0}`, twoOne, `${w3} ${w2} ${w1}`, threeTwo]) {
-    const idiom = IDIOMS.get(sequence);
-    if (idiom !== undefined) {
-      valence = idiom;
-      break;
-    }
+/** JavaScript's `\s` (what `split(/\s+/)` splits on), by UTF-16 code unit. */
+export function isJsWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/**
+ * Every word a rule looks at: the lexicon, negations, boosters, idiom words and the few words the
+ * rules name ("but", "least", "never", ...). Tokens outside it only count (for ALL-CAPS
+ * emphasis), take a position, and negate when they contain "n't"; they are never built as
+ * strings.
+ */
+interface RuleWords {
+  table: WordTable;
+  /** Per word id: lexicon valence, NaN when the word is not in the lexicon. */
+  valence: Float64Array;
+  /** Per word id: booster scalar, 0 when none. */
+  booster: Float64Array;
+  negation: Uint8Array;
+  phrase: Uint8Array;
+  but: number;
+  least: number;
+  kind: number;
+  of: number;
+  so: number;
+  this: number;
+  never: number;
+  at: number;
+  very: number;
+  leastInLexicon: boolean;
+  /** Idiom valence by phraseKey of its word ids. */
+  phrases: ReadonlyMap<number, number>;
+  /** phraseKeys of the two-word boosters ("kind of", "sort of", "just enough"). */
+  boosterPhrases: ReadonlySet<number>;
+}
+
+let ruleWords: RuleWords | undefined;
+
+function rules(): RuleWords {
+  if (ruleWords) return ruleWords;
+  const lexicon = vaderLexicon();
+  const named = ['but', 'least', 'kind', 'of', 'so', 'this', 'never', 'at', 'very'];
+  const table = new WordTable(
+    [...lexicon.keys(), ...NEGATIONS, ...[...BOOSTERS.keys()].filter((w) => !w.includes(' ')), ...PHRASE_WORDS, ...named],
+    lexicon.size + 200,
+  );
+  const n = table.size;
+  const valence = new Float64Array(n).fill(Number.NaN);
+  const booster = new Float64Array(n);
+  const negation = new Uint8Array(n);
+  const phrase = new Uint8Array(n);
+  table.words.forEach((word, id) => {
+    const v = lexicon.get(word);
+    if (v !== undefined) valence[id] = v;
+    booster[id] = BOOSTERS.get(word) ?? 0;
+    negation[id] = NEGATIONS.has(word) ? 1 : 0;
+    phrase[id] = PHRASE_WORDS.has(word) ? 1 : 0;
+  });
+  const id = (word: string) => table.get(word);
+  ruleWords = {
+    table,
+    valence,
+    booster,
+    negation,
+    phrase,
+    but: id('but'),
+    least: id('least'),
+    kind: id('kind'),
+    of: id('of'),
+    so: id('so'),
+    this: id('this'),
+    never: id('never'),
+    at: id('at'),
+    very: id('very'),
+    leastInLexicon: lexicon.has('least'),
+    phrases: new Map(),
+    boosterPhrases: new Set(),
+  };
+  const keyOf = (phrase: string) => {
+    const ids = phrase.split(' ').map(id);
+    return ids.length === 2 ? phraseKey(ids[0], ids[1]) : phraseKey(ids[0], ids[1], ids[2]);
+  };
+  if (table.size >= 16384) throw new Error('VADER word table too large for phrase keys');
+  for (const [phrase, valence] of IDIOMS) (ruleWords.phrases as Map<number, number>).set(keyOf(phrase), valence);
+  for (const phrase of BOOSTERS.keys()) if (phrase.includes(' ')) (ruleWords.boosterPhrases as Set<number>).add(keyOf(phrase));
+  return ruleWords;
+}
+
+/**
+ * The document's words (whitespace-separated, longer than one code unit, one edge mark trimmed)
+ * as word ids: -1 for a word no rule looks at. Reused between documents.
+ */
+class Scan {
+  ids = new Int32Array(1024);
+  /** The word is ALL CAPS (Python's isupper on ASCII). */
+  caps = new Uint8Array(1024);
+  /** The lower-cased word is a negation ("not", or contains "n't"). */
+  negated = new Uint8Array(1024);
+  length = 0;
+  capitals = 0;
+  exclamations = 0;
+  questions = 0;
+
+  ensure(capacity: number): void {
+    if (capacity <= this.ids.length) return;
+    let size = this.ids.length * 2;
+    while (size < capacity) size *= 2;
+    const grow = <T extends Int32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
+    this.ids = grow(this.ids, (k) => new Int32Array(k));
+    this.caps = grow(this.caps, (k) => new Uint8Array(k));
+    this.negated = grow(this.negated, (k) => new Uint8Array(k));
   }
-  if (lower.length - 1 > i) valence = IDIOMS.get(`${w0} ${lower[i + 1]}`) ?? valence;
-  if (lower.length - 1 > i + 1) valence = IDIOMS.get(`${w0} ${lower[i + 1]} ${lower[i + 2]}`) ?? valence;
-  if (BOOSTERS.has(threeTwo) || BOOSTERS.has(twoOne)) valence += BOOST_DOWN;
+}
+
+const scan = new Scan();
+
+/** EDGE_MARKS.has(text.slice(from, to)) without the slice (the range holds marks only). */
+function isEdgeMark(text: string, from: number, to: number): boolean {
+  const length = to - from;
+  if (length === 1) return EDGE_MARKS.has(text[from]);
+  if (length > 4) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 33 && c !== 63) return false; // only runs of ! and ? are longer marks
+  }
+  return EDGE_MARKS.has(text.slice(from, to));
+}
+
+// ASCII character classes for the one-pass word scan.
+const SPACE = 1;
+const MARK = 2;
+const UPPER = 4;
+const LOWER = 8;
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if (isJsWhitespace(c)) ASCII_CLASS[c] |= SPACE;
+  if (isPunctuation(c)) ASCII_CLASS[c] |= MARK;
+  if (c >= 65 && c <= 90) ASCII_CLASS[c] |= UPPER;
+  if (c >= 97 && c <= 122) ASCII_CLASS[c] |= LOWER;
+}
+
+/**
+ * Splits on whitespace and looks each word up. One pass over each word's characters gathers what
+ * the rules need (ALL CAPS, edge marks, "n't", the hash of its lower-cased form), so a plain ASCII
+ * word costs no string at all.
+ */
+function scanWords(text: string, words: RuleWords): Scan {
+  const out = scan;
+  out.length = 0;
+  out.capitals = 0;
+  out.exclamations = 0;
+  out.questions = 0;
+  const table = words.table;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (c < 128 ? (ASCII_CLASS[c] & SPACE) !== 0 : isJsWhitespace(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let ascii = true;
+    let hasLower = false;
+    let hasUpper = false;
+    let marks = 0;
+    // First character that is not a mark, and one past the last one.
+    let lead = -1;
+    let trail = start;
+    let notContraction = false;
+    let hash = WordTable.HASH_START;
+    for (; i < n; i++) {
+      c = text.charCodeAt(i);
+      if (c < 128) {
+        const cls = ASCII_CLASS[c];
+        if (cls === 0) {
+          // digits and the like
+        } else if ((cls & MARK) !== 0) {
+          marks++;
+          if (c === 33) out.exclamations++;
+          else if (c === 63) out.questions++;
+          else if (c === 39 && i > start && i + 1 < n && (text.charCodeAt(i - 1) | 32) === 110 && (text.charCodeAt(i + 1) | 32) === 116)
+            notContraction = true;
+          hash = WordTable.hashStep(hash, c);
+          continue;
+        } else if ((cls & SPACE) !== 0) break;
+        else if ((cls & UPPER) !== 0) {
+          hasUpper = true;
+          c |= 32;
+        } else hasLower = true;
+      } else {
+        if (isJsWhitespace(c)) break;
+        ascii = false;
+      }
+      if (lead < 0) lead = i;
+      trail = i + 1;
+      hash = WordTable.hashStep(hash, c);
+    }
+    const end = i;
+    if (end - start <= 1) continue;
+    const k = out.length++;
+    if (k >= out.ids.length) out.ensure(k + 1);
+    const caps = hasUpper && !hasLower;
+    out.caps[k] = caps ? 1 : 0;
+    if (caps) out.capitals++;
+    let id: number;
+    let negated: boolean;
+    if (ascii) {
+      let from = start;
+      let to = end;
+      if (lead >= 0 && marks > 0) {
+        // VADER's edge-mark trim: one leading or one trailing run of marks, when the rest is clean.
+        if (lead > start && trail === end) {
+          if (end - lead > 1 && marks === lead - start && isEdgeMark(text, start, lead)) from = lead;
+        } else if (lead === start && trail < end) {
+          if (trail - start > 1 && marks === end - trail && isEdgeMark(text, trail, end)) to = trail;
+        }
+      }
+      id = from === start && to === end ? table.getAsciiLowerHashed(text, start, end, hash) : table.getAsciiLower(text, from, to);
+      negated = (id >= 0 && words.negation[id] === 1) || notContraction;
+    } else {
+      // Rare: non-ASCII lower-casing can change lengths, so this takes the string path.
+      let lower = text.slice(start, end).toLowerCase();
+      if (lower.includes('’') || lower.includes('ʼ')) lower = lower.replace(TYPOGRAPHIC_APOSTROPHE, "'");
+      lower = trimEdgeMark(lower);
+      id = table.get(lower);
+      negated = (id >= 0 && words.negation[id] === 1) || lower.includes("n't");
+    }
+    out.ids[k] = id;
+    out.negated[k] = negated ? 1 : 0;
+  }
+  return out;
+}
+
+function negationCheck(valence: number, s: Scan, w: RuleWords, distance: number, i: number): number {
+  const ids = s.ids;
+  const soOrThis = (j: number) => ids[j] === w.so || ids[j] === w.this;
+  if (distance === 0) {
+    return s.negated[i - 1] === 1 ? valence * NEGATION_SCALAR : valence;
+  }
+  if (distance === 1) {
+    if (ids[i - 2] === w.never && soOrThis(i - 1)) return valence * 1.5;
+    return s.negated[i - 2] === 1 ? valence * NEGATION_SCALAR : valence;
+  }
+  if ((ids[i - 3] === w.never && soOrThis(i - 2)) || soOrThis(i - 1)) return valence * 1.25;
+  return s.negated[i - 3] === 1 ? valence * NEGATION_SCALAR : valence;
+}
+
+function idiomCheck(valence: number, s: Scan, w: RuleWords, i: number): number {
+  const n = s.length;
+  let near = false;
+  for (let j = Math.max(0, i - 3); j < Math.min(n, i + 3) && !near; j++) near = s.ids[j] >= 0 && w.phrase[s.ids[j]] === 1;
+  if (!near) return valence;
+  // Word ids, -1 for a word no rule knows or a position outside the text: it matches no phrase.
+  const id = (j: number) => (j >= 0 && j < n ? s.ids[j] : -1);
+  const w0 = id(i);
+  const w1 = id(i - 1);
+  const w2 = id(i - 2);
+  const w3 = id(i - 3);
+  const found =
+    w.phrases.get(phraseKey(w1, w0)) ??
+    w.phrases.get(phraseKey(w2, w1, w0)) ??
+    w.phrases.get(phraseKey(w2, w1)) ??
+    w.phrases.get(phraseKey(w3, w2, w1)) ??
+    w.phrases.get(phraseKey(w3, w2));
+  if (found !== undefined) valence = found;
+  if (n - 1 > i) valence = w.phrases.get(phraseKey(w0, id(i + 1))) ?? valence;
+  if (n - 1 > i + 1) valence = w.phrases.get(phraseKey(w0, id(i + 1), id(i + 2))) ?? valence;
+  if (w.boosterPhrases.has(phraseKey(w3, w2)) || w.boosterPhrases.has(phraseKey(w2, w1))) valence += BOOST_DOWN;
   return valence;
 }
 
-function leastCheck(valence: number, lower: readonly string[], i: number, lexicon: ReadonlyMap<string, number>): number {
-  if (i === 0 || lower[i - 1] !== 'least' || lexicon.has('least')) return valence;
-  if (i > 1 && (lower[i - 2] === 'at' || lower[i - 2] === 'very')) return valence;
+/** A number naming a sequence of two or three word ids (ids < 2^14); -1 when a word is unknown. */
+function phraseKey(a: number, b: number, c = -2): number {
+  if (a < 0 || b < 0 || c === -1) return -1;
+  return c === -2 ? 1 + a * 16384 + b : 1 + (a * 16384 + b) * 16384 + c + 2 ** 28;
+}
+
+function inLexicon(w: RuleWords, id: number): boolean {
+  return id >= 0 && !Number.isNaN(w.valence[id]);
+}
+
+function wordValence(s: Scan, w: RuleWords, i: number, capsDiffer: boolean): number {
+  let valence = w.valence[s.ids[i]];
+  if (capsDiffer && s.caps[i] === 1) valence += valence > 0 ? CAPS_BOOST : -CAPS_BOOST;
+  for (let distance = 0; distance < 3; distance++) {
+    const j = i - distance - 1;
+    if (j < 0 || inLexicon(w, s.ids[j])) continue;
+    let scalar = 0;
+    const booster = s.ids[j] >= 0 ? w.booster[s.ids[j]] : 0;
+    if (booster !== 0) {
+      scalar = valence < 0 ? -booster : booster;
+      if (capsDiffer && s.caps[j] === 1) scalar += valence > 0 ? CAPS_BOOST : -CAPS_BOOST;
+    }
+    if (distance === 1) scalar *= 0.95;
+    else if (distance === 2) scalar *= 0.9;
+    valence = negationCheck(valence + scalar, s, w, distance, i);
+    if (distance === 2) valence = idiomCheck(valence, s, w, i);
+  }
+  // "least" before a word negates it, unless "at least" / "very least".
+  if (i === 0 || s.ids[i - 1] !== w.least || w.leastInLexicon) return valence;
+  if (i > 1 && (s.ids[i - 2] === w.at || s.ids[i - 2] === w.very)) return valence;
   return valence * NEGATION_SCALAR;
 }
 
-function wordValence(
-  words: readonly string[],
-  lower: readonly string[],
-  i: number,
-  capsDiffer: boolean,
-  lexicon: ReadonlyMap<string, number>,
-): number {
-  let valence = lexicon.get(lower[i]);
-  if (valence === undefined) return 0;
-  if (capsDiffer && isAllCaps(words[i])) valence += valence > 0 ? CAPS_BOOST : -CAPS_BOOST;
-  for (let distance = 0; distance < 3; distance++) {
-    const j = i - distance - 1;
-    if (j < 0 || lexicon.has(lower[j])) continue;
-    let scalar = boosterScalar(words[j], lower[j], valence, capsDiffer);
-    if (distance === 1) scalar *= 0.95;
-    else if (distance === 2) scalar *= 0.9;
-    valence = negationCheck(valence + scalar, lower, distance, i);
-    if (distance === 2) valence = idiomCheck(valence, lower, i);
-  }
-  return leastCheck(valence, lower, i, lexicon);
-}
-
-function countChar(text: string, ch: string): number {
-  let count = 0;
-  for (let at = text.indexOf(ch); at !== -1; at = text.indexOf(ch, at + 1)) count++;
-  return count;
-}
-
-function punctuationEmphasis(text: string): number {
-  const exclamations = Math.min(countChar(text, '!'), 4);
-  const questions = countChar(text, '?');
+function punctuationEmphasis(exclamations: number, questions: number): number {
   const questionBoost = questions <= 1 ? 0 : questions <= 3 ? questions * 0.18 : 0.96;
-  return exclamations * 0.292 + questionBoost;
+  return Math.min(exclamations, 4) * 0.292 + questionBoost;
 }
 
 /** Maps an unbounded valence sum into [-1, 1]. */
@@ -332,31 +534,34 @@ export function normaliseValence(sum: number, alpha = NORMALISATION_ALPHA): numb
   return Math.max(-1, Math.min(1, score));
 }
 
+let valences = new Float64Array(1024);
+
 /** VADER's compound score in [-1, 1], rounded to 4 decimals like the package. Works on raw text. */
 export function vaderCompound(text: string): number {
-  const lexicon = vaderLexicon();
-  const { words, lower } = wordsAndEmoticons(text);
-  const n = words.length;
+  const w = rules();
+  const s = scanWords(text, w);
+  const n = s.length;
   if (n === 0) return 0;
-  let capitals = 0;
-  for (const word of words) if (isAllCaps(word)) capitals++;
-  const capsDiffer = capitals > 0 && capitals < n;
-
-  const valences = new Float64Array(n);
+  const capsDiffer = s.capitals > 0 && s.capitals < n;
+  if (valences.length < n) valences = new Float64Array(s.ids.length);
+  let but = -1;
   for (let i = 0; i < n; i++) {
-    const isKindOf = lower[i] === 'kind' && i < n - 1 && lower[i + 1] === 'of';
-    if (!isKindOf && !BOOSTERS.has(lower[i])) valences[i] = wordValence(words, lower, i, capsDiffer, lexicon);
+    const id = s.ids[i];
+    valences[i] = 0;
+    if (id < 0) continue;
+    if (but === -1 && id === w.but) but = i;
+    const isKindOf = id === w.kind && i < n - 1 && s.ids[i + 1] === w.of;
+    if (!isKindOf && w.booster[id] === 0 && !Number.isNaN(w.valence[id])) valences[i] = wordValence(s, w, i, capsDiffer);
   }
 
   // A contrastive "but" halves what came before it and strengthens what follows.
-  const but = lower.indexOf('but');
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const weight = but === -1 || i === but ? 1 : i < but ? 0.5 : 1.5;
     sum += valences[i] * weight;
   }
   if (sum === 0) return 0;
-  const emphasis = punctuationEmphasis(text);
+  const emphasis = punctuationEmphasis(s.exclamations, s.questions);
   sum += sum > 0 ? emphasis : -emphasis;
   return Number.parseFloat(normaliseValence(sum).toFixed(4));
 }

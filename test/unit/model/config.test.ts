@@ -7,7 +7,7 @@ describe('training config', () => {
     assert.equal(config.features, 'tokens');
     assert.equal(config.vectorizer.minDf, 3);
     assert.deepEqual(config.vectorizer.ngramRange, DEFAULT_TRAINING_CONFIG.vectorizer.ngramRange);
-    assert.equal(config.classifier.alpha, 0.5);
+    assert.equal((config.classifier as { alpha: number }).alpha, 0.5);
     assert.equal(config.classifier.variant, DEFAULT_TRAINING_CONFIG.classifier.variant);
     assert.deepEqual(config.text, DEFAULT_TRAINING_CONFIG.text);
   });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ModelRegistry } from '../../../src/model';
+import { ModelRegistry, type NaiveBayesModel } from '../../../src/model';
 import { explainDocument, topTermsPerLabel } from '../../../src/model/explain';
 import { FsObjectStore } from '../../../src/storage/fs-object-store';
 import { cleanDocument } from '../../../src/text';
@@ -38,7 +38,8 @@ describe('explaining one document (score)', function () {
     const all = explainDocument(classifier, { body: spam }, 100_000);
     const sum = all.topTerms.reduce((s, t) => s + t.contribution, 0);
     const k = classifier.labels.indexOf('spam');
-    const prior = classifier.model.classLogPrior[k] - classifier.model.classLogPrior[1 - k];
+    const nb = classifier.model as NaiveBayesModel;
+    const prior = nb.classLogPrior[k] - nb.classLogPrior[1 - k];
     assert.ok(
       sum >= Math.log(p.probabilities.spam / p.probabilities.ham) - prior - 1e-9,
       'positive terms carry at least the whole log-odds',

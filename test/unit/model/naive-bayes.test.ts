@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { MultinomialNB } from 'ml-naivebayes';
-import { COUNT_DEFAULTS, logSumExp, probabilitiesFromLogScores, resolveTrainingConfig, trainModel } from '../../../src/model';
+import {
+  COUNT_DEFAULTS,
+  logSumExp,
+  probabilitiesFromLogScores,
+  resolveTrainingConfig,
+  trainModel,
+  type NaiveBayesModel,
+} from '../../../src/model';
 import { assertClose, docs } from './helpers';
 
 const corpus = docs(
@@ -33,10 +40,10 @@ describe('naive Bayes', () => {
     assert.deepEqual(classifier.labels, ['0', '1', '2']);
     const json = reference.toJSON();
     for (let c = 0; c < k; c++) {
-      assertClose(classifier.model.classLogPrior[c], json.priorProbability.get(c, 0), 1e-12, `prior ${c}`);
+      assertClose((classifier.model as NaiveBayesModel).classLogPrior[c], json.priorProbability.get(c, 0), 1e-12, `prior ${c}`);
       for (let j = 0; j < v; j++) {
         assertClose(
-          classifier.model.featureLogProb[j * k + c],
+          (classifier.model as NaiveBayesModel).featureLogProb[j * k + c],
           json.conditionalProbability.get(c, j),
           1e-12,
           `log P(${classifier.vectorizer.terms[j]} | ${c})`,
@@ -74,12 +81,13 @@ describe('naive Bayes', () => {
 
   it('uses fitted, uniform or given class priors', async () => {
     const skewed = [...corpus, ...docs(['0', 'buy'], ['0', 'cheap'])];
-    const fitted = (await trainModel(() => [skewed], countsConfig(1))).classifier.model.classLogPrior;
+    const fitted = ((await trainModel(() => [skewed], countsConfig(1))).classifier.model as NaiveBayesModel).classLogPrior;
     assertClose(fitted[0], Math.log(4 / 8), 1e-15, 'fitted prior');
-    const uniform = (await trainModel(() => [skewed], countsConfig(1, 'multinomial', false))).classifier.model.classLogPrior;
+    const uniform = ((await trainModel(() => [skewed], countsConfig(1, 'multinomial', false))).classifier.model as NaiveBayesModel)
+      .classLogPrior;
     for (const value of uniform) assertClose(value, -Math.log(3), 1e-15, 'uniform prior');
     const given = resolveTrainingConfig({ ...countsConfig(1), classifier: { classPrior: { '0': 0.2, '1': 0.3, '2': 0.5 } } });
-    const fixed = (await trainModel(() => [skewed], given)).classifier.model.classLogPrior;
+    const fixed = ((await trainModel(() => [skewed], given)).classifier.model as NaiveBayesModel).classLogPrior;
     assert.deepEqual(Array.from(fixed), [Math.log(0.2), Math.log(0.3), Math.log(0.5)]);
     const unknown = resolveTrainingConfig({ ...countsConfig(1), classifier: { classPrior: { '0': 0.5, '9': 0.5 } } });
     await assert.rejects(
@@ -99,10 +107,10 @@ describe('naive Bayes', () => {
     terms.forEach((term, j) => {
       for (const c of [0, 1]) {
         const expected = -Math.log((counts[term][1 - c] + alpha) / complementTotals[c]);
-        assertClose(classifier.model.featureLogProb[j * 2 + c], expected, 1e-12, `${term}|${c}`);
+        assertClose((classifier.model as NaiveBayesModel).featureLogProb[j * 2 + c], expected, 1e-12, `${term}|${c}`);
       }
     });
-    assert.deepEqual(Array.from(classifier.model.classLogPrior), [0, 0]);
+    assert.deepEqual(Array.from((classifier.model as NaiveBayesModel).classLogPrior), [0, 0]);
     assert.equal(classifier.predict(['x']).label, 'a');
     assert.equal(classifier.predict(['z']).label, 'b');
   });

@@ -10,6 +10,7 @@ import {
   toLabelledDoc,
   trainModel,
   type ModelArtifacts,
+  type NaiveBayesModelDocument,
 } from '../../../src/model';
 import { syntheticCorpus } from '../../../src/model/datasets/synthetic';
 import { FsObjectStore } from '../../../src/storage/fs-object-store';
@@ -142,7 +143,7 @@ describe('model artifacts and registry', () => {
     });
 
     it('rejects inconsistent shapes and values', async () => {
-      await saveWith((a) => a.model.featureCounts[0].pop());
+      await saveWith((a) => (a.model as NaiveBayesModelDocument).featureCounts[0].pop());
       await assert.rejects(registry.load('spam', 'v1'), rejectsNaming('model.json', /featureCounts\[0\] has/));
       await saveWith((a) => ((a.preprocessor.idf as number[])[3] += 0.5));
       await assert.rejects(registry.load('spam', 'v2'), rejectsNaming('preprocessor.json', /idf does not match/));

@@ -29,7 +29,7 @@ describe('training', () => {
     assert.deepEqual(sharded.stats, whole.stats);
     const a = whole.classifier.toArtifacts();
     const b = sharded.classifier.toArtifacts();
-    assert.deepEqual(b.model.featureCounts, a.model.featureCounts);
+    assert.deepEqual({ ...b.model, trainedAt: '' }, { ...a.model, trainedAt: '' });
     assert.deepEqual(b.preprocessor.terms, a.preprocessor.terms);
     assert.equal(whole.stats.documents, 400);
     assert.deepEqual(Object.keys(whole.stats.labelCounts), whole.classifier.labels);

@@ -27,7 +27,8 @@ describe('hyperparameter grid', () => {
     const candidates = tuningCandidates(8, 42, DEFAULT_TRAINING_CONFIG);
     assert.equal(candidates.length, 8);
     assert.deepEqual(candidates[0].overrides, {});
-    const { vectorizer: v, classifier: c } = DEFAULT_TRAINING_CONFIG;
+    const { vectorizer: v } = DEFAULT_TRAINING_CONFIG;
+    const c = DEFAULT_TRAINING_CONFIG.classifier as { variant: string; alpha: number };
     assert.equal(
       candidates[0].id,
       `${c.variant} alpha=${c.alpha} ngram=${v.ngramRange.join('-')} minDf=${v.minDf} maxFeatures=${v.maxFeatures ?? 'all'}`,
@@ -65,7 +66,7 @@ describe('hyperparameter grid', () => {
     assert.equal(config.vectorizer.sublinearTf, false); // kept from the request
     assert.equal(config.vectorizer.minDf, 1); // the grid's
     assert.equal(config.features, 'tokens');
-    assert.equal(config.classifier.alpha, DEFAULT_GRID.alpha[0]);
+    assert.equal((config.classifier as { alpha: number }).alpha, DEFAULT_GRID.alpha[0]);
   });
 
   it('picks the highest mean macro F1, ties and failures going to the earlier candidate', () => {

@@ -56,7 +56,7 @@ describe('resumable fit (vocabulary pass, then class sums shard by shard)', func
 
       const straight = new CountPass(config, restored);
       for (const shard of shards) straight.addShard(shard);
-      const fitted = straight.finish();
+      const fitted = await straight.finish();
       assert.deepEqual(withoutTrainedAt(fitted.classifier.toArtifacts()), withoutTrainedAt(reference.classifier.toArtifacts()));
       assert.deepEqual(fitted.stats, reference.stats);
       assert.equal(fitted.classifier.trainedAt, '2030-01-01T00:00:00.000Z');
@@ -68,7 +68,7 @@ describe('resumable fit (vocabulary pass, then class sums shard by shard)', func
         const resumed = new CountPass(config, JSON.parse(JSON.stringify(vocabulary)), { shardsDone: stop, snapshot });
         assert.equal(resumed.shardsDone, stop);
         for (const shard of shards.slice(stop)) resumed.addShard(shard);
-        const model = resumed.finish().classifier;
+        const model = (await resumed.finish()).classifier;
         assert.deepEqual(model.toArtifacts(), fitted.classifier.toArtifacts(), `resumed after shard ${stop}`);
         for (const doc of docs.slice(0, 20)) assert.deepEqual(model.predict(doc.features), reference.classifier.predict(doc.features));
       }
@@ -86,7 +86,7 @@ describe('resumable fit (vocabulary pass, then class sums shard by shard)', func
     assert.throws(() => new CountPass(config, vocabulary, { shardsDone: 1, snapshot: new Uint8Array(16) }), /snapshot has 16 bytes/);
     const pass = new CountPass(config, vocabulary);
     pass.addShard(docs.slice(1));
-    assert.throws(() => pass.finish(), /shards changed between passes/);
+    await assert.rejects(pass.finish(), /shards changed between passes/);
     assert.throws(
       () => new CountPass(config, vocabulary).addShard([{ features: ['x'], label: 'eggs' }]),
       /not seen by the vocabulary pass/,
