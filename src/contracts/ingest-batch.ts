@@ -39,6 +39,12 @@ export interface IngestOptionsV1 {
   driftWindowBatches?: number;
   /** Replace e-mail addresses, phone numbers and URLs by placeholders before cleaning (in-worker ETL). */
   redactPii?: boolean;
+  /** Shards per child workflow (default 500): a child's history grows with its range, the batch's with the child count. */
+  rangeShards?: number;
+  /** Files prepared at once (default 4). */
+  prepareParallelism?: number;
+  /** Child workflows running at once (default 4); each runs `parallelism` shards at once. */
+  rangeConcurrency?: number;
 }
 
 export interface IngestBatchInputV1 {
@@ -47,6 +53,37 @@ export interface IngestBatchInputV1 {
   modelName: string;
   sources: SourceRefV1[];
   options: IngestOptionsV1;
+  /** Set by the batch itself when it continues as new (a long intake): what the earlier runs did. */
+  continued?: IngestContinuationV1;
+}
+
+/** The state an ingestBatch run carries into its continuation: totals and counters, no per-shard lists. */
+export interface IngestContinuationV1 {
+  startedAt: string;
+  model?: { modelName: string; modelVersion: string };
+  /** Resolved once per batch (null: the model has no baseline). */
+  baselineKey?: string | null;
+  nextSourceIndex: number;
+  nextShard: number;
+  nextRange: number;
+  pending: SourceRefV1[];
+  /** The most recent source keys, to keep dropping duplicate S3 events. */
+  seenKeys: string[];
+  /** The first few rejected files, named when no file at all was readable. */
+  rejectedSample: RejectedFileV1[];
+  closed: boolean;
+  windowEndsAt?: number;
+  totals: {
+    files: number;
+    prepared: number;
+    rejected: number;
+    inputRows: number;
+    quarantined: number;
+    labelled: number;
+    scored: number;
+    shardsDone: number;
+    predictedCounts: Record<string, number>;
+  };
 }
 
 export interface RejectedFileV1 {
@@ -72,6 +109,96 @@ export interface IngestBatchResultV1 {
   manifestKey: string;
 }
 
+/**
+ * The result of batches started by the current code: prefixes and counts instead of per-shard and
+ * per-file key lists, so the result stays the same size whatever the batch size. The manifest lists
+ * every part with its row count and checksum.
+ */
+export interface IngestBatchResultV2 {
+  version: 2;
+  batchId: string;
+  status: 'completed';
+  modelName: string;
+  modelVersion: string;
+  inputRows: number;
+  scored: number;
+  quarantined: number;
+  /** Class -> number of predictions. */
+  predictedCounts: Record<string, number>;
+  /** Result parts live under this prefix; `resultParts` of them (listed in the manifest). */
+  resultsPrefix: string;
+  resultParts: number;
+  /** Quarantined rows live under this prefix, one file per source with rejected rows. */
+  quarantinePrefix: string;
+  quarantineFiles: number;
+  /** Per-shard summaries (counts, keys, checksums) under this prefix. */
+  shardSummariesPrefix: string;
+  /** Child workflows the shards were spread over. */
+  shardRanges: number;
+  /** Up to MAX_REJECTED_FILES_IN_RESULT of them; all are in the manifest and under quarantinePrefix. */
+  rejectedFiles: RejectedFileV1[];
+  rejectedFileCount: number;
+  manifestKey: string;
+}
+
+export const MAX_REJECTED_FILES_IN_RESULT = 100;
+
+/** What a caller may get back from ingestBatch: V1 from runs started before the change to ranges. */
+export type IngestBatchResult = IngestBatchResultV1 | IngestBatchResultV2;
+
+/** A run of consecutive batch-wide shard numbers that one source's staged shards map to. */
+export interface ShardBlockV1 {
+  sourceIndex: number;
+  /** The source's own shard number of the block's first shard. */
+  firstLocal: number;
+  /** The batch-wide shard number of the block's first shard. */
+  first: number;
+  count: number;
+}
+
+/** Input of the child workflow that owns a range of a batch's shards. */
+export interface IngestShardRangeInputV1 {
+  version: 1;
+  batchId: string;
+  range: number;
+  /** The parent's workflow id, for progress signals. */
+  parentWorkflowId: string;
+  modelName: string;
+  modelVersion: string;
+  blocks: ShardBlockV1[];
+  etl: IngestOptionsV1['etl'];
+  scoring: IngestOptionsV1['scoring'];
+  parallelism: number;
+  redactPii?: boolean;
+  /** Baseline whose vocabulary the shard statistics count out-of-vocabulary tokens against. */
+  vocabularyKey: string | null;
+  /** Carried across continue-as-new: shards of `blocks` already done (at most a range), and their totals. */
+  done?: number[];
+  carried?: ShardRangeTotalsV1;
+}
+
+export interface ShardRangeTotalsV1 {
+  shards: number;
+  rows: number;
+  scored: number;
+  predictedCounts: Record<string, number>;
+}
+
+export interface IngestShardRangeResultV1 extends ShardRangeTotalsV1 {
+  version: 1;
+  range: number;
+  summaryKey: string;
+}
+
+/** Sent by a child to its parent every few shards, for the progress query (cumulative per range). */
+export interface RangeProgressSignalV1 {
+  range: number;
+  shards: number;
+  rows: number;
+}
+
+export const INGEST_SHARD_RANGE_WORKFLOW = 'ingestShardRange';
+
 export type IngestPhase = 'resolving-model' | 'preparing' | 'processing' | 'waiting-for-files' | 'finalizing' | 'completed' | 'failed';
 
 export interface IngestProgressV1 {
@@ -88,7 +215,7 @@ export interface AddFilesSignalV1 {
 }
 
 export const INGEST_BATCH_WORKFLOW = 'ingestBatch';
-export const ingestSignals = { addFiles: 'addFiles', closeBatch: 'closeBatch' } as const;
+export const ingestSignals = { addFiles: 'addFiles', closeBatch: 'closeBatch', rangeProgress: 'rangeProgress' } as const;
 export const ingestQueries = { progress: 'progress' } as const;
 
 /** Failure types that mean "fix the input", so retrying cannot help. */
@@ -98,4 +225,10 @@ export const ingestFailureTypes = {
   modelNotFound: 'ModelNotFound',
   reconciliationFailed: 'ReconciliationFailed',
   noValidInput: 'NoValidInput',
+} as const;
+
+/** Failures of the remote stages (Glue, local processes, AWS Batch). */
+export const remoteJobFailureTypes = {
+  failed: 'RemoteJobFailed',
+  notConfigured: 'RunnerNotConfigured',
 } as const;

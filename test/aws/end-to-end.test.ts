@@ -12,7 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { remoteJobFailureTypes } from '../../src/activities/ingest/run-remote-job';
+import { remoteJobFailureTypes } from '../../src/contracts/ingest-batch';
 import { createCloudWatchClient } from '../../src/aws/clients';
 import { ingestWorkflowId, startIngest } from '../../src/client/ingest';
 import { loadSettings, type Settings } from '../../src/config/settings';

@@ -22,6 +22,7 @@ import { ingestBatch } from '../../src/workflows/ingest-batch';
 import { sampleMessages } from '../helpers/corpus';
 import { decodePayload, testCodecEnv, testDataConverter } from '../helpers/codec';
 import { pipelineFixture, workflowBundle, type PipelineFixture } from '../helpers/temporal-env';
+import { resultPartKeys } from '../helpers/batch-results';
 
 const settings = loadSettings({});
 const run = promisify(execFile);
@@ -140,7 +141,7 @@ describe('driftCorrection on a real Temporal server', function () {
     const stats: { key: string; documents: number } = await activityEnv.run(drift.computeBatchStatistics, {
       batchId,
       processedKeys,
-      resultKeys: result.resultKeys,
+      resultKeys: await resultPartKeys(fx.deps.store, result),
       modelName: model,
       modelVersion: result.modelVersion,
       quarantined: result.quarantined,

@@ -1,18 +1,20 @@
 import { Context } from '@temporalio/activity';
-import { layout } from '../../pipeline/layout';
+import { batchLayout, layout } from '../../pipeline/layout';
 import { toJsonl } from '../../pipeline/jsonl';
 import type { QuarantineRecord, StagedRecord } from '../../pipeline/records';
 import { openInput } from '../../pipeline/read-input';
 import { asRejectedFile } from '../../pipeline/rejected-file';
 import type { ObjectStore } from '../../storage/object-store';
-import type { PrepareSourceInput, PrepareSourceOutput, StagedShard } from './types';
+import type { PrepareSourceInput, PrepareSourceOutput, SourceSummaryV1 } from './types';
 
 /**
  * Streams one input file, validates every row and writes the good ones as staged shards and the bad
  * ones to quarantine with their reason. A file that cannot be read at all (binary, empty, no text
  * column, a bad key) is reported as rejected instead of failing the batch, so one bad upload does
  * not sink the others; the workflow fails loudly when no file is usable. Shard keys are derived
- * from the batch and shard index, so a retried attempt overwrites rather than duplicates.
+ * from the batch, the source and the shard's number within it, so files can be prepared in
+ * parallel and a retried attempt overwrites rather than duplicates. The full account (shard keys,
+ * quarantine reasons) goes to the source's summary in the store; the workflow gets counts only.
  */
 export function createPrepareSource(store: ObjectStore) {
   return async function prepareSource(input: PrepareSourceInput): Promise<PrepareSourceOutput> {
@@ -24,7 +26,7 @@ export function createPrepareSource(store: ObjectStore) {
         maxRecordBytes: input.maxRecordBytes,
       });
 
-      const shards: StagedShard[] = [];
+      const shards: SourceSummaryV1['shards'] = [];
       let shard: StagedRecord[] = [];
       const quarantine: QuarantineRecord[] = [];
       const quarantineReasons: Record<string, number> = {};
@@ -34,10 +36,10 @@ export function createPrepareSource(store: ObjectStore) {
 
       const flush = async () => {
         if (shard.length === 0) return;
-        const index = input.firstShardIndex + shards.length;
-        const key = layout.staged(batchId, index);
+        const local = shards.length;
+        const key = batchLayout.stagedShard(batchId, sourceIndex, local);
         await store.put(key, toJsonl(shard));
-        shards.push({ index, key, rows: shard.length });
+        shards.push({ local, key, rows: shard.length });
         shard = [];
       };
 
@@ -74,22 +76,55 @@ export function createPrepareSource(store: ObjectStore) {
         quarantineKey = layout.quarantine(batchId, sourceIndex);
         await store.put(quarantineKey, toJsonl(quarantine));
       }
-      return {
-        ok: true,
+      const summaryKey = batchLayout.sourceSummary(batchId, sourceIndex);
+      const summary: SourceSummaryV1 = {
+        schemaVersion: 1,
+        batchId,
+        sourceIndex,
         sourceKey: source.key,
         format,
         inputRows,
         accepted,
         labelled,
         quarantined: quarantine.length,
-        quarantineKey,
+        quarantineKey: quarantineKey ?? null,
         quarantineReasons,
         shards,
+        rejected: null,
+      };
+      await store.put(summaryKey, JSON.stringify(summary), { contentType: 'application/json' });
+      return {
+        ok: true,
+        sourceIndex,
+        sourceKey: source.key,
+        format,
+        inputRows,
+        accepted,
+        labelled,
+        quarantined: quarantine.length,
+        shards: shards.length,
+        summaryKey,
       };
     } catch (err) {
       const rejected = asRejectedFile(source.key, err);
       if (!rejected) throw err; // infrastructure trouble: let Temporal retry with backoff
       await store.put(layout.rejectedFile(batchId, sourceIndex), JSON.stringify(rejected, null, 2) + '\n');
+      const summary: SourceSummaryV1 = {
+        schemaVersion: 1,
+        batchId,
+        sourceIndex,
+        sourceKey: source.key,
+        format: null,
+        inputRows: 0,
+        accepted: 0,
+        labelled: 0,
+        quarantined: 0,
+        quarantineKey: null,
+        quarantineReasons: {},
+        shards: [],
+        rejected,
+      };
+      await store.put(batchLayout.sourceSummary(batchId, sourceIndex), JSON.stringify(summary), { contentType: 'application/json' });
       return { ok: false, rejected };
     }
   };
