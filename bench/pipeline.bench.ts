@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { codecDataConverter, createPayloadCodec } from '../src/codec';
 import { DEFAULT_TRAINING_CONFIG, ModelRegistry, toLabelledDoc, trainModel, type TextClassifier } from '../src/model';
 import { cleanDocument } from '../src/text';
@@ -16,6 +17,7 @@ import { loadSettings } from '../src/config/settings';
 import { venvBin } from '../src/util/repo-root';
 import type { ingestBatch } from '../src/workflows/ingest-batch';
 import { SyntheticCorpus } from './synthetic-corpus';
+import { profileBatch, type StageProfile } from './pipeline-profile';
 
 /**
  * ingestBatch throughput against the bare scoring code (clean + featurise + predict in one loop,
@@ -29,6 +31,11 @@ interface Row {
   ratio: number;
   pipelineSeconds: number;
   workerPeakRssMb: number;
+  /** The ingestBatch run's own history (its children's are separate). */
+  parentHistoryEvents: number;
+  parentHistoryBytes: number;
+  shardRanges: number;
+  profile: StageProfile[];
 }
 
 function arg(name: string): string | undefined {
@@ -108,12 +115,15 @@ async function main(): Promise<void> {
     const { version } = await registry.saveVersion('bench', classifier.toArtifacts(), {});
     await registry.promote('bench', version, { reason: 'benchmark' });
 
+    // The batch alone: no retraining or drift check started by it (they would compete for the cores).
     const env = {
       ...process.env,
       TEMPORAL_ADDRESS: address,
       TEMPORAL_TASK_QUEUE: 'bench',
       STORE_ROOT: path.join(dir, 'store'),
       DATA_DIR: dir,
+      RETRAIN_AFTER_LABELLED_ROWS: '0',
+      DRIFT_CHECK_EVERY_BATCHES: '0',
     };
     const settings = loadSettings(env);
     // Same DATA_DIR as the worker: both use its local payload key (created here, before the worker starts).
@@ -136,14 +146,16 @@ async function main(): Promise<void> {
       await worker.ready;
       const batchId = `bench-${docs}-${Date.now()}`;
       const started = process.hrtime.bigint();
-      const result = await client.workflow.execute<typeof ingestBatch>('ingestBatch', {
+      const handle = await client.workflow.start<typeof ingestBatch>('ingestBatch', {
         taskQueue: 'bench',
         workflowId: ingestWorkflowId(batchId),
         args: [
           { version: 1, batchId, modelName: 'bench', sources: [{ key: `raw/bench/docs-${docs}.jsonl` }], options: ingestOptions(settings) },
         ],
       });
+      const result = await handle.result();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const history = await handle.fetchHistory();
       if (result.scored !== docs) throw new Error(`pipeline scored ${result.scored} of ${docs}`);
       const rss = await worker.peakRssMb();
       await worker.stop();
@@ -155,27 +167,50 @@ async function main(): Promise<void> {
         ratio: pipelineRate / bareRate,
         pipelineSeconds: seconds,
         workerPeakRssMb: rss,
+        parentHistoryEvents: history.events?.length ?? 0,
+        parentHistoryBytes: Buffer.byteLength(historyToJSON(history)),
+        shardRanges: result.shardRanges,
+        profile: await profileBatch(client, handle.workflowId, result.shardRanges),
       });
       await store.delete(`raw/bench/docs-${docs}.jsonl`);
       rmSync(path.join(dir, 'store', 'staged'), { recursive: true, force: true });
       rmSync(path.join(dir, 'store', 'processed'), { recursive: true, force: true });
       rmSync(path.join(dir, 'store', 'results'), { recursive: true, force: true });
+      rmSync(path.join(dir, 'store', 'batches'), { recursive: true, force: true });
     }
     await client.connection.close();
+    if (!json) {
+      for (const r of rows) {
+        console.log(
+          `\nwhere ${r.docs.toLocaleString('en-US')} documents spent their time (activity: count, busy s, span s, longest queued s)`,
+        );
+        for (const p of r.profile) {
+          console.log(
+            `  ${p.activity.padEnd(22)} ${String(p.count).padStart(5)} ${p.busySeconds.toFixed(1).padStart(8)} ${p.spanSeconds.toFixed(1).padStart(8)} ${p.maxQueuedSeconds.toFixed(1).padStart(8)}`,
+          );
+        }
+      }
+    }
 
     if (json) {
       process.stdout.write(
-        JSON.stringify({ settings: { shardSize: settings.pipeline.shardSize, parallelism: settings.pipeline.parallelism }, rows }) + '\n',
+        JSON.stringify({
+          settings: { shardSize: settings.pipeline.shardSize, parallelism: settings.pipeline.parallelism },
+          machine: { cores: os.cpus().length, loadAverage1m: os.loadavg()[0] },
+          rows,
+        }) + '\n',
       );
     } else {
       const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
       console.log(
-        `\ningestBatch vs bare scoring (shard size ${settings.pipeline.shardSize}, parallelism ${settings.pipeline.parallelism}, ${os.cpus().length} cores)`,
+        `\ningestBatch vs bare scoring (shard size ${settings.pipeline.shardSize}, parallelism ${settings.pipeline.parallelism}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
       );
-      console.log('      docs |  bare docs/s | pipeline docs/s | pipeline/bare | pipeline s | worker peak RSS MB');
+      console.log(
+        '      docs |  bare docs/s | pipeline docs/s | pipeline/bare | pipeline s | worker peak RSS MB | parent events | parent KiB | ranges',
+      );
       for (const r of rows) {
         console.log(
-          `${fmt(r.docs)} | ${fmt(r.bareDocsPerSec)}   | ${fmt(r.pipelineDocsPerSec)}      | ${(100 * r.ratio).toFixed(1).padStart(11)} % | ${r.pipelineSeconds.toFixed(1).padStart(10)} | ${r.workerPeakRssMb.toFixed(0).padStart(8)}`,
+          `${fmt(r.docs)} | ${fmt(r.bareDocsPerSec)}   | ${fmt(r.pipelineDocsPerSec)}      | ${(100 * r.ratio).toFixed(1).padStart(11)} % | ${r.pipelineSeconds.toFixed(1).padStart(10)} | ${r.workerPeakRssMb.toFixed(0).padStart(18)} | ${String(r.parentHistoryEvents).padStart(13)} | ${(r.parentHistoryBytes / 1024).toFixed(1).padStart(10)} | ${String(r.shardRanges).padStart(6)}`,
         );
       }
     }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { TextClassifier } from '../model';
 import type { ObjectStore } from '../storage/object-store';
 import { cleanStagedRecord } from './clean-records';
-import { processedRecordJson, resultRecordJson, SourceJson } from './record-json';
 import type { ResultRecord, StagedRecord } from './records';
 import { fingerprintsToBytes, writeShardSummary, type ShardSummaryV1 } from './shard-summary';
 import { ShardStatistics } from './shard-statistics';
@@ -75,7 +74,6 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
   const statistics = new ShardStatistics(vocabulary);
   const processedLines = new LineBuffer();
   const resultLines = new LineBuffer();
-  const sources = new SourceJson();
   const predictedCounts: Record<string, number> = {};
   let rows = 0;
   let labelled = 0;
@@ -96,7 +94,7 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
       throw new Error(`${task.stagedKey}: line ${lineNo} is not valid JSON`);
     }
     const processed = cleanStagedRecord(staged, classifier.config.text, task.redactPii);
-    processedLines.push(processedRecordJson(processed, sources));
+    processedLines.push(JSON.stringify(processed));
     rows++;
     if (processed.label !== null) labelled++;
     statistics.addDocument({
@@ -119,7 +117,7 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
       sentiment: processed.sentiment,
       modelVersion: task.modelVersion,
     };
-    resultLines.push(resultRecordJson(result, sources));
+    resultLines.push(JSON.stringify(result));
   }
 
   await ctx.store.put(task.processedKey, processedLines.toBuffer(), { contentType: 'application/x-ndjson' });

@@ -25,10 +25,17 @@ export class ShardStatistics {
   }
 
   addDocument(doc: ShardDocument): void {
-    this.accumulator.addDocument({ label: doc.label, textClean: doc.textClean, tokens: doc.tokens, sentiment: doc.compound });
+    const print = doc.tokens.length > 0 ? fingerprint(doc.textClean) : undefined;
+    this.accumulator.addDocument({
+      label: doc.label,
+      textClean: doc.textClean,
+      tokens: doc.tokens,
+      sentiment: doc.compound,
+      fingerprint: print,
+    });
     // The accumulator keys duplicates by length and fingerprint; across shards the fingerprint alone
     // is used (a 53-bit hash: collisions stay rare at millions of documents).
-    if (doc.tokens.length > 0) this.fingerprints.add(fingerprint(doc.textClean));
+    if (print !== undefined) this.fingerprints.add(print);
   }
 
   addPrediction(label: string | null, predictedLabel: string, probabilities: Readonly<Record<string, number>>): void {
