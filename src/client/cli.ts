@@ -17,6 +17,7 @@ import { registerSchedule } from './commands/schedule';
 import { registerStatus } from './commands/status';
 import { registerTrain } from './commands/train';
 import { registerUp } from './commands/up';
+import { registerWorker } from './commands/worker';
 import { UserError } from './user-error';
 
 function buildProgram(ctx: CliContext): Command {
@@ -36,6 +37,7 @@ function buildProgram(ctx: CliContext): Command {
   registerDemo(program, ctx);
   registerReplay(program, ctx);
   registerCodecServer(program, ctx);
+  registerWorker(program, ctx);
   return program;
 }
 
@@ -61,7 +63,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   };
   try {
     // JSON log lines on stderr; the SDK's INFO lines (bundler output, worker state) would bury the command's own output.
-    installRuntimeLogger({ level: debug ? 'info' : 'warn' });
+    // (`worker` installs its own: JSON lines on stdout at LOG_LEVEL, like the container's worker.)
+    if (argv[2] !== 'worker') installRuntimeLogger({ level: debug ? 'info' : 'warn' });
     await buildProgram(ctx).parseAsync(argv);
     return 0;
   } catch (err) {

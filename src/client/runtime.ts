@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
 import { codecDataConverter, createPayloadCodec, resolveCodecServerToken, type AesGcmPayloadCodec } from '../codec';
 import { startCodecServer, type RunningCodecServer } from '../codec/codec-server';
 import { Settings } from '../config/settings';
@@ -13,7 +12,7 @@ import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { venvBin } from '../util/repo-root';
 import { closeRunners } from '../activities/ingest/remote-stages';
 import { buildDependencies, PipelineDependencies } from '../workers/dependencies';
-import { createPipelineWorker } from '../workers/pipeline-worker';
+import { createPipelineWorker, type PipelineWorker } from '../workers/pipeline-worker';
 import { UserError } from './user-error';
 
 export interface PipelineRuntime {
@@ -77,7 +76,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
   await ensureSearchAttributes(client.connection as Connection, t.namespace);
   const deps = { ...buildDependencies(settings, options.log), client };
 
-  let worker: Worker | undefined;
+  let worker: PipelineWorker | undefined;
   let workerRun: Promise<void> | undefined;
   if (options.worker && (options.forceWorker || !(await hasPollers(client, t.taskQueue)))) {
     const connection = await connectWorker(t);

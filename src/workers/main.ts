@@ -1,14 +1,12 @@
 import pino from 'pino';
-import { codecDataConverter, createPayloadCodec } from '../codec';
 import { loadSettings } from '../config/settings';
 import { addLogSecret, installRuntimeLogger } from '../logging';
-import { connectClient, connectWorker } from '../temporal/connection';
-import { buildDependencies } from './dependencies';
-import { createPipelineWorker } from './pipeline-worker';
+import { runWorkerProcess } from './worker-process';
 
 /**
- * A standalone worker process (what the Docker image and the ECS service run). Logs are JSON lines
- * on stdout (pino), at LOG_LEVEL; workflow and activity lines carry workflowId, runId and activity.
+ * A standalone worker process (what `nlp-batch worker`, the Docker image and the ECS service run).
+ * Logs are JSON lines on stdout (pino), at LOG_LEVEL; workflow and activity lines carry workflowId,
+ * runId and activity. Which queues it polls: WORKER_QUEUES (default both).
  */
 async function main(): Promise<void> {
   const settings = loadSettings();
@@ -18,29 +16,7 @@ async function main(): Promise<void> {
     destination: pino.destination({ fd: 1, sync: true }),
   });
   try {
-    const codec = await createPayloadCodec(settings, (line) => logger.info(line));
-    const dataConverter = codecDataConverter(codec);
-    const connection = await connectWorker(settings.temporal);
-    const client = await connectClient(settings.temporal, dataConverter);
-    const worker = await createPipelineWorker({
-      connection,
-      namespace: settings.temporal.namespace,
-      taskQueue: settings.temporal.taskQueue,
-      deps: { ...buildDependencies(settings, (line) => logger.info({ component: 'notifier' }, line)), client },
-      dataConverter,
-    });
-    logger.info(
-      {
-        address: settings.temporal.address,
-        namespace: settings.temporal.namespace,
-        taskQueue: settings.temporal.taskQueue,
-        payloadKeyId: codec.currentKeyId,
-      },
-      'worker polling',
-    );
-    await worker.run();
-    await client.connection.close();
-    await connection.close();
+    await runWorkerProcess(settings, logger);
     logger.info('worker stopped');
   } catch (err) {
     logger.error({ error: err }, 'worker failed');

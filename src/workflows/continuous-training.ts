@@ -27,6 +27,7 @@ import type { createDriftActivities } from '../activities/drift';
 import { searchAttributes } from '../contracts/search-attributes';
 import { decidePromotion } from '../training/promotion';
 import { bestCandidate } from '../training/tuning-choice';
+import { cpuActivities } from './cpu-activities';
 import { Semaphore } from './semaphore';
 import { infrastructureRetry } from './retry-policy';
 
@@ -34,8 +35,6 @@ type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 type DriftActivities = ReturnType<typeof createDriftActivities>;
 
 const retry = infrastructureRetry;
-// The baseline reads the whole training set once: as long as a fit, so the same generous limits.
-const { computeBaseline } = proxyActivities<DriftActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '2m', retry });
 const { describeChampion, promoteModel, notify, planTuning, submitTrainingRequest } = proxyActivities<TrainingActivities>({
   startToCloseTimeout: '1m',
   retry,
@@ -46,11 +45,17 @@ const { describeChampion, promoteModel, notify, planTuning, submitTrainingReques
  * worker's attempt goes unnoticed before the fit resumes elsewhere from its last checkpoint.
  */
 function heavyActivities(input: ContinuousTrainingInputV1) {
-  return proxyActivities<TrainingActivities>({
+  const options = {
     startToCloseTimeout: '2h',
     heartbeatTimeout: input.fitHeartbeatTimeoutMs ?? TRAINING_DEFAULTS.fitHeartbeatTimeoutMs,
     retry,
-  });
+  } as const;
+  // Reading the training data is I/O; fits, folds and evaluation are CPU-bound: the CPU queue.
+  const { assembleTrainingSet } = proxyActivities<TrainingActivities>(options);
+  const { evaluateConfiguration, fitCandidate, evaluateVersion } = cpuActivities<TrainingActivities>(options);
+  // The baseline reads the whole training set once: as long as a fit, so the same generous limits.
+  const { computeBaseline } = cpuActivities<DriftActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '2m', retry });
+  return { assembleTrainingSet, evaluateConfiguration, fitCandidate, evaluateVersion, computeBaseline };
 }
 
 export const requestTrainingSignal = defineSignal<[TrainingRequestV1]>(trainingSignals.requestTraining);
@@ -72,7 +77,7 @@ const MAX_PROMOTION_RACES = 5;
  */
 export async function continuousTraining(input: ContinuousTrainingInputV1): Promise<TrainingOutcomeV1> {
   const { modelName, request } = input;
-  const { assembleTrainingSet, evaluateConfiguration, fitCandidate, evaluateVersion } = heavyActivities(input);
+  const { assembleTrainingSet, evaluateConfiguration, fitCandidate, evaluateVersion, computeBaseline } = heavyActivities(input);
   let followUp: TrainingRequestV1 | undefined;
   const status: TrainingStatus = { phase: 'assembling', request, pendingFollowUp: false };
   // signalWithStart delivers the starting request as a signal too, and a retried trigger sends

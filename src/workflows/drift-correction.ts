@@ -34,13 +34,14 @@ import {
   type DriftPolicyV1,
 } from '../drift/policy';
 import { driftKeys } from '../drift/keys';
+import { cpuActivities } from './cpu-activities';
 import { infrastructureRetry } from './retry-policy';
 
 const retry = infrastructureRetry;
 const { collectDriftWindow, compareDriftWindow, readDriftState, claimRetraining, startRetraining, writeDriftReport, publishDriftAlert } =
   proxyActivities<DriftActivities>({ startToCloseTimeout: '10m', heartbeatTimeout: '2m', retry });
-// Computing a missing baseline cleans and scores a whole training set: long, heartbeating.
-const { ensureBaseline } = proxyActivities<DriftActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '2m', retry });
+// Computing a missing baseline cleans and scores a whole training set: long, heartbeating, CPU-bound.
+const baselineActivities = () => cpuActivities<DriftActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '2m', retry });
 const { submitDriftCheck } = proxyActivities<DriftActivities>({ startToCloseTimeout: '1m', retry });
 
 export const requestDriftCheckSignal = defineSignal<[DriftCheckRequestV1]>(driftSignals.requestCheck);
@@ -106,7 +107,7 @@ export async function driftCorrection(input: DriftCorrectionInputV1): Promise<Dr
     };
   } else {
     status.phase = 'baseline';
-    baselineKey = (await ensureBaseline({ modelName, version: modelVersion })).key;
+    baselineKey = (await baselineActivities().ensureBaseline({ modelName, version: modelVersion })).key;
     upsertSearchAttributes([{ key: searchAttributes.modelVersion, value: modelVersion }]);
     status.phase = 'comparing';
     const comparison = await compareDriftWindow({

@@ -35,6 +35,7 @@ import {
 import { searchAttributes } from '../contracts/search-attributes';
 import { batchLayout, layout } from '../pipeline/layout';
 import type { ingestShardRange } from './ingest-shard-range';
+import { cpuActivities } from './cpu-activities';
 import { Semaphore } from './semaphore';
 import { infrastructureRetry } from './retry-policy';
 
@@ -51,12 +52,10 @@ const { finalizeBatch, recordBatchStatistics } = proxyActivities<IngestActivitie
   heartbeatTimeout: '2m',
   retry,
 });
-// Preparing streams a whole file; the first batch after a new model version computes its baseline.
-const { prepareSource, resolveBaseline } = proxyActivities<IngestActivities>({
-  startToCloseTimeout: '2h',
-  heartbeatTimeout: '1m',
-  retry,
-});
+// Preparing streams a whole file; the first batch after a new model version computes its baseline
+// (CPU-bound: the CPU queue).
+const longActivities = { startToCloseTimeout: '2h', heartbeatTimeout: '1m', retry } as const;
+const { prepareSource } = proxyActivities<IngestActivities>(longActivities);
 const { notify, recordMetrics } = proxyActivities<IngestActivities>({
   startToCloseTimeout: '1m',
   retry: { ...retry, maximumAttempts: 5 },
@@ -184,6 +183,7 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     const pinned = model;
     progress.modelVersion = pinned.modelVersion;
     // Needed by the first shard (OOV counts); computed meanwhile files are prepared.
+    const { resolveBaseline } = cpuActivities<IngestActivities>(longActivities);
     const baseline =
       state.baselineKey !== undefined ? Promise.resolve(state.baselineKey) : resolveBaseline(pinned).then((b) => b.baselineKey);
 

@@ -21,6 +21,7 @@ import {
   type ShardRangeTotalsV1,
 } from '../contracts/ingest-batch';
 import { shardsOfBlocks } from '../pipeline/shard-blocks';
+import { cpuActivities } from './cpu-activities';
 import { infrastructureRetry } from './retry-policy';
 import { Semaphore } from './semaphore';
 
@@ -28,13 +29,14 @@ type IngestActivities = ReturnType<typeof createIngestActivities>;
 
 const retry = infrastructureRetry;
 
-// Cleaning and scoring a shard is CPU-bound work of seconds to minutes; it heartbeats, so a dead
-// worker is noticed within a minute instead of at the start-to-close timeout.
-const { processShard, summarizeRemoteShards, summarizeShardRange } = proxyActivities<IngestActivities>({
-  startToCloseTimeout: '1h',
-  heartbeatTimeout: '1m',
-  retry,
-});
+// Cleaning and scoring a shard is CPU-bound work of seconds to minutes (the CPU queue); it
+// heartbeats, so a dead worker is noticed within a minute instead of at the start-to-close timeout.
+const shardActivities = () =>
+  cpuActivities<IngestActivities>({
+    startToCloseTimeout: '1h',
+    heartbeatTimeout: '1m',
+    retry,
+  });
 // Remote jobs are driven by short activities; the workflow sleeps between polls.
 const { submitRemoteJob, pollRemoteJob, stopRemoteJob } = proxyActivities<IngestActivities>({ startToCloseTimeout: '2m', retry });
 
@@ -53,6 +55,7 @@ export const MAX_POLL_MS = 5 * 60_000;
  */
 export async function ingestShardRange(input: IngestShardRangeInputV1): Promise<IngestShardRangeResultV1> {
   const { batchId, range, blocks } = input;
+  const { processShard, summarizeRemoteShards, summarizeShardRange } = shardActivities();
   const model = { modelName: input.modelName, modelVersion: input.modelVersion };
   const ref = { batchId, range, blocks, model };
   const shards = shardsOfBlocks(blocks);

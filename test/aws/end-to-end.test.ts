@@ -5,7 +5,6 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -26,7 +25,7 @@ import type { QuarantineRecord, ResultRecord } from '../../src/pipeline/records'
 import { S3ObjectStore } from '../../src/storage/s3-object-store';
 import { repoRoot, venvBin } from '../../src/util/repo-root';
 import { buildDependencies } from '../../src/workers/dependencies';
-import { createPipelineWorker } from '../../src/workers/pipeline-worker';
+import { createPipelineWorker, type PipelineWorker } from '../../src/workers/pipeline-worker';
 import {
   awsClients,
   AwsClients,
@@ -165,7 +164,7 @@ function sha256(bytes: Buffer): string {
 }
 
 interface WorkerHandle {
-  worker: Worker;
+  worker: PipelineWorker;
   running: Promise<void>;
   settings: Settings;
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { createDriftActivities } from '../../src/activities/drift';
 import { signalDriftCheck } from '../../src/activities/drift/request-drift-check';
 import type { BatchStatisticsDocumentV1, DriftStateV1 } from '../../src/activities/drift/types';
@@ -72,7 +73,7 @@ function spanishRows(n: number, seed: number): Row[] {
 describe('driftCorrection on a real Temporal server', function () {
   this.timeout(120_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
   const model = `drift${Date.now().toString(36)}`;
   const data = corpus();

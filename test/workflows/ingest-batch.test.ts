@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { ingestQueries, IngestBatchResultV2, IngestProgressV1, SourceRefV1 } from '../../src/contracts/ingest-batch';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { trainingWorkflowId } from '../../src/contracts/continuous-training';
@@ -19,7 +19,7 @@ const settings = loadSettings({});
 describe('ingestBatch on a real Temporal server', function () {
   this.timeout(180_000);
   let fx: PipelineFixture;
-  let worker: Worker | undefined;
+  let worker: PipelineWorker | undefined;
   let running: Promise<void> | undefined;
 
   before(async () => {

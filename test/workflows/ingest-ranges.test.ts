@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { MockActivityEnvironment, TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import { createDriftActivities } from '../../src/activities/drift';
 import type { BatchStatisticsDocumentV1, BatchStatisticsDocumentV2 } from '../../src/activities/drift/types';
@@ -11,7 +10,7 @@ import { allSearchAttributes } from '../../src/contracts/search-attributes';
 import { driftKeys } from '../../src/drift';
 import { toJsonl } from '../../src/pipeline/jsonl';
 import { venvBin } from '../../src/util/repo-root';
-import { createPipelineWorker } from '../../src/workers/pipeline-worker';
+import { createPipelineWorker, type PipelineWorker } from '../../src/workers/pipeline-worker';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
 import { readResultRecords, resultPartKeys } from '../helpers/batch-results';
 import { testCodecPlugin, testDataConverter } from '../helpers/codec';
@@ -45,7 +44,7 @@ function jsonlRows(count: number, offset: number): string {
 describe('ingestBatch over shard ranges (child workflows) on a real Temporal server', function () {
   this.timeout(180_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
 
   before(async () => {
@@ -171,7 +170,7 @@ describe('ingestBatch and its ranges continue as new when the server suggests it
   this.timeout(180_000);
   let env: TestWorkflowEnvironment;
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
   const taskQueue = 'continue-as-new';
 

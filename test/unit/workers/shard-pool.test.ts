@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { driftFailureTypes } from '../../../src/contracts/drift-correction';
 import { ModelRegistry } from '../../../src/model';
 import { toJsonl } from '../../../src/pipeline/jsonl';
 import { runShardStage, type ShardStageTask } from '../../../src/pipeline/shard-stage';
@@ -73,5 +76,78 @@ describe('ShardThreadPool', function () {
     const ok = await pool.run(task(0, 'again', false));
     assert.equal(ok.rows, 100);
     assert.equal(ok.scored, 0);
+  });
+});
+
+describe('ShardThreadPool: CPU activities off the main thread', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let store: FsObjectStore;
+  let pool: ShardThreadPool;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cpu-pool-'));
+    store = new FsObjectStore(path.join(dir, 'store'));
+    await seedModel(new ModelRegistry(store), 'pool', 200);
+    pool = new ShardThreadPool({ STORE: 'fs', STORE_ROOT: store.root, DATA_DIR: dir }, 2);
+  });
+  after(async () => {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs an activity in a thread inside the caller activity context, and keeps the ApplicationFailure type of its errors', async () => {
+    const env = new MockActivityEnvironment({ activityType: 'resolveBaseline' });
+    // The seeded version has no training run recorded: resolveBaseline answers null (no OOV counts).
+    const ok = await env.run(() =>
+      pool.runActivity<{ baselineKey: string | null }>('resolveBaseline', [{ modelName: 'pool', modelVersion: 'v1' }]),
+    );
+    assert.deepEqual(ok, { baselineKey: null });
+    // ensureBaseline raises the same condition as a typed, non-retryable failure: the type crosses the thread.
+    await assert.rejects(
+      env.run(() => pool.runActivity('ensureBaseline', [{ modelName: 'pool', version: 'v1' }])),
+      (err: unknown) => {
+        assert.ok(err instanceof ApplicationFailure, String(err));
+        assert.equal(err.type, driftFailureTypes.baselineUnavailable);
+        assert.equal(err.nonRetryable, true);
+        return true;
+      },
+    );
+  });
+
+  it('replaces a thread that died, failing only the task it ran', async () => {
+    await seedModel(new ModelRegistry(store), 'crash', 100);
+    const rows = sampleMessages(50, 100).map((m, i) => ({
+      id: m.id,
+      source: { key: 'raw/c.csv', line: i + 2 },
+      title: m.subject,
+      body: m.body,
+      label: m.label,
+    }));
+    await store.put('staged/c/shard-0.jsonl', toJsonl(rows));
+    const task = (out: string) => ({
+      batchId: 'c',
+      index: 0,
+      sourceIndex: 0,
+      stagedKey: 'staged/c/shard-0.jsonl',
+      processedKey: `processed/${out}.jsonl`,
+      resultKey: `results/${out}.jsonl`,
+      summaryKey: `batches/${out}.json`,
+      fingerprintsKey: `batches/${out}.bin`,
+      modelName: 'crash',
+      modelVersion: 'v1',
+    });
+    assert.equal((await pool.run(task('first'))).rows, 50);
+    const before = new Set(pool.threads);
+    assert.equal(before.size, 2);
+    // Kill every thread, as an out-of-memory abort would: the pool must start new ones.
+    await Promise.all([...before].map((t) => t.terminate()));
+    const again = await pool.run(task('again'));
+    assert.equal(again.rows, 50);
+    assert.ok(pool.threads.length >= 1);
+    assert.ok(
+      pool.threads.every((t) => !before.has(t)),
+      'the dead threads were reused',
+    );
   });
 });
