@@ -215,7 +215,21 @@ export interface AddFilesSignalV1 {
 }
 
 export const INGEST_BATCH_WORKFLOW = 'ingestBatch';
-export const ingestSignals = { addFiles: 'addFiles', closeBatch: 'closeBatch', rangeProgress: 'rangeProgress' } as const;
+export const ingestSignals = {
+  addFiles: 'addFiles',
+  closeBatch: 'closeBatch',
+  rangeProgress: 'rangeProgress',
+  shardsStaged: 'shardsStaged',
+} as const;
+
+/**
+ * Sent by prepareSource while it reads a large file: the source's first `shards` staged shards are
+ * written, so ranges can start on them before the whole file is read. Cumulative and idempotent.
+ */
+export interface ShardsStagedSignalV1 {
+  sourceIndex: number;
+  shards: number;
+}
 export const ingestQueries = { progress: 'progress' } as const;
 
 /** Failure types that mean "fix the input", so retrying cannot help. */

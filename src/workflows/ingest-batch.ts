@@ -30,6 +30,7 @@ import {
   RangeProgressSignalV1,
   RejectedFileV1,
   ShardBlockV1,
+  ShardsStagedSignalV1,
   SourceRefV1,
 } from '../contracts/ingest-batch';
 import { searchAttributes } from '../contracts/search-attributes';
@@ -67,12 +68,15 @@ const { requestDriftCheckIfDue } = proxyActivities<DriftActivities>({ startToClo
 export const addFilesSignal = defineSignal<[AddFilesSignalV1]>(ingestSignals.addFiles);
 export const closeBatchSignal = defineSignal(ingestSignals.closeBatch);
 export const rangeProgressSignal = defineSignal<[RangeProgressSignalV1]>(ingestSignals.rangeProgress);
+export const shardsStagedSignal = defineSignal<[ShardsStagedSignalV1]>(ingestSignals.shardsStaged);
 export const progressQuery = defineQuery<IngestProgressV1>(ingestQueries.progress);
 
 /** Shards per child workflow unless the batch says otherwise. */
 export const DEFAULT_RANGE_SHARDS = 500;
 export const DEFAULT_PREPARE_PARALLELISM = 4;
 export const DEFAULT_RANGE_CONCURRENCY = 4;
+/** How often a file being prepared tells this workflow about its staged shards (at most). */
+const ANNOUNCE_EVERY_MS = 2000;
 /** Rejected files named in a NoValidInput failure (all of them are in the store). */
 const REJECTIONS_NAMED = 20;
 /** Source keys remembered across continue-as-new to drop duplicate S3 events (they arrive close together). */
@@ -187,11 +191,13 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     const baseline =
       state.baselineKey !== undefined ? Promise.resolve(state.baselineKey) : resolveBaseline(pinned).then((b) => b.baselineKey);
 
-    const rangeSemaphore = new Semaphore(Math.max(1, options.rangeConcurrency ?? DEFAULT_RANGE_CONCURRENCY));
+    const rangeConcurrency = Math.max(1, options.rangeConcurrency ?? DEFAULT_RANGE_CONCURRENCY);
+    const rangeSemaphore = new Semaphore(rangeConcurrency);
     const ranges: Array<Promise<void>> = [];
     let open: ShardBlockV1[] = [];
     let openShards = 0;
 
+    let activeRanges = 0;
     const runRange = (range: number, blocks: ShardBlockV1[]) =>
       rangeSemaphore.run(async () => {
         const vocabularyKey = await baseline;
@@ -222,21 +228,30 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       });
     const flush = () => {
       if (openShards === 0) return;
-      ranges.push(runRange(state.nextRange++, open));
+      activeRanges++;
+      ranges.push(runRange(state.nextRange++, open).finally(() => activeRanges--));
       open = [];
       openShards = 0;
     };
-    // A file's shards get the next batch-wide numbers when it is prepared; full ranges start at once.
-    const addShards = (sourceIndex: number, count: number) => {
-      for (let local = 0; local < count; ) {
-        const take = Math.min(count - local, rangeShards - openShards);
+    // A file's shards get the next batch-wide numbers as they are staged. A range starts when it is
+    // full or when a range slot is free (work now rather than later); while every slot is busy,
+    // shards gather into the open range, so ranges grow with the backlog and stay few.
+    const assigned = new Map<number, number>();
+    const stageShards = (sourceIndex: number, staged: number) => {
+      let local = assigned.get(sourceIndex) ?? 0;
+      if (staged <= local) return;
+      assigned.set(sourceIndex, staged);
+      while (local < staged) {
+        const take = Math.min(staged - local, rangeShards - openShards);
         open.push({ sourceIndex, firstLocal: local, first: state.nextShard, count: take });
         state.nextShard += take;
         openShards += take;
         local += take;
         if (openShards >= rangeShards) flush();
       }
+      if (activeRanges < rangeConcurrency) flush();
     };
+    setHandler(shardsStagedSignal, ({ sourceIndex, shards }) => stageShards(sourceIndex, shards));
     const prepare = async (source: SourceRefV1, sourceIndex: number) => {
       const outcome = await prepareSource({
         batchId,
@@ -245,6 +260,7 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
         shardSize: options.shardSize,
         columns: options.columns,
         maxRecordBytes: options.maxRecordBytes,
+        announceEveryMs: ANNOUNCE_EVERY_MS,
       });
       totals.files++;
       if (!outcome.ok) {
@@ -256,7 +272,7 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       totals.inputRows += outcome.inputRows;
       totals.quarantined += outcome.quarantined;
       totals.labelled += outcome.labelled;
-      addShards(outcome.sourceIndex, outcome.shards);
+      stageShards(outcome.sourceIndex, outcome.shards);
       setPhase('processing');
     };
     let failure: unknown;

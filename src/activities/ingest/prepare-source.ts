@@ -1,4 +1,5 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ingestFailureTypes, ingestSignals, type ShardsStagedSignalV1 } from '../../contracts/ingest-batch';
 import { batchLayout, layout } from '../../pipeline/layout';
 import { toJsonl } from '../../pipeline/jsonl';
 import type { QuarantineRecord, StagedRecord } from '../../pipeline/records';
@@ -19,6 +20,9 @@ import type { PrepareSourceInput, PrepareSourceOutput, SourceSummaryV1 } from '.
 export function createPrepareSource(store: ObjectStore) {
   return async function prepareSource(input: PrepareSourceInput): Promise<PrepareSourceOutput> {
     const { batchId, source, sourceIndex } = input;
+    const context = Context.current();
+    let announced = 0;
+    let announcedAt = 0;
     try {
       const { format, rows } = await openInput(store, source.key, {
         format: source.format,
@@ -34,6 +38,20 @@ export function createPrepareSource(store: ObjectStore) {
       let accepted = 0;
       let labelled = 0;
 
+      // Large files: the workflow hears of staged shards while the rest is read, so cleaning and
+      // scoring overlap with reading (the first shard at once, then at most every announceEveryMs).
+      const announce = async () => {
+        const { workflowExecution } = context.info;
+        if (input.announceEveryMs === undefined || shards.length === announced || !workflowExecution) return;
+        if (announced > 0 && Date.now() - announcedAt < input.announceEveryMs) return;
+        announced = shards.length;
+        announcedAt = Date.now();
+        const staged: ShardsStagedSignalV1 = { sourceIndex, shards: announced };
+        await context.client.workflow
+          .getHandle(workflowExecution.workflowId, workflowExecution.runId)
+          .signal(ingestSignals.shardsStaged, staged)
+          .catch((err: unknown) => context.log.warn('could not announce staged shards', { error: String(err) }));
+      };
       const flush = async () => {
         if (shard.length === 0) return;
         const local = shards.length;
@@ -41,6 +59,7 @@ export function createPrepareSource(store: ObjectStore) {
         await store.put(key, toJsonl(shard));
         shards.push({ local, key, rows: shard.length });
         shard = [];
+        await announce();
       };
 
       for await (const row of rows) {
@@ -67,7 +86,7 @@ export function createPrepareSource(store: ObjectStore) {
             preview: rejected.preview,
           });
         }
-        if (inputRows % 1000 === 0) Context.current().heartbeat({ inputRows });
+        if (inputRows % 1000 === 0) context.heartbeat({ inputRows });
       }
       await flush();
 
@@ -108,6 +127,15 @@ export function createPrepareSource(store: ObjectStore) {
     } catch (err) {
       const rejected = asRejectedFile(source.key, err);
       if (!rejected) throw err; // infrastructure trouble: let Temporal retry with backoff
+      if (announced > 0) {
+        // Shards of this file are already being scored: refusing it now would break the batch's
+        // accounting, so the batch fails loudly instead.
+        throw ApplicationFailure.create({
+          type: ingestFailureTypes.invalidInputFile,
+          nonRetryable: true,
+          message: `${source.key}: ${rejected.message} (after part of it was staged)`,
+        });
+      }
       await store.put(layout.rejectedFile(batchId, sourceIndex), JSON.stringify(rejected, null, 2) + '\n');
       const summary: SourceSummaryV1 = {
         schemaVersion: 1,

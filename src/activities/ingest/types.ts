@@ -20,6 +20,8 @@ export interface PrepareSourceInput {
   shardSize: number;
   columns?: ColumnMappingV1;
   maxRecordBytes: number;
+  /** Signal the calling workflow (shardsStaged) as shards are written, at most every this many ms. */
+  announceEveryMs?: number;
 }
 
 /** What prepareSource returns to the workflow: counts only, whatever the file's size. */
