@@ -39,11 +39,14 @@ export function createPrepareSource(store: ObjectStore) {
       let labelled = 0;
 
       // Large files: the workflow hears of staged shards while the rest is read, so cleaning and
-      // scoring overlap with reading (the first shard at once, then at most every announceEveryMs).
+      // scoring overlap with reading (the first shard at once).
       const announce = async () => {
         const { workflowExecution } = context.info;
         if (input.announceEveryMs === undefined || shards.length === announced || !workflowExecution) return;
-        if (announced > 0 && Date.now() - announcedAt < input.announceEveryMs) return;
+        // At most every announceEveryMs, and then only once the staged shards doubled or 15 periods
+        // passed: a few dozen signals even for a file of a hundred million rows.
+        const since = Date.now() - announcedAt;
+        if (announced > 0 && (since < input.announceEveryMs || (shards.length < 2 * announced && since < 15 * input.announceEveryMs))) return;
         announced = shards.length;
         announcedAt = Date.now();
         const staged: ShardsStagedSignalV1 = { sourceIndex, shards: announced };
