@@ -234,8 +234,11 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       openShards = 0;
     };
     // A file's shards get the next batch-wide numbers as they are staged. A range starts when it is
-    // full or when a range slot is free (work now rather than later); while every slot is busy,
-    // shards gather into the open range, so ranges grow with the backlog and stay few.
+    // full or, with in-worker stages, when a range slot is free (work now rather than later); while
+    // every slot is busy, shards gather into the open range, so ranges grow with the backlog and
+    // stay few. Remote stages (Glue, Batch) run one job per range: their ranges start full or at
+    // the end of intake, so a small batch is one job.
+    const inWorker = options.etl === 'local' && options.scoring === 'worker';
     const assigned = new Map<number, number>();
     const stageShards = (sourceIndex: number, staged: number) => {
       let local = assigned.get(sourceIndex) ?? 0;
@@ -249,7 +252,7 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
         local += take;
         if (openShards >= rangeShards) flush();
       }
-      if (activeRanges < rangeConcurrency) flush();
+      if (inWorker && activeRanges < rangeConcurrency) flush();
     };
     setHandler(shardsStagedSignal, ({ sourceIndex, shards }) => stageShards(sourceIndex, shards));
     const prepare = async (source: SourceRefV1, sourceIndex: number) => {
@@ -260,7 +263,7 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
         shardSize: options.shardSize,
         columns: options.columns,
         maxRecordBytes: options.maxRecordBytes,
-        announceEveryMs: ANNOUNCE_EVERY_MS,
+        ...(inWorker && { announceEveryMs: ANNOUNCE_EVERY_MS }),
       });
       totals.files++;
       if (!outcome.ok) {
@@ -310,7 +313,8 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
         return await continueAsNew<typeof ingestBatch>({ ...input, sources: [], continued: state });
       }
       if (pending.length > 0) continue;
-      flush();
+      // Idle: in-worker stages start on what is staged; remote ones wait for the window to close.
+      if (inWorker || !windowOpen) flush();
       if (!windowOpen) break;
       setPhase('waiting-for-files');
       await condition(() => pending.length > 0 || closed, windowEnds - Date.now());
