@@ -199,6 +199,14 @@ export interface RangeProgressSignalV1 {
 
 export const INGEST_SHARD_RANGE_WORKFLOW = 'ingestShardRange';
 
+/**
+ * A range's workflow id: from the batch id (in the parent's input, so replaying a history under
+ * another workflow id still issues the same command), next to the batch's own `ingest-<batchId>`.
+ */
+export function rangeWorkflowId(batchId: string, range: number): string {
+  return `ingest-${batchId}-range-${String(range).padStart(4, '0')}`;
+}
+
 export type IngestPhase = 'resolving-model' | 'preparing' | 'processing' | 'waiting-for-files' | 'finalizing' | 'completed' | 'failed';
 
 export interface IngestProgressV1 {

@@ -28,6 +28,7 @@ import {
   ingestQueries,
   ingestSignals,
   RangeProgressSignalV1,
+  rangeWorkflowId,
   RejectedFileV1,
   ShardBlockV1,
   ShardsStagedSignalV1,
@@ -202,7 +203,7 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       rangeSemaphore.run(async () => {
         const vocabularyKey = await baseline;
         const out = await executeChild<typeof ingestShardRange>(INGEST_SHARD_RANGE_WORKFLOW, {
-          workflowId: `${workflowId}-range-${String(range).padStart(4, '0')}`,
+          workflowId: rangeWorkflowId(batchId, range),
           args: [
             {
               version: 1,
