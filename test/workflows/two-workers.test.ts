@@ -27,6 +27,7 @@ const cli = path.resolve(__dirname, '../../src/client/cli.js');
 interface StandaloneWorker {
   child: ChildProcess;
   pid: number;
+  buildId: string;
   exited: Promise<number | null>;
 }
 
@@ -74,19 +75,19 @@ describe('two standalone workers against one server', function () {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
+    const buildId = await new Promise<string>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
       lines.on('line', (line) => {
         if (line.includes('"worker polling"')) {
           const entry = JSON.parse(line) as { prebuiltBundle: boolean; buildId: string };
           assert.equal(entry.prebuiltBundle, true);
           assert.match(entry.buildId, /^wf-[0-9a-f]{16}$/);
-          resolve();
+          resolve(entry.buildId);
         }
       });
       void exited.then((code) => reject(new Error(`worker exited with ${code} before polling`)));
     });
-    const worker = { child, pid: child.pid as number, exited };
+    const worker = { child, pid: child.pid as number, buildId, exited };
     workers.push(worker);
     return worker;
   }
@@ -159,6 +160,14 @@ describe('two standalone workers against one server', function () {
     const byWorker = await shardWorkers(handle.workflowId, result.shardRanges);
     assert.ok((byWorker.get(String(a.pid)) ?? 0) > 0, `worker A processed no shard: ${JSON.stringify([...byWorker])}`);
     assert.ok((byWorker.get(String(b.pid)) ?? 0) > 0, `worker B processed no shard: ${JSON.stringify([...byWorker])}`);
+    // Both run the same prebuilt bundle, so they declare the same build id; the history records it
+    // on every workflow task they completed.
+    assert.equal(a.buildId, b.buildId);
+    const completed = ((await handle.fetchHistory()).events ?? []).flatMap((e) =>
+      e.workflowTaskCompletedEventAttributes ? [e.workflowTaskCompletedEventAttributes] : [],
+    );
+    assert.ok(completed.length > 0);
+    for (const c of completed) assert.equal(c.deploymentVersion?.buildId ?? c.workerVersion?.buildId, a.buildId, JSON.stringify(c));
   });
 
   it('one stopped mid-batch: the other finishes it, nothing lost or duplicated', async () => {
