@@ -23,6 +23,7 @@ import { profileBatch, type StageProfile } from './pipeline-profile';
  * ingestBatch throughput against the bare scoring code (clean + featurise + predict in one loop,
  * one thread, no I/O but reading the same file) over the same generated documents, in the same run.
  * Usage: node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--json]
+ *        node dist/bench/pipeline.bench.js --files 200 --docs 20000   (one file against 200 files of the same rows)
  */
 interface Row {
   docs: number;
@@ -86,6 +87,61 @@ function startWorker(env: NodeJS.ProcessEnv) {
   };
 }
 
+interface FilesContext {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  client: Client;
+  settings: ReturnType<typeof loadSettings>;
+  json: boolean;
+  log: (line: string) => void;
+}
+
+/**
+ * `--files N --docs D`: the same D documents as one file and as N files of D/N rows, one batch each
+ * on the same worker: files are prepared in parallel, so the N files should take about as long.
+ */
+async function compareFiles(count: number, docs: number, ctx: FilesContext): Promise<void> {
+  const folder = path.join(ctx.dir, 'store', 'raw', 'files');
+  await import('node:fs/promises').then((fs) => fs.mkdir(folder, { recursive: true }));
+  await writeCorpus(path.join(folder, 'one.jsonl'), docs, 3);
+  const lines = (await import('node:fs/promises').then((fs) => fs.readFile(path.join(folder, 'one.jsonl'), 'utf8')))
+    .split('\n')
+    .slice(0, docs);
+  const per = Math.ceil(docs / count);
+  const keys: string[] = [];
+  for (let f = 0; f < count; f++) {
+    const name = `part-${String(f).padStart(4, '0')}.jsonl`;
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(path.join(folder, name), lines.slice(f * per, (f + 1) * per).join('\n') + '\n'),
+    );
+    keys.push(`raw/files/${name}`);
+  }
+  const worker = startWorker(ctx.env);
+  await worker.ready;
+  const timed = async (label: string, sources: string[]) => {
+    const batchId = `files-${label}-${Date.now()}`;
+    const started = process.hrtime.bigint();
+    const result = await ctx.client.workflow.execute<typeof ingestBatch>('ingestBatch', {
+      taskQueue: 'bench',
+      workflowId: ingestWorkflowId(batchId),
+      args: [{ version: 1, batchId, modelName: 'bench', sources: sources.map((key) => ({ key })), options: ingestOptions(ctx.settings) }],
+    });
+    if (result.scored !== docs) throw new Error(`${label}: scored ${result.scored} of ${docs}`);
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+  ctx.log('one file');
+  const one = await timed('one', ['raw/files/one.jsonl']);
+  ctx.log(`${count} files`);
+  const many = await timed('many', keys);
+  await worker.stop();
+  const out = { docs, files: count, oneFileSeconds: one, manyFilesSeconds: many, ratio: many / one, loadAverage1m: os.loadavg()[0] };
+  if (ctx.json) process.stdout.write(JSON.stringify(out) + '\n');
+  else
+    console.log(
+      `${docs.toLocaleString('en-US')} documents: one file ${one.toFixed(1)} s, ${count} files ${many.toFixed(1)} s (${out.ratio.toFixed(2)}x; load ${out.loadAverage1m.toFixed(1)}, ${os.cpus().length} cores)`,
+    );
+}
+
 async function main(): Promise<void> {
   const sizes = (arg('docs') ?? '100000,1000000').split(',').map(Number);
   const json = process.argv.includes('--json');
@@ -131,6 +187,12 @@ async function main(): Promise<void> {
       connection: await Connection.connect({ address }),
       dataConverter: codecDataConverter(await createPayloadCodec(settings)),
     });
+    const files = arg('files');
+    if (files !== undefined) {
+      await compareFiles(Number(files), sizes[0], { dir, env, client, settings, json, log });
+      await client.connection.close();
+      return;
+    }
     const rows: Row[] = [];
     for (const docs of sizes) {
       const file = path.join(dir, 'store', 'raw', 'bench', `docs-${docs}.jsonl`);

@@ -142,6 +142,14 @@ describe('ingestBatch over shard ranges (child workflows) on a real Temporal ser
     assert.deepEqual(inStage.statistics, reread.statistics);
   });
 
+  it('completes and reconciles a batch whose every row is quarantined (no shard, no range)', async () => {
+    await fx.deps.store.put('raw/allbad/a.jsonl', '{"text": "unterminated\n{not json}\n{"title": "no text"}\n');
+    const { result } = await ingest([{ key: 'raw/allbad/a.jsonl' }], {});
+    assert.deepEqual([result.inputRows, result.scored, result.quarantined, result.resultParts, result.shardRanges], [3, 0, 3, 0, 0]);
+    const stats = JSON.parse((await fx.deps.store.get(driftKeys.batchStatistics(result.batchId))).toString()) as BatchStatisticsDocumentV2;
+    assert.deepEqual([stats.statistics.documents, stats.statistics.quality.unreadable], [0, 3]);
+  });
+
   it('prepares many small files at once and numbers their shards without gaps', async () => {
     const sources: SourceRefV1[] = [];
     for (let f = 0; f < 24; f++) {

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { driftKeys, type DatasetStatisticsV1 } from '../../drift';
+import { driftKeys, StatisticsAccumulator, type DatasetStatisticsV1 } from '../../drift';
 import { batchLayout } from '../../pipeline/layout';
 import { crossPartDuplicates, mergeManyStatistics } from '../../pipeline/merge-statistics';
 import { SHARD_VOCABULARY_LIMIT } from '../../pipeline/shard-statistics';
@@ -35,8 +35,10 @@ export function createRecordBatchStatistics(store: ObjectStore) {
     const ranges: RangeSummaryV1[] = [];
     for await (const r of readSummaries<RangeSummaryV1>(store, batchLayout.rangeSummariesPrefix(batchId))) ranges.push(r);
     const parts = ranges.flatMap((r) => (r.statistics ? [r.statistics] : []));
-    const merged: DatasetStatisticsV1 | null = mergeManyStatistics(parts, SHARD_VOCABULARY_LIMIT);
-    if (!merged) throw new Error(`batch ${batchId} has no range statistics under ${batchLayout.rangeSummariesPrefix(batchId)}`);
+    // No range at all: every row was quarantined; the statistics then count them as unreadable.
+    const merged: DatasetStatisticsV1 =
+      mergeManyStatistics(parts, SHARD_VOCABULARY_LIMIT) ??
+      new StatisticsAccumulator({ vocabularyLimit: SHARD_VOCABULARY_LIMIT }).toStatistics();
     const documents = merged.documents;
     const acrossRanges = ranges.length <= 1 || documents <= MAX_FINGERPRINTS_ACROSS_RANGES;
     if (ranges.length > 1 && acrossRanges) {
