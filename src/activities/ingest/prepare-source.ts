@@ -46,7 +46,8 @@ export function createPrepareSource(store: ObjectStore) {
         // At most every announceEveryMs, and then only once the staged shards doubled or 15 periods
         // passed: a few dozen signals even for a file of a hundred million rows.
         const since = Date.now() - announcedAt;
-        if (announced > 0 && (since < input.announceEveryMs || (shards.length < 2 * announced && since < 15 * input.announceEveryMs))) return;
+        if (announced > 0 && (since < input.announceEveryMs || (shards.length < 2 * announced && since < 15 * input.announceEveryMs)))
+          return;
         announced = shards.length;
         announcedAt = Date.now();
         const staged: ShardsStagedSignalV1 = { sourceIndex, shards: announced };
