@@ -51,8 +51,8 @@ export class ShardThreadPool {
       workerData: this.env,
       minThreads: Math.max(1, this.size),
       maxThreads: Math.max(1, this.size),
-      // Tasks wait for a free thread here rather than in Temporal: the CPU queue's slots match the threads.
-      maxQueue: 'auto',
+      // The CPU queue's slots bound the tasks; any beyond the threads wait here for one.
+      maxQueue: Infinity,
       idleTimeout: 60_000,
     });
     return this.pool;

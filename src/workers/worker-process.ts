@@ -25,9 +25,11 @@ export async function runWorkerProcess(settings: Settings, logger: Logger, optio
   const dataConverter = codecDataConverter(codec);
   const connection = await connectWorker(settings.temporal);
   const client = await connectClient(settings.temporal, dataConverter);
-  const deps = { ...buildDependencies(settings, (line) => logger.info({ component: 'notifier' }, line)), client };
   const queues = options.queues ?? settings.worker.queues;
   const cpuSlots = options.cpuSlots ?? settings.worker.cpuSlots ?? os.availableParallelism();
+  // The CPU pool gets as many threads as the CPU queue has slots.
+  const effective = { ...settings, worker: { ...settings.worker, cpuSlots } };
+  const deps = { ...buildDependencies(effective, (line) => logger.info({ component: 'notifier' }, line)), client };
   const bundle = settings.worker.workflowBundle ? await loadPrebuiltBundle(settings.worker.workflowBundle) : undefined;
   const buildId = settings.worker.buildId ?? bundle?.buildId;
   if (settings.worker.versioning && !buildId) {
