@@ -19,7 +19,10 @@ import { METRICS_NAMESPACE } from './compute';
  */
 export const PIPELINE_METRICS = {
   emitted: ['DocumentsProcessed', 'DocumentsQuarantined', 'QuarantineRate', 'BatchDuration', 'ClassShare'],
-  /** Not emitted yet: the alarms on them stay in INSUFFICIENT_DATA (treated as not breaching) until they are. */
+  /**
+   * Emitted by src/activities/telemetry/alert-metrics.ts (ingestBatch's failure path and the
+   * closed-run watcher for terminated / timed-out runs, driftCorrection, continuousTraining).
+   */
   definedHere: {
     BatchesFailed: 'Count: 1 per ingestBatch run that ends failed',
     DriftPSI: 'None: the largest population stability index of a driftCorrection check',

@@ -68,7 +68,7 @@ export class BatchScoring extends Construct {
     const store = props.store;
     this.jobRole = new iam.Role(this, 'JobRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: 'Batch scoring task: reads jobs/, processed/ and models/, writes results/',
+      description: 'Batch scoring task: reads jobs/, processed/ and models/, writes batches/ (JSON Lines result parts)',
     });
     this.jobRole.addToPolicy(new iam.PolicyStatement({ sid: 'ListStore', actions: ['s3:ListBucket'], resources: [store.bucketArn] }));
     this.jobRole.addToPolicy(
@@ -82,7 +82,7 @@ export class BatchScoring extends Construct {
       new iam.PolicyStatement({
         sid: 'WriteResults',
         actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [store.arnForObjects(`${STORE_PREFIXES.results}*`)],
+        resources: [store.arnForObjects(`${STORE_PREFIXES.batches}*`)],
       }),
     );
     this.jobRole.addToPolicy(

@@ -13,7 +13,7 @@ export interface RetentionDays {
   processed: number;
   /** quarantine/: rejected rows and files with reasons. */
   quarantine: number;
-  /** results/: predictions and manifests. */
+  /** results/ (Parquet) and batches/ (JSON Lines parts, manifests, reports). */
   results: number;
   /** jobs/: claim-checked Glue/Batch job specs. */
   jobs: number;

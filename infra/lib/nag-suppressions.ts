@@ -48,9 +48,9 @@ export function nagAcknowledgements(stack: NlpBatchStack): NagAcknowledgement[] 
     },
     {
       path: 'BatchScoring/JobRole',
-      ids: [objects(store, 'jobs/'), objects(store, 'processed/'), objects(store, 'models/'), objects(store, 'results/')],
+      ids: [objects(store, 'jobs/'), objects(store, 'processed/'), objects(store, 'models/'), objects(store, 'batches/')],
       reason:
-        'Scoring tasks read their claim-checked spec (jobs/), the processed shards and the model, and write results/: per-prefix object access, keys are per batch.',
+        'Scoring tasks read their claim-checked spec (jobs/), the processed shards and the model, and write their result parts under batches/: per-prefix object access, keys are per batch.',
     },
     {
       path: 'GlueEtl/Role',

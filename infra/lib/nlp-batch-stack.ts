@@ -10,6 +10,7 @@ import { CustomerKey } from './customer-key';
 import { GlueEtl } from './glue-etl';
 import { IngestEvents } from './ingest-events';
 import { Network } from './network';
+import { ResultsCatalog } from './results-catalog';
 import { Storage } from './storage';
 
 export interface NlpBatchStackProps extends StackProps {
@@ -34,6 +35,7 @@ export class NlpBatchStack extends Stack {
   readonly alerts: AlertTopic;
   readonly alarms: PipelineAlarms;
   readonly audit: Audit;
+  readonly lake: ResultsCatalog;
 
   constructor(scope: Construct, id: string, props: NlpBatchStackProps) {
     super(scope, id, props);
@@ -131,6 +133,8 @@ export class NlpBatchStack extends Stack {
       workerServiceName: this.worker.service.serviceName,
     });
 
+    this.lake = new ResultsCatalog(this, 'Lake', { store: this.storage.store });
+
     this.audit = new Audit(this, 'Audit', {
       key,
       accessLogs: this.storage.accessLogs,
@@ -153,5 +157,10 @@ export class NlpBatchStack extends Stack {
     out('WorkerCluster', this.worker.cluster.clusterName, 'ECS cluster of the worker service');
     out('WorkerService', this.worker.service.serviceName, 'ECS service of the Temporal worker');
     out('DashboardName', this.alarms.dashboard.dashboardName, 'CloudWatch dashboard');
+    out(
+      'ResultsTable',
+      `${this.lake.databaseName}.${this.lake.tableName}`,
+      'Glue/Athena table over results/ (Parquet, partitions model/dt/batch)',
+    );
   }
 }

@@ -16,7 +16,10 @@ export const STORE_PREFIXES = {
   staged: 'staged/',
   processed: 'processed/',
   quarantine: 'quarantine/',
+  /** The data lake: Parquet result parts only (one schema for the Glue table). */
   results: 'results/',
+  /** Per batch: JSON Lines result parts, manifest, statistics, reports. */
+  batches: 'batches/',
   jobs: 'jobs/',
   models: 'models/',
 } as const;
@@ -91,6 +94,8 @@ export class Storage extends Construct {
           // Results are read when a batch finishes and rarely after a month.
           transitions: r.results > 60 ? [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }] : [],
         },
+        // A batch's own folder (JSON Lines parts, manifest, reports) lives as long as its Parquet.
+        expire('batches', STORE_PREFIXES.batches, r.results),
         expire('jobs', STORE_PREFIXES.jobs, r.jobs),
         // models/ never expires: the registry's versions and latest.json are the product.
         { id: 'models-noncurrent', prefix: STORE_PREFIXES.models, noncurrentVersionExpiration: Duration.days(r.noncurrent) },

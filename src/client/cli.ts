@@ -12,6 +12,9 @@ import { registerExport } from './commands/export';
 import { registerIngest } from './commands/ingest';
 import { registerList } from './commands/list';
 import { registerModels } from './commands/models';
+import { registerQuery } from './commands/query';
+import { registerReport } from './commands/report';
+import { registerScore } from './commands/score';
 import { registerReplay } from './commands/replay';
 import { registerSchedule } from './commands/schedule';
 import { registerStatus } from './commands/status';
@@ -38,6 +41,9 @@ function buildProgram(ctx: CliContext): Command {
   registerReplay(program, ctx);
   registerCodecServer(program, ctx);
   registerWorker(program, ctx);
+  registerReport(program, ctx);
+  registerQuery(program, ctx);
+  registerScore(program, ctx);
   return program;
 }
 
@@ -52,6 +58,14 @@ function describeFailure(err: unknown, debug: boolean): string {
   return String(err);
 }
 
+function tryOrUndefined<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined; // the command reports the configuration error itself
+  }
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let settings: Settings | undefined;
   const debug = Boolean(env.DEBUG);
@@ -63,8 +77,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   };
   try {
     // JSON log lines on stderr; the SDK's INFO lines (bundler output, worker state) would bury the command's own output.
+    // Commands that run a worker for a while serve its Prometheus metrics when configured.
     // (`worker` installs its own: JSON lines on stdout at LOG_LEVEL, like the container's worker.)
-    if (argv[2] !== 'worker') installRuntimeLogger({ level: debug ? 'info' : 'warn' });
+    const runsWorker = ['up', 'demo'].includes(argv[2] ?? '');
+    const metricsAddress = runsWorker ? tryOrUndefined(() => ctx.settings().telemetry.metricsAddress) : undefined;
+    if (argv[2] !== 'worker') installRuntimeLogger({ level: debug ? 'info' : 'warn', metricsAddress });
     await buildProgram(ctx).parseAsync(argv);
     return 0;
   } catch (err) {

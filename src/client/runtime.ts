@@ -13,6 +13,7 @@ import { venvBin } from '../util/repo-root';
 import { closeRunners } from '../activities/ingest/remote-stages';
 import { buildDependencies, PipelineDependencies } from '../workers/dependencies';
 import { createPipelineWorker, type PipelineWorker } from '../workers/pipeline-worker';
+import { createTracing, type Tracing } from '../telemetry/tracing';
 import { UserError } from './user-error';
 
 export interface PipelineRuntime {
@@ -78,9 +79,20 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
 
   let worker: PipelineWorker | undefined;
   let workerRun: Promise<void> | undefined;
+  let tracing: Tracing | undefined;
   if (options.worker && (options.forceWorker || !(await hasPollers(client, t.taskQueue)))) {
     const connection = await connectWorker(t);
-    worker = await createPipelineWorker({ connection, namespace: t.namespace, taskQueue: t.taskQueue, deps, dataConverter });
+    tracing = createTracing(settings);
+    const plugins = tracing ? [tracing.plugin] : [];
+    worker = await createPipelineWorker({
+      connection,
+      namespace: t.namespace,
+      taskQueue: t.taskQueue,
+      deps,
+      dataConverter,
+      plugins,
+      workflowModules: tracing?.workflowModules,
+    });
     workerRun = worker.run().finally(() => connection.close());
   }
 
@@ -98,6 +110,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
         worker.shutdown();
         await workerRun;
       }
+      await tracing?.shutdown();
       await closeRunners(deps.runners);
       await client.connection.close();
       await server?.stop();

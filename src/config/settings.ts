@@ -83,6 +83,15 @@ const schema = z.object({
   WORKER_VERSIONING: bool.default('false'),
   /** The Worker Deployment's name (Worker Versioning); default: the task queue. */
   WORKER_DEPLOYMENT_NAME: z.string().optional(),
+  /** Serve the Temporal Core SDK's metrics for Prometheus at `host:port`/metrics from the worker (e.g. 127.0.0.1:9464); unset: off. */
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'host:port')
+    .optional(),
+  /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318) receiving traces of workflows and activities; unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** service.name of the worker's traces. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('nlp-batch-worker'),
 });
 
 export interface Settings {
@@ -148,6 +157,8 @@ export interface Settings {
     versioning: boolean;
     deploymentName: string;
   };
+  /** Worker telemetry (src/telemetry): Prometheus metrics address, OTLP traces endpoint. */
+  telemetry: { metricsAddress?: string; otlpEndpoint?: string; serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -260,6 +271,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       workflowBundle: e.WORKFLOW_BUNDLE,
       versioning: e.WORKER_VERSIONING,
       deploymentName: e.WORKER_DEPLOYMENT_NAME ?? e.TEMPORAL_TASK_QUEUE,
+    },
+    telemetry: {
+      metricsAddress: e.TEMPORAL_METRICS_ADDRESS,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
     },
   };
 }

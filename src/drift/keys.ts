@@ -3,7 +3,7 @@ export const driftKeys = {
   /** The statistics of a model version's training data. */
   baseline: (modelName: string, version: string) => `models/${modelName}/${version}/baseline.json`,
   /** The statistics of one scored batch. */
-  batchStatistics: (batchId: string) => `results/${batchId}/statistics.json`,
+  batchStatistics: (batchId: string) => `batches/${batchId}/statistics.json`,
   /** The report of one driftCorrection run. */
   report: (runId: string) => `drift/${runId}.json`,
   /** Cooldown state: when drift last started a retraining of the model. */

@@ -20,7 +20,7 @@ const summarySchema = z
   })
   .strict();
 
-/** `results/b/part-00003.jsonl` -> `results/b/part-00003.summary.json`. */
+/** `batches/b/results/part-00003.jsonl` -> `batches/b/results/part-00003.summary.json`. */
 export function scoringSummaryKey(resultKey: string): string {
   if (!resultKey.endsWith('.jsonl')) {
     // Otherwise the summary would overwrite the part itself.

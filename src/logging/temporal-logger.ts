@@ -64,11 +64,16 @@ let installed: Runtime | undefined;
  * process shuts it down by stopping its workers (the runtime stops when idle); a command that may
  * never create a native connection must call shutdownRuntime() when it is done.
  */
-export function installRuntimeLogger(options: LoggerOptions): PinoLogger {
-  const logger = createLogger(options);
+export function installRuntimeLogger(options: LoggerOptions & { metricsAddress?: string }): PinoLogger {
+  const { metricsAddress, ...loggerOptions } = options;
+  const logger = createLogger(loggerOptions);
   installed = Runtime.install({
     logger: new TemporalPinoLogger(logger),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} },
+      // Core's task, poll and activity metrics for Prometheus (src/telemetry; TEMPORAL_METRICS_ADDRESS).
+      ...(metricsAddress && { metrics: { prometheus: { bindAddress: metricsAddress } } }),
+    },
   });
   return logger;
 }

@@ -31,7 +31,7 @@ export interface ProcessedRecord {
   sentiment: Sentiment;
 }
 
-/** results/: what users export. */
+/** batches/<id>/results/ (JSON Lines) and results/ (Parquet): what users export. */
 export interface ResultRecord {
   id: string;
   source: SourcePosition;

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { TextClassifier } from '../model';
+import { PART_PROFILE_STEMS, ProfileAccumulator, shouldTraceInShard } from '../reports/profile';
 import type { ObjectStore } from '../storage/object-store';
+import { composeText } from '../text';
+import { traceCleaning } from '../text/cleaning-trace';
 import { cleanStagedRecord } from './clean-records';
 import type { ResultRecord, StagedRecord } from './records';
 import { fingerprintsToBytes, writeShardSummary, type ShardSummaryV1 } from './shard-summary';
@@ -72,6 +75,9 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
   const field = classifier.config.features;
   const score = task.resultKey !== undefined;
   const statistics = new ShardStatistics(vocabulary);
+  // The batch report's profile, in the same pass: the staged row is at hand for the text before cleaning.
+  const profile = new ProfileAccumulator(PART_PROFILE_STEMS);
+  const shardRows = countLines(text);
   const processedLines = new LineBuffer();
   const resultLines = new LineBuffer();
   const predictedCounts: Record<string, number> = {};
@@ -95,7 +101,6 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
     }
     const processed = cleanStagedRecord(staged, classifier.config.text, task.redactPii);
     processedLines.push(JSON.stringify(processed));
-    rows++;
     if (processed.label !== null) labelled++;
     statistics.addDocument({
       label: processed.label,
@@ -103,6 +108,17 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
       tokens: processed.tokens,
       compound: processed.sentiment.compound,
     });
+    const title = staged.title ?? '';
+    const traced = shouldTraceInShard(task.index, shardRows, rows);
+    profile.add({
+      textClean: processed.text_clean,
+      tokens: processed.tokens,
+      tokensNoStop: processed.tokens_nostop,
+      stems: processed.stems,
+      rawChars: title ? title.length + 1 + staged.body.length : staged.body.length,
+      trace: traced ? traceCleaning(composeText(title, staged.body)) : undefined,
+    });
+    rows++;
     if (!score) continue;
     const features = field === 'stems' ? processed.stems : field === 'tokensNoStop' ? processed.tokens_nostop : processed.tokens;
     const prediction = classifier.predict(features);
@@ -142,8 +158,16 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
     predictedCounts,
     labelled,
     statistics: statistics.toStatistics(),
+    profile: profile.toProfile(),
     fingerprintsKey: task.fingerprintsKey,
   };
   await writeShardSummary(ctx.store, task.summaryKey, summary);
   return { rows, scored: summary.scored };
+}
+
+/** Lines of a JSON Lines text (an upper bound on its rows): where each row stands in the batch. */
+function countLines(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) n++;
+  return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
 }

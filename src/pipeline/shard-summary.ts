@@ -1,4 +1,5 @@
 import type { DatasetStatisticsV1 } from '../drift';
+import type { BatchProfileV1 } from '../reports/profile';
 import type { ObjectStore } from '../storage/object-store';
 
 /**
@@ -27,6 +28,11 @@ export interface ShardSummaryV1 {
   labelled: number;
   /** The shard's batch statistics (drift): merged per range, then per batch. */
   statistics: DatasetStatisticsV1 | null;
+  /**
+   * What the batch report adds (text length before cleaning, cleaning steps, stems, languages),
+   * merged per range then per batch into `profile.json`. Absent in summaries written before it.
+   */
+  profile?: BatchProfileV1 | null;
   /** Distinct document fingerprints (Float64Array bytes), to count duplicates across shards. */
   fingerprintsKey: string | null;
 }

@@ -46,3 +46,16 @@ export function cleanText(text: string): string {
 export function tokenize(textClean: string): string[] {
   return textClean === '' ? [] : textClean.split(' ');
 }
+
+/** The patterns above, for the cleaning trace (src/text/cleaning-trace.ts) that must match them exactly. */
+export const CLEANING_PATTERNS = {
+  SCRIPT_OR_STYLE,
+  HTML_COMMENT,
+  HTML_TAG,
+  URL,
+  URL_HINT,
+  INNER_APOSTROPHE,
+  APOSTROPHE_HINT,
+  WORD,
+  NON_ASCII,
+} as const;

@@ -6,7 +6,8 @@ import { runWorkerProcess } from './worker-process';
 /**
  * A standalone worker process (what `nlp-batch worker`, the Docker image and the ECS service run).
  * Logs are JSON lines on stdout (pino), at LOG_LEVEL; workflow and activity lines carry workflowId,
- * runId and activity. Which queues it polls: WORKER_QUEUES (default both).
+ * runId and activity. Which queues it polls: WORKER_QUEUES (default both). Metrics for Prometheus
+ * at TEMPORAL_METRICS_ADDRESS and traces over OTLP when configured (docs/reports-lake-telemetry.md).
  */
 async function main(): Promise<void> {
   const settings = loadSettings();
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const logger = installRuntimeLogger({
     level: settings.logLevel,
     destination: pino.destination({ fd: 1, sync: true }),
+    metricsAddress: settings.telemetry.metricsAddress,
   });
   try {
     await runWorkerProcess(settings, logger);

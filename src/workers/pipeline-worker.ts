@@ -1,10 +1,13 @@
 import os from 'node:os';
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, WorkerOptions, type WorkerPlugin } from '@temporalio/worker';
 import { createIngestActivities } from '../activities/ingest';
 import { createTrainingActivities } from '../activities/training';
 import { createDriftActivities } from '../activities/drift';
 import { CPU_QUEUE_ACTIVITIES, cpuTaskQueue, WORKER_QUEUE_KINDS, type WorkerQueueKind } from '../contracts/task-queues';
+import { createLakeActivities } from '../activities/lake';
+import { createReportActivities } from '../activities/reports';
+import { createTelemetryActivities } from '../activities/telemetry';
 import type { PipelineDependencies } from './dependencies';
 import { inCpuPool } from './shard-pool';
 
@@ -32,6 +35,10 @@ export interface PipelineWorkerOptions {
   buildId?: string;
   versioning?: { deploymentName: string };
   identity?: string;
+  /** e.g. tracing (src/telemetry/tracing.ts). */
+  plugins?: WorkerPlugin[];
+  /** Extra workflow interceptor modules (bundled with the workflows). */
+  workflowModules?: string[];
 }
 
 /** The workers of one process, run and stopped together. */
@@ -58,14 +65,22 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
     ...createIngestActivities(deps),
     ...inCpuPool(createTrainingActivities(deps), deps.shardPool),
     ...inCpuPool(createDriftActivities(deps), deps.shardPool),
+    // Light I/O on the workflows queue: Parquet conversion runs in DuckDB's own threads (the event
+    // loop only awaits it), a report renders a few small JSON documents, alarm metrics are one call.
+    ...createLakeActivities(deps.store),
+    ...createReportActivities(deps),
+    ...createTelemetryActivities(deps),
   };
   Object.assign(all, inCpuPool({ resolveBaseline: all.resolveBaseline as never }, deps.shardPool));
+  const workflowModules = options.workflowModules ?? [];
   const cpuNames = new Set<string>(CPU_QUEUE_ACTIVITIES);
   const pick = (cpu: boolean) => Object.fromEntries(Object.entries(all).filter(([name]) => cpuNames.has(name) === cpu));
   const common = {
     connection: options.connection,
     namespace: options.namespace,
     dataConverter: options.dataConverter,
+    // Tracing's plugin traces activities on both queues and workflows on the workflows queue.
+    ...(options.plugins && options.plugins.length > 0 && { plugins: options.plugins }),
     ...(options.identity && { identity: options.identity }),
     ...(options.buildId && {
       workerDeploymentOptions: options.versioning
@@ -86,6 +101,7 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
         ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
         activities: pick(false),
         maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 16,
+        ...(workflowModules.length > 0 && { interceptors: { workflowModules } }),
       }),
     );
   }

@@ -4,8 +4,11 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  log,
+  patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -24,6 +27,8 @@ import {
   TuningSummaryV1,
 } from '../contracts/continuous-training';
 import type { createDriftActivities } from '../activities/drift';
+import type { ReportActivities } from '../activities/reports';
+import type { TelemetryActivities } from '../activities/telemetry';
 import { searchAttributes } from '../contracts/search-attributes';
 import { decidePromotion } from '../training/promotion';
 import { bestCandidate } from '../training/tuning-choice';
@@ -39,6 +44,10 @@ const { describeChampion, promoteModel, notify, planTuning, submitTrainingReques
   startToCloseTimeout: '1m',
   retry,
 });
+
+// The model report renders from metrics.json and the model: a failure must not fail the training run.
+const { writeModelReport } = proxyActivities<ReportActivities>({ startToCloseTimeout: '10m', retry: { ...retry, maximumAttempts: 3 } });
+const { recordModelF1 } = proxyActivities<TelemetryActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 5 } });
 
 /**
  * The long activities, with the heartbeat timeout from the input: it is how long a crashed
@@ -208,6 +217,35 @@ export async function continuousTraining(input: ContinuousTrainingInputV1): Prom
       };
     }
 
+    if (patched('model-report')) {
+      // The champion after this run: the promoted challenger, or the champion that was kept.
+      const champion =
+        outcome.promoted || !outcome.champion ? { version: outcome.modelVersion, metrics: outcome.metrics } : outcome.champion;
+      if (outcome.promoted || outcome.champion) {
+        await recordModelF1({ modelName, modelVersion: champion.version, macroF1: champion.metrics.macroF1 });
+      }
+      const report = await writeModelReport({
+        run: {
+          modelName,
+          version: outcome.modelVersion,
+          workflowId,
+          runId,
+          trigger: request.trigger,
+          promoted: outcome.promoted,
+          decision: outcome.decision,
+          challenger: outcome.metrics,
+          champion: outcome.champion,
+          tuning: outcome.tuning ?? null,
+          trainRows: outcome.trainRows,
+          testRows: outcome.testRows,
+          config: outcome.config ?? {},
+        },
+      }).catch((err) => {
+        log.warn('model report not written', { modelName, version: outcome?.modelVersion, error: (err as Error).message });
+        return undefined;
+      });
+      if (report) upsertMemo({ report: report.key, run: report.runKey });
+    }
     await notify({
       event: outcome.promoted ? 'model.promoted' : 'model.rejected',
       severity: outcome.promoted ? 'info' : 'warning',

@@ -3,12 +3,17 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  log,
+  patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DriftActivities } from '../activities/drift';
+import type { ReportActivities } from '../activities/reports';
+import type { TelemetryActivities } from '../activities/telemetry';
 import type { Notification } from '../notify/notifier';
 import {
   driftFailureTypes,
@@ -43,6 +48,8 @@ const { collectDriftWindow, compareDriftWindow, readDriftState, claimRetraining,
 // Computing a missing baseline cleans and scores a whole training set: long, heartbeating, CPU-bound.
 const baselineActivities = () => cpuActivities<DriftActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '2m', retry });
 const { submitDriftCheck } = proxyActivities<DriftActivities>({ startToCloseTimeout: '1m', retry });
+const { writeDriftReportHtml } = proxyActivities<ReportActivities>({ startToCloseTimeout: '5m', retry: { ...retry, maximumAttempts: 3 } });
+const { recordDriftPsi } = proxyActivities<TelemetryActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 5 } });
 
 export const requestDriftCheckSignal = defineSignal<[DriftCheckRequestV1]>(driftSignals.requestCheck);
 export const driftStatusQuery = defineQuery<DriftStatusV1>(driftQueries.status);
@@ -190,6 +197,17 @@ export async function driftCorrection(input: DriftCorrectionInputV1): Promise<Dr
     cooldown: decision.cooldown,
   };
   await writeDriftReport({ key: reportKey, report });
+  if (patched('drift-report-html')) {
+    const psis = statistics.flatMap((s) =>
+      s.kind === 'distribution' && s.psi !== null && s.status !== 'insufficient-data' ? [s.psi] : [],
+    );
+    await recordDriftPsi({ modelName, modelVersion, psi: psis.length > 0 ? Math.max(...psis) : null });
+    const html = await writeDriftReportHtml({ runId }).catch((err) => {
+      log.warn('drift report HTML not written', { runId, error: (err as Error).message });
+      return undefined;
+    });
+    upsertMemo({ report: reportKey, ...(html && { reportHtml: html.key }) });
+  }
   if (alert) await publishDriftAlert(notification(alert, result, decision));
 
   status.phase = 'done';

@@ -5,3 +5,4 @@ export { continuousTraining } from './continuous-training';
 export { driftCorrection, scheduledDriftCheck } from './drift-correction';
 export { scheduledTraining } from './continuous-training';
 export { manualPromotion } from './manual-promotion';
+export { closedRunWatch } from './closed-run-watch';

@@ -10,6 +10,7 @@ import {
   log,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -17,6 +18,9 @@ import type { createIngestActivities } from '../activities/ingest';
 import type { createTrainingActivities } from '../activities/training';
 import type { createDriftActivities } from '../activities/drift';
 import type { ResolvedModel } from '../activities/ingest/types';
+import type { LakeActivities } from '../activities/lake';
+import type { ReportActivities } from '../activities/reports';
+import type { TelemetryActivities } from '../activities/telemetry';
 import {
   AddFilesSignalV1,
   INGEST_SHARD_RANGE_WORKFLOW,
@@ -65,6 +69,11 @@ const { notify, recordMetrics } = proxyActivities<IngestActivities>({
 
 const { requestTrainingIfDue } = proxyActivities<TrainingActivities>({ startToCloseTimeout: '1m', retry });
 const { requestDriftCheckIfDue } = proxyActivities<DriftActivities>({ startToCloseTimeout: '1m', retry });
+
+// The data lake's Parquet parts (one pass over the batch's result parts) and the batch report.
+const { writeResultsParquet } = proxyActivities<LakeActivities>({ startToCloseTimeout: '1h', heartbeatTimeout: '2m', retry });
+const { writeBatchReport } = proxyActivities<ReportActivities>({ startToCloseTimeout: '5m', retry: { ...retry, maximumAttempts: 3 } });
+const { recordBatchFailed } = proxyActivities<TelemetryActivities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 5 } });
 
 export const addFilesSignal = defineSignal<[AddFilesSignalV1]>(ingestSignals.addFiles);
 export const closeBatchSignal = defineSignal(ingestSignals.closeBatch);
@@ -371,7 +380,16 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
       { key: searchAttributes.quarantinedCount, value: quarantined },
     ]);
     await recordMetrics({ batchId, model: pinned, inputRows, scored, quarantined, predictedCounts, startedAt: state.startedAt });
+    // Statistics and the report's profile were computed while the shards were processed: this
+    // merges the range summaries (no shard is read again), then the report renders from them.
     await recordBatchStatistics({ batchId, model: pinned, quarantined, baselineKey });
+    const lake = await writeResultsParquet({ batchId });
+    // A report that cannot be drawn must not fail a batch whose results are stored.
+    const report = await writeBatchReport({ batchId }).catch((err) => {
+      log.warn('batch report not written', { batchId, error: errorMessage(err) });
+      return undefined;
+    });
+    upsertMemo({ manifest: manifest.manifestKey, lake: lake.indexKey, ...(report && { report: report.key }) });
     if (options.driftCheckEveryBatches) {
       await requestDriftCheckIfDue({
         modelName: pinned.modelName,
@@ -427,6 +445,12 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
           modelVersion: model?.modelVersion ?? 'unresolved',
         },
       }).catch((notifyErr) => log.error('could not send the failure notification', { error: errorMessage(notifyErr) }));
+      await recordBatchFailed({
+        batchId,
+        modelName: input.modelName,
+        modelVersion: model?.modelVersion ?? null,
+        status: isCancellation(err) ? 'cancelled' : 'failed',
+      }).catch((metricErr) => log.error('could not record BatchesFailed', { error: errorMessage(metricErr) }));
     });
     throw err;
   }

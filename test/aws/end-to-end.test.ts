@@ -474,7 +474,9 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
       assert.equal(child.code, 0, `child ${child.index} failed:\n${child.stderr}`);
       assert.match(
         child.stdout,
-        new RegExp(`batch-entrypoint: shard ${child.index} attempt 1: \\d+ rows -> results/${batchId}/part-0000${child.index}\\.jsonl`),
+        new RegExp(
+          `batch-entrypoint: shard ${child.index} attempt 1: \\d+ rows -> batches/${batchId}/results/part-0000${child.index}\\.jsonl`,
+        ),
       );
     }
     const result = await handle.result();
@@ -486,7 +488,8 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     assert.deepEqual([result.inputRows, result.scored, result.quarantined], [13, 12, 1]);
     assert.equal(result.resultParts, 3);
     assert.equal(result.shardRanges, 1);
-    assert.equal(result.manifestKey, `results/${batchId}/manifest.json`);
+    assert.equal(result.resultsPrefix, `batches/${batchId}/results/`);
+    assert.equal(result.manifestKey, `batches/${batchId}/manifest.json`);
     assert.equal(
       Object.values(result.predictedCounts).reduce((a, b) => a + b, 0),
       12,
@@ -534,11 +537,23 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
       await listBucketKeys(aws.s3, names.bucket, key(`processed/${batchId}/`)),
       [0, 1, 2].map((i) => key(`processed/${batchId}/shard-0000${i}.jsonl`)),
     );
-    assert.deepEqual(await listBucketKeys(aws.s3, names.bucket, key(`results/${batchId}/`)), [
-      key(`results/${batchId}/manifest.json`),
-      ...[0, 1, 2].flatMap((i) => [key(`results/${batchId}/part-0000${i}.jsonl`), key(`results/${batchId}/part-0000${i}.summary.json`)]),
-      key(`results/${batchId}/statistics.json`),
+    assert.deepEqual(await listBucketKeys(aws.s3, names.bucket, key(`batches/${batchId}/`)), [
+      key(`batches/${batchId}/lake.json`),
+      key(`batches/${batchId}/manifest.json`),
+      key(`batches/${batchId}/profile.json`),
+      key(`batches/${batchId}/reports/batch.html`),
+      ...[0, 1, 2].flatMap((i) => [
+        key(`batches/${batchId}/results/part-0000${i}.jsonl`),
+        key(`batches/${batchId}/results/part-0000${i}.summary.json`),
+      ]),
+      key(`batches/${batchId}/statistics.json`),
     ]);
+    // The data lake holds the same batch as Parquet, one part per shard, in its Hive partition.
+    const lake = await listBucketKeys(aws.s3, names.bucket, key('results/'));
+    assert.deepEqual(
+      lake.filter((k) => k.includes(`/batch=${batchId}/`)).map((k) => k.replace(/dt=\d{4}-\d{2}-\d{2}/, 'dt=D')),
+      [0, 1, 2].map((i) => key(`results/model=${result.modelName}/dt=D/batch=${batchId}/part-0000${i}.parquet`)),
+    );
     assert.deepEqual(await listBucketKeys(aws.s3, names.bucket, key(`jobs/${batchId}/`)), [
       key(`jobs/${batchId}/range-0000-etl.json`),
       key(`jobs/${batchId}/range-0000-scoring.json`),
@@ -690,7 +705,11 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
 
     // Nothing half-written: no result part, summary, statistics or manifest for the batch.
     const key = (k: string) => `${failingNames.prefix}/${k}`;
-    assert.deepEqual(await listBucketKeys(failingAws.s3, failingNames.bucket, key(`results/${batchId}/`)), []);
+    assert.deepEqual(await listBucketKeys(failingAws.s3, failingNames.bucket, key(`batches/${batchId}/`)), []);
+    assert.deepEqual(
+      (await listBucketKeys(failingAws.s3, failingNames.bucket, key('results/'))).filter((k) => k.includes(batchId)),
+      [],
+    );
 
     const alerts = await receiveUntil(failingAws.sqs, failingNames.alertsQueueUrl, (ms) =>
       ms.some((m) => attribute(m, 'batchId') === batchId),

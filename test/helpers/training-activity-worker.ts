@@ -9,8 +9,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createTrainingActivities } from '../../src/activities/training';
 import { createDriftActivities } from '../../src/activities/drift';
+import { createReportActivities } from '../../src/activities/reports';
+import { createTelemetryActivities } from '../../src/activities/telemetry';
+import { FileMetricsSink } from '../../src/metrics/file-metrics-sink';
 import { ModelRegistry } from '../../src/model';
 import { FileNotifier } from '../../src/notify/file-notifier';
+import path from 'node:path';
 import { FsObjectStore } from '../../src/storage/fs-object-store';
 import type { ObjectStore } from '../../src/storage/object-store';
 import { testDataConverter } from './codec';
@@ -66,6 +70,13 @@ async function main(): Promise<void> {
           }),
           // continuousTraining stores the version's drift baseline after the fit.
           ...createDriftActivities({ store, registry: new ModelRegistry(store), notifier: new FileNotifier(settings.notificationsFile) }),
+          // ... and its report and ModelF1 after the decision, like every pipeline worker.
+          ...createReportActivities({ store, registry: new ModelRegistry(store) }),
+          ...createTelemetryActivities({
+            store,
+            notifier: new FileNotifier(settings.notificationsFile),
+            metrics: new FileMetricsSink(path.join(path.dirname(settings.notificationsFile), 'metrics.jsonl')),
+          }),
         },
       }),
     ),

@@ -95,6 +95,7 @@ describe('infra: the synthesised NlpBatch stack', function () {
       'processed/': 14,
       'quarantine/': 90,
       'results/': 365,
+      'batches/': 365,
       'jobs/': 14,
     };
     for (const [prefix, days] of Object.entries(expected)) assert.equal(byPrefix.get(prefix)?.ExpirationInDays, days, prefix);

@@ -11,6 +11,8 @@ import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { cpuTaskQueue } from '../../src/contracts/task-queues';
 import { createTrainingActivities } from '../../src/activities/training';
 import { createDriftActivities } from '../../src/activities/drift';
+import { createReportActivities } from '../../src/activities/reports';
+import { createTelemetryActivities } from '../../src/activities/telemetry';
 import { signalWithStartTraining } from '../../src/activities/training/submit-training';
 import type { FitProgress } from '../../src/activities/training/types';
 import { describeModel, runManualPromotion } from '../../src/client/training-models';
@@ -323,7 +325,12 @@ describe('continuousTraining on a real Temporal server', function () {
         connection: fx.env.nativeConnection,
         namespace: fx.env.namespace ?? 'default',
         taskQueue,
-        activities: { ...createTrainingActivities({ ...fx.deps }), ...createDriftActivities({ ...fx.deps }) },
+        activities: {
+          ...createTrainingActivities({ ...fx.deps }),
+          ...createDriftActivities({ ...fx.deps }),
+          ...createReportActivities(fx.deps),
+          ...createTelemetryActivities(fx.deps),
+        },
       });
       workers.push({ worker: activitiesOnly, running: activitiesOnly.run() });
     }

@@ -6,10 +6,12 @@ import { Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { signalDriftCheck } from '../../src/activities/drift/request-drift-check';
+import { lakeIndexKey } from '../../src/activities/lake';
 import { signalWithStartTraining } from '../../src/activities/training/submit-training';
 import { startIngest } from '../../src/client/ingest';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import type { IngestBatchInputV1 } from '../../src/contracts/ingest-batch';
+import { layout } from '../../src/pipeline/layout';
 import { buildTrainingInput } from '../../src/training/training-input';
 import { decodePayload, testCodecEnv } from '../helpers/codec';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
@@ -79,7 +81,16 @@ describe('payload encryption and visibility on a real Temporal server', function
       const raw = JSON.stringify(response.history, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
       for (const secret of [CANARY_TEXT, 'canary-zq81']) assert.ok(!raw.includes(secret), `raw history contains ${secret}`);
       const found = payloads(response.history);
-      const encoded = found.filter((p) => !p.at.includes('.searchAttributes.'));
+      // The SDK records a patch marker (workflow versioning, `patched()`) with the default converter,
+      // past the codec: its only content is the patch id from the workflow code. Allowed exactly so.
+      const patches = found.filter((p) => p.at.includes('.markerRecordedEventAttributes.details.patch-data.'));
+      for (const { at, payload } of patches) {
+        assert.equal(Buffer.from(payload.metadata?.encoding ?? []).toString(), 'json/plain', at);
+        const marker = JSON.parse(Buffer.from(payload.data ?? []).toString()) as Record<string, unknown>;
+        assert.deepEqual(Object.keys(marker).sort(), ['deprecated', 'id'], at);
+        assert.match(String(marker.id), /^[a-z-]+$/, at);
+      }
+      const encoded = found.filter((p) => !p.at.includes('.searchAttributes.') && !patches.includes(p));
       assert.ok(encoded.length >= 10, `${encoded.length} payloads`);
       for (const { at, payload } of encoded) {
         assert.equal(Buffer.from(payload.metadata?.encoding ?? []).toString(), 'binary/encrypted', at);
@@ -101,7 +112,14 @@ describe('payload encryption and visibility on a real Temporal server', function
 
   it('reads memo and search attributes back through the codec client', async () => {
     const description = await fx.env.client.workflow.getHandle(workflowId).describe();
-    assert.deepEqual(description.memo, { files: 1, firstFile: CANARY_KEY });
+    assert.deepEqual(description.memo, {
+      files: 1,
+      firstFile: CANARY_KEY,
+      // Upserted at the end: where the batch's manifest, Parquet index and report are.
+      manifest: layout.manifest(batchId),
+      lake: lakeIndexKey(batchId),
+      report: layout.batchReport(batchId),
+    });
     const attrs = Object.fromEntries(description.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
     assert.equal(attrs.BatchId, batchId);
     assert.equal(attrs.ModelName, 'enc');
@@ -142,7 +160,8 @@ describe('payload encryption and visibility on a real Temporal server', function
     assert.equal(rows[0].status, 'COMPLETED');
     assert.equal(rows[0].searchAttributes.ModelVersion, modelVersion);
     assert.equal(rows[0].searchAttributes.DocumentCount, 60);
-    assert.deepEqual(rows[0].memo, { files: 1, firstFile: CANARY_KEY }, 'the memo, decrypted by the CLI');
+    assert.deepEqual(rows[0].memo.firstFile, CANARY_KEY, 'the memo, decrypted by the CLI');
+    assert.equal(rows[0].memo.report, layout.batchReport(batchId));
 
     assert.ok((await list(`ModelVersion = '${modelVersion}'`)).some((r) => r.workflowId === workflowId));
     assert.ok(!(await list(`ModelVersion = 'v999'`)).some((r) => r.workflowId === workflowId));

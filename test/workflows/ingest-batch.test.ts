@@ -6,6 +6,7 @@ import { ingestQueries, IngestBatchResultV2, IngestProgressV1, SourceRefV1 } fro
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { trainingWorkflowId } from '../../src/contracts/continuous-training';
 import { loadSettings } from '../../src/config/settings';
+import { layout } from '../../src/pipeline/layout';
 import type { ResultRecord } from '../../src/pipeline/records';
 import { ingestBatch, addFilesSignal, closeBatchSignal } from '../../src/workflows/ingest-batch';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
@@ -161,7 +162,7 @@ describe('ingestBatch on a real Temporal server', function () {
     }
     await stopWorker();
     // Queries need a worker, so look at the store: the batch stopped part-way.
-    const partsWritten = await countKeys(`results/${handle.workflowId.replace(/^ingest-/, '')}/part-`);
+    const partsWritten = await countKeys(`${layout.resultsPrefix(handle.workflowId.replace(/^ingest-/, ''))}part-`);
     assert.ok(partsWritten > 0 && partsWritten < 30, `${partsWritten} of 30 parts were written when the worker stopped`);
     assert.equal((await handle.describe()).status.name, 'RUNNING');
     await startWorker();

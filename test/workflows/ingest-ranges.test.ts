@@ -9,6 +9,8 @@ import type { IngestBatchResultV2, IngestOptionsV1, SourceRefV1 } from '../../sr
 import { allSearchAttributes } from '../../src/contracts/search-attributes';
 import { driftKeys } from '../../src/drift';
 import { toJsonl } from '../../src/pipeline/jsonl';
+import { layout } from '../../src/pipeline/layout';
+import type { BatchProfileV1 } from '../../src/reports/profile';
 import { venvBin } from '../../src/util/repo-root';
 import { createPipelineWorker, type PipelineWorker } from '../../src/workers/pipeline-worker';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
@@ -115,7 +117,7 @@ describe('ingestBatch over shard ranges (child workflows) on a real Temporal ser
     assert.ok(largestChild.events <= 40 + 8 * 10, `a child has ${largestChild.events} events`);
   });
 
-  it('writes the same batch statistics from the shard stage as a second pass over processed and result parts', async () => {
+  it('writes the same batch statistics and report profile from the shard stage as a second pass over processed and result parts', async () => {
     await fx.deps.store.put('raw/stats/a.jsonl', jsonlRows(240, 1000) + jsonlRows(40, 1000)); // 40 duplicates
     const { result } = await ingest([{ key: 'raw/stats/a.jsonl' }], { shardSize: 30, rangeShards: 4 });
     const inStage = JSON.parse(
@@ -123,6 +125,7 @@ describe('ingestBatch over shard ranges (child workflows) on a real Temporal ser
     ) as BatchStatisticsDocumentV2;
     assert.equal(inStage.schemaVersion, 2);
     assert.equal(inStage.shards, result.resultParts);
+    const profileInStage = JSON.parse((await fx.deps.store.get(layout.profile(result.batchId))).toString()) as BatchProfileV1;
 
     const processedKeys: string[] = [];
     for await (const o of fx.deps.store.list(`processed/${result.batchId}/`)) processedKeys.push(o.key);
@@ -140,6 +143,12 @@ describe('ingestBatch over shard ranges (child workflows) on a real Temporal ser
     assert.ok(reread.statistics.quality.duplicate >= 40, `${reread.statistics.quality.duplicate} duplicates`);
     // Duplicates across shards and ranges counted, histograms, predictions, confusion and vocabulary alike.
     assert.deepEqual(inStage.statistics, reread.statistics);
+    // The report's profile too (every document traced below 10,000; stems exact from complete shard lists).
+    const profileReread = JSON.parse((await fx.deps.store.get(layout.profile(result.batchId))).toString()) as BatchProfileV1;
+    assert.equal(profileInStage.documents, result.scored);
+    assert.equal(profileInStage.traced, result.scored);
+    assert.ok(profileInStage.removed.markup.removed > 0 && profileInStage.rawChars > profileInStage.cleanChars);
+    assert.deepEqual(profileInStage, profileReread);
   });
 
   it('completes and reconciles a batch whose every row is quarantined (no shard, no range)', async () => {
@@ -162,7 +171,7 @@ describe('ingestBatch over shard ranges (child workflows) on a real Temporal ser
     const parts = await resultPartKeys(fx.deps.store, result);
     assert.deepEqual(
       parts,
-      Array.from({ length: 48 }, (_, i) => `results/${result.batchId}/part-${String(i).padStart(5, '0')}.jsonl`),
+      Array.from({ length: 48 }, (_, i) => `batches/${result.batchId}/results/part-${String(i).padStart(5, '0')}.jsonl`),
     );
     // Preparation overlapped: some prepareSource started before an earlier one completed.
     const events = (await handle.fetchHistory()).events ?? [];

@@ -3,9 +3,12 @@ import { driftFailureTypes } from '../../contracts/drift-correction';
 import { driftKeys, StatisticsAccumulator, type BaselineV1 } from '../../drift';
 import type { ModelRegistry } from '../../model';
 import { parseJsonl } from '../../pipeline/jsonl';
-import { layout } from '../../pipeline/layout';
-import type { ProcessedRecord, ResultRecord } from '../../pipeline/records';
-import type { ObjectStore } from '../../storage/object-store';
+import { batchLayout, layout, shardIndexOf } from '../../pipeline/layout';
+import type { ProcessedRecord, ResultRecord, StagedRecord } from '../../pipeline/records';
+import { ProfileAccumulator, shouldTrace } from '../../reports/profile';
+import { ObjectNotFoundError, type ObjectStore } from '../../storage/object-store';
+import { composeText } from '../../text';
+import { traceCleaning } from '../../text/cleaning-trace';
 import { ensureBaselineFor, type BaselineOptions } from './baseline';
 import { readJsonObject, updateJsonObject } from './json-object';
 import type { BatchIndexV1, BatchStatisticsDocumentV1, ComputeBatchStatisticsInput } from './types';
@@ -45,7 +48,7 @@ class VocabularyCache {
 }
 
 /**
- * Writes `results/<batchId>/statistics.json` from a scored batch's processed and result shards and
+ * Writes `batches/<batchId>/statistics.json` from a scored batch's processed and result shards and
  * records the batch in the model's index (drift/<model>/batches.json, compare-and-set), where
  * driftCorrection finds its window. OOV counts are measured against the baseline of the version
  * that scored the batch, computed first if missing; without one (a model with no recorded
@@ -73,10 +76,28 @@ export function createComputeBatchStatistics(store: ObjectStore, registry: Model
       oovVocabulary: baselineKey && vocabulary ? { key: baselineKey, terms: vocabulary } : undefined,
     });
 
+    // The batch report's profile rides along in the same pass: each processed shard is read once,
+    // with its staged shard beside it for the text before cleaning (a shard gone from staged/ only
+    // loses the before-cleaning figures).
+    const profile = new ProfileAccumulator();
+    let seen = 0;
     for (const key of input.processedKeys) {
-      for (const r of parseJsonl<ProcessedRecord>(await store.get(key), key)) {
+      const staged = await readStagedBeside(store, batchId, key);
+      const processed = parseJsonl<ProcessedRecord>(await store.get(key), key);
+      processed.forEach((r, i) => {
         accumulator.addDocument({ label: r.label, textClean: r.text_clean, tokens: r.tokens, sentiment: r.sentiment?.compound ?? 0 });
-      }
+        const raw = staged?.[i]?.id === r.id ? staged[i] : undefined;
+        const text = raw ? composeText(raw.title ?? '', raw.body) : undefined;
+        profile.add({
+          textClean: r.text_clean,
+          tokens: r.tokens,
+          tokensNoStop: r.tokens_nostop,
+          stems: r.stems ?? r.tokens_nostop,
+          rawChars: text?.length,
+          trace: text !== undefined && shouldTrace(seen) ? traceCleaning(text) : undefined,
+        });
+        seen++;
+      });
       Context.current().heartbeat({ processed: key });
     }
     for (const key of input.resultKeys) {
@@ -101,6 +122,7 @@ export function createComputeBatchStatistics(store: ObjectStore, registry: Model
     };
     const key = driftKeys.batchStatistics(batchId);
     await store.put(key, JSON.stringify(document), { contentType: 'application/json' });
+    await store.put(layout.profile(batchId), JSON.stringify(profile.toProfile()), { contentType: 'application/json' });
 
     const labelled = statistics.confusion ? statistics.confusion.matrix.flat().reduce((a, b) => a + b, 0) : 0;
     await updateJsonObject<BatchIndexV1, void>(store, driftKeys.batchIndex(modelName), (current) => {
@@ -123,4 +145,23 @@ async function quarantinedFromManifest(store: ObjectStore, batchId: string): Pro
   const manifest = await readJsonObject<{ counts?: { quarantined?: unknown } }>(store, layout.manifest(batchId));
   const n = manifest?.counts?.quarantined;
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+/** The staged shard a processed shard came from: named by its shard summary (batches/<id>/shards/), else by number. */
+async function readStagedBeside(store: ObjectStore, batchId: string, processedKey: string): Promise<StagedRecord[] | undefined> {
+  const index = shardIndexOf(processedKey);
+  if (index === undefined) return undefined;
+  const summary = await readIfPresent(store, batchLayout.shardSummary(batchId, index));
+  const key = summary ? (JSON.parse(summary.toString('utf8')) as { stagedKey: string }).stagedKey : layout.staged(batchId, index);
+  const staged = await readIfPresent(store, key);
+  return staged ? parseJsonl<StagedRecord>(staged, key) : undefined;
+}
+
+async function readIfPresent(store: ObjectStore, key: string): Promise<Buffer | undefined> {
+  try {
+    return await store.get(key);
+  } catch (err) {
+    if (err instanceof ObjectNotFoundError) return undefined;
+    throw err;
+  }
 }

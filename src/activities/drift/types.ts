@@ -26,7 +26,7 @@ export interface ComputeBatchStatisticsInput {
   quarantined?: number;
 }
 
-/** `results/<batchId>/statistics.json`. */
+/** `batches/<batchId>/statistics.json`. */
 export interface BatchStatisticsDocumentV1 {
   schemaVersion: 1;
   batchId: string;

@@ -16,7 +16,7 @@ export async function* readSummaries<T>(store: ObjectStore, prefix: string): Asy
 }
 
 /**
- * Writes the batch's manifest: what went in, what came out, and how to verify it. Everything comes
+ * Writes the batch's manifest (`batches/<batchId>/manifest.json`): what went in, what came out, and how to verify it. Everything comes
  * from the summaries the stages left in the store, read by prefix, and is checked against the
  * totals the workflow reconciled: a missing or extra summary fails the batch instead of writing a
  * manifest that does not add up.

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { driftKeys, StatisticsAccumulator, type DatasetStatisticsV1 } from '../../drift';
-import { batchLayout } from '../../pipeline/layout';
+import { batchLayout, layout } from '../../pipeline/layout';
+import { mergeManyProfiles, ProfileAccumulator, PROFILE_TOP_TERMS, type BatchProfileV1 } from '../../reports/profile';
 import { crossPartDuplicates, mergeManyStatistics } from '../../pipeline/merge-statistics';
 import { SHARD_VOCABULARY_LIMIT } from '../../pipeline/shard-statistics';
 import type { ObjectStore } from '../../storage/object-store';
@@ -25,8 +26,8 @@ export interface RecordBatchStatisticsInput {
 }
 
 /**
- * Writes the batch's statistics (drift) from its range summaries — computed while the shards were
- * processed, so nothing is re-read — and records the batch in the model's index
+ * Writes the batch's statistics (drift) and the batch report's profile from its range summaries —
+ * computed while the shards were processed, so nothing is re-read — and records the batch in the model's index
  * (drift/<model>/batches.json, compare-and-set), where driftCorrection finds its window.
  */
 export function createRecordBatchStatistics(store: ObjectStore) {
@@ -66,6 +67,13 @@ export function createRecordBatchStatistics(store: ObjectStore) {
     };
     const key = driftKeys.batchStatistics(batchId);
     await store.put(key, JSON.stringify(document), { contentType: 'application/json' });
+    // The batch report's profile, merged the same way (empty when every row was quarantined).
+    const profile =
+      mergeManyProfiles(
+        ranges.flatMap((r): BatchProfileV1[] => (r.profile ? [r.profile] : [])),
+        PROFILE_TOP_TERMS,
+      ) ?? new ProfileAccumulator().toProfile();
+    await store.put(layout.profile(batchId), JSON.stringify(profile), { contentType: 'application/json' });
 
     const labelled = merged.confusion ? merged.confusion.matrix.flat().reduce((a, b) => a + b, 0) : 0;
     await updateJsonObject<BatchIndexV1, void>(store, driftKeys.batchIndex(model.modelName), (current) => {

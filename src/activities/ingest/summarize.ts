@@ -7,7 +7,10 @@ import { readScoringSummary } from '../../jobs/scoring-summary';
 import { parseJsonl } from '../../pipeline/jsonl';
 import { batchLayout, layout } from '../../pipeline/layout';
 import { crossPartDuplicates, mergeManyStatistics, unionFingerprints } from '../../pipeline/merge-statistics';
-import type { ResultRecord } from '../../pipeline/records';
+import type { ResultRecord, StagedRecord } from '../../pipeline/records';
+import { mergeManyProfiles, PART_PROFILE_STEMS, ProfileAccumulator, shouldTraceInShard, type BatchProfileV1 } from '../../reports/profile';
+import { composeText } from '../../text';
+import { traceCleaning } from '../../text/cleaning-trace';
 import { shardsOfBlocks } from '../../pipeline/shard-blocks';
 import { ShardStatistics, SHARD_VOCABULARY_LIMIT, VocabularyLoader } from '../../pipeline/shard-statistics';
 import {
@@ -32,6 +35,8 @@ export interface RangeSummaryV1 {
   labelled: number;
   predictedCounts: Record<string, number>;
   statistics: DatasetStatisticsV1 | null;
+  /** The batch report's profile of the range's shards (null: none of them had one). */
+  profile: BatchProfileV1 | null;
   /** The range's distinct document fingerprints (sorted Float64Array bytes). */
   fingerprintsKey: string;
 }
@@ -65,29 +70,46 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
         const predictions = new ShardStatistics();
         for (const r of results) predictions.addPrediction(r.label, r.predictedLabel, r.probabilities);
         let documents: DatasetStatisticsV1;
+        let profile: BatchProfileV1 | null;
         let labelled = 0;
+        const stagedKey = batchLayout.stagedShard(batchId, shard.sourceIndex, shard.local);
         if (input.cleanedInWorker) {
           const cleaned = await readShardSummary(store, summaryKey);
           documents = cleaned.statistics as DatasetStatisticsV1;
+          profile = cleaned.profile ?? null;
           labelled = cleaned.labelled;
         } else {
           const stats = new ShardStatistics(vocabulary);
+          const profiler = new ProfileAccumulator(PART_PROFILE_STEMS);
           const records = parseJsonl<unknown>(await store.get(processedKey), processedKey);
+          // The staged rows, in the same order, give the text before cleaning for the profile.
+          const staged = parseJsonl<StagedRecord>(await store.get(stagedKey), stagedKey);
           records.forEach((value, i) => {
             assertProcessedShape(value, `${processedKey} record ${i + 1}`);
             const r = completeProcessedRecord(value, classifier.config.text);
             if (r.label !== null) labelled++;
             stats.addDocument({ label: r.label, textClean: r.text_clean, tokens: r.tokens, compound: r.sentiment.compound });
+            const raw = staged[i]?.id === r.id ? staged[i] : undefined;
+            const text = raw ? composeText(raw.title ?? '', raw.body) : undefined;
+            profiler.add({
+              textClean: r.text_clean,
+              tokens: r.tokens,
+              tokensNoStop: r.tokens_nostop,
+              stems: r.stems,
+              rawChars: text?.length,
+              trace: text !== undefined && shouldTraceInShard(shard.index, records.length, i) ? traceCleaning(text) : undefined,
+            });
           });
           await store.put(fingerprintsKey, fingerprintsToBytes(stats.distinctFingerprints()));
           documents = stats.toStatistics();
+          profile = profiler.toProfile();
         }
         const summary: ShardSummaryV1 = {
           schemaVersion: 1,
           batchId,
           index: shard.index,
           sourceIndex: shard.sourceIndex,
-          stagedKey: batchLayout.stagedShard(batchId, shard.sourceIndex, shard.local),
+          stagedKey,
           processedKey,
           resultKey,
           rows: scoring.rows,
@@ -96,6 +118,7 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
           predictedCounts: scoring.predictedCounts,
           labelled,
           statistics: mergeStatistics(documents, predictions.toStatistics(), SHARD_VOCABULARY_LIMIT),
+          profile,
           fingerprintsKey,
         };
         await writeShardSummary(store, summaryKey, summary);
@@ -112,6 +135,7 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
     async summarizeShardRange(input: { batchId: string; range: number; blocks: ShardRangeRef['blocks'] }): Promise<SummarizeRangeOutput> {
       const { batchId, range } = input;
       const statistics: DatasetStatisticsV1[] = [];
+      const profiles: BatchProfileV1[] = [];
       const fingerprints: Float64Array[] = [];
       const predictedCounts: Record<string, number> = {};
       let rows = 0;
@@ -125,6 +149,7 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
         labelled += summary.labelled;
         for (const [label, n] of Object.entries(summary.predictedCounts)) predictedCounts[label] = (predictedCounts[label] ?? 0) + n;
         if (summary.statistics) statistics.push(summary.statistics);
+        if (summary.profile) profiles.push(summary.profile);
         if (summary.fingerprintsKey) fingerprints.push(await readFingerprints(store, summary.fingerprintsKey));
         if (shard.index % 50 === 0) Context.current().heartbeat({ shard: shard.index });
       }
@@ -143,6 +168,7 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
         labelled,
         predictedCounts,
         statistics: merged,
+        profile: mergeManyProfiles(profiles, PART_PROFILE_STEMS),
         fingerprintsKey,
       };
       await store.put(summaryKey, JSON.stringify(summary), { contentType: 'application/json' });

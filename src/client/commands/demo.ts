@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseJsonl } from '../../pipeline/jsonl';
+import { layout } from '../../pipeline/layout';
 import type { ResultRecord } from '../../pipeline/records';
 import { writeDemoFiles } from '../demo-data';
 import { newBatchId, startIngest } from '../ingest';
@@ -69,7 +70,9 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           `  reconciled   ${result.inputRows} = ${result.scored} + ${result.quarantined}`,
           labelled > 0 ? `  accuracy     ${pct(correct / labelled)} on ${labelled} labelled rows` : '',
           `  manifest     ${storePath(runtime.deps.store.location, result.manifestKey)}`,
-          `  export       npx nlp-batch export ${result.batchId} --out results.jsonl`,
+          `  report       ${storePath(runtime.deps.store.location, layout.batchReport(result.batchId))}`,
+          `  export       npx nlp-batch export ${result.batchId} --out results.jsonl   (--format csv|parquet)`,
+          `  query        npx nlp-batch query "SELECT predictedLabel, count(*) FROM results WHERE batch = '${result.batchId}' GROUP BY 1"`,
           `  Temporal UI  ${workflowUrl(runtime, handle.workflowId)}`,
           '',
         ].filter((l) => l !== '');

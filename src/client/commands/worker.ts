@@ -31,7 +31,11 @@ export function registerWorker(program: Command, ctx: CliContext): void {
       const settings = ctx.settings();
       const cpuSlots = opts.cpuSlots === undefined ? undefined : Number(opts.cpuSlots);
       if (cpuSlots !== undefined && !(Number.isInteger(cpuSlots) && cpuSlots > 0)) throw new UserError('--cpu-slots: a positive integer');
-      const logger = installRuntimeLogger({ level: settings.logLevel, destination: pino.destination({ fd: 1, sync: true }) });
+      const logger = installRuntimeLogger({
+        level: settings.logLevel,
+        destination: pino.destination({ fd: 1, sync: true }),
+        metricsAddress: settings.telemetry.metricsAddress,
+      });
       await runWorkerProcess(settings, logger, { queues: opts.queues ? parseQueues(opts.queues) : undefined, cpuSlots });
       logger.info('worker stopped');
     });

@@ -290,7 +290,7 @@ describe('LocalProcessRunner', () => {
       // A rerun of the same spec (a retried activity after a restart) rewrites the same keys.
       assert.deepEqual(await waitForEnd(runner, await runner.submit(spec, `${batchId}-scoring-rerun`)), { state: 'succeeded' });
       const keys: string[] = [];
-      for await (const o of store.list(`results/${batchId}/`)) keys.push(o.key);
+      for await (const o of store.list(layout.resultsPrefix(batchId))) keys.push(o.key);
       assert.deepEqual(
         keys,
         [0, 1, 2].flatMap((s) => [layout.resultPart(batchId, s), layout.resultPart(batchId, s).replace('.jsonl', '.summary.json')]).sort(),

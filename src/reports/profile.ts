@@ -1,0 +1,282 @@
+import { addToHistogram, CUTS, emptyHistogram, mergeHistograms, type HistogramV1 } from '../drift/histogram';
+import { detectLanguage } from '../text/language';
+import type { CleaningTrace } from '../text/cleaning-trace';
+
+/** Terms at each stage of a batch, for the report: tokens (from the statistics' vocabulary), without stopwords, stems. */
+export interface TermStages {
+  distinct: { tokens: number; withoutStopwords: number; stems: number };
+  top: { tokens: Array<[string, number]>; withoutStopwords: Array<[string, number]>; stems: Array<[string, number]> };
+}
+
+/**
+ * The top terms before and after stopword removal come from the statistics' vocabulary
+ * ([term, documents, occurrences], every token counted once, in the same pass) minus the stopword
+ * terms the profile saw removed; stems from the profile.
+ */
+export function termStages(
+  vocabulary: { top: Array<[string, number, number]>; distinctTerms: number },
+  profile: BatchProfileV1,
+  n = PROFILE_TOP_TERMS,
+): TermStages {
+  const byOccurrences = vocabulary.top
+    .map(([term, , tf]) => [term, tf] as [string, number])
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const stop = new Set(profile.stopwordTerms);
+  return {
+    distinct: { tokens: vocabulary.distinctTerms, withoutStopwords: vocabulary.distinctTerms - stop.size, stems: profile.distinct.stems },
+    top: {
+      tokens: byOccurrences.slice(0, n),
+      withoutStopwords: byOccurrences.filter(([t]) => !stop.has(t)).slice(0, n),
+      stems: profile.top.stems.slice(0, n),
+    },
+  };
+}
+
+/**
+ * What the batch report shows beyond the drift statistics (src/drift/statistics.ts): text length
+ * before cleaning, what each cleaning step removed, the top terms before and after stopword removal
+ * and stemming, and languages. Counts only, so profiles of shards or batches merge by addition;
+ * computed in the same pass as the batch statistics (one read of each shard).
+ */
+export const PROFILE_SCHEMA_VERSION = 1;
+/** Terms kept per list in a profile. */
+export const PROFILE_TOP_TERMS = 30;
+
+export type CleaningStep = 'markup' | 'urls' | 'addresses' | 'punctuation';
+export const CLEANING_STEPS: readonly CleaningStep[] = ['markup', 'urls', 'addresses', 'punctuation'];
+
+export interface RemovalV1 {
+  /** Characters removed (tokens for stopwords). */
+  removed: number;
+  /** Documents where the step removed something. */
+  documents: number;
+}
+
+export interface BatchProfileV1 {
+  schemaVersion: typeof PROFILE_SCHEMA_VERSION;
+  /** Processed documents seen. */
+  documents: number;
+  /** Documents whose text before cleaning was available (the staged shard). */
+  rawDocuments: number;
+  rawChars: number;
+  cleanChars: number;
+  /** Characters before cleaning (title + body) and of text_clean, with the statistics' cuts. */
+  rawLength: HistogramV1;
+  cleanLength: HistogramV1;
+  /**
+   * What each cleaning step removed, on the `traced` documents (every document up to
+   * TRACE_ALL_UP_TO, then one in TRACE_EVERY: tracing re-runs the cleaning patterns) whose text
+   * before cleaning had `tracedRawChars` characters.
+   */
+  removed: Record<CleaningStep, RemovalV1>;
+  traced: number;
+  tracedRawChars: number;
+  stopwords: RemovalV1 & { tokensBefore: number };
+  /**
+   * The distinct terms stopword removal took out. With the statistics' vocabulary (every token's
+   * occurrences) they give the top terms and distinct counts before and after stopword removal,
+   * so the profile does not count the tokens a second time.
+   */
+  stopwordTerms: string[];
+  /** Distinct stems, and [stem, occurrences], most frequent first. */
+  distinct: { stems: number };
+  top: { stems: Array<[string, number]> };
+  /** Detected language -> documents. */
+  languages: Record<string, number>;
+}
+
+export interface ProfileDocument {
+  textClean: string;
+  tokens: readonly string[];
+  tokensNoStop: readonly string[];
+  stems: readonly string[];
+  /** Characters of the text before cleaning, when the staged row was read. */
+  rawChars?: number;
+  /** The cleaning trace of that text, for the documents traced (see shouldTrace). */
+  trace?: CleaningTrace;
+}
+
+/** Every document is traced up to this many per batch, then one in TRACE_EVERY. */
+export const TRACE_ALL_UP_TO = 10_000;
+export const TRACE_EVERY = 10;
+
+/** Whether the n-th document (0-based) of a batch gets its cleaning traced. */
+export function shouldTrace(n: number): boolean {
+  return n < TRACE_ALL_UP_TO || n % TRACE_EVERY === 0;
+}
+
+/**
+ * The same rule for a shard processed on its own: its n-th row (0-based) is taken to be the batch's
+ * document `shard × shardRows + n` (the shards before it assumed the same size, which holds for
+ * every shard but a file's last). So the first TRACE_ALL_UP_TO documents of a batch are traced, then
+ * one in TRACE_EVERY of each shard: a bound of about TRACE_ALL_UP_TO + documents / TRACE_EVERY.
+ */
+export function shouldTraceInShard(shard: number, shardRows: number, n: number): boolean {
+  return shard * shardRows + n < TRACE_ALL_UP_TO || n % TRACE_EVERY === 0;
+}
+
+/**
+ * Stems kept per shard (and range) profile: every stem of a shard in practice, so that merging
+ * many of them gives the batch's top stems and distinct count exactly (see mergeManyProfiles);
+ * the batch's profile keeps PROFILE_TOP_TERMS.
+ */
+export const PART_PROFILE_STEMS = 20_000;
+
+function topTerms(counts: Map<string, number>, n: number): Array<[string, number]> {
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n);
+}
+
+function count(map: Map<string, number>, terms: readonly string[]): void {
+  for (const t of terms) map.set(t, (map.get(t) ?? 0) + 1);
+}
+
+const zeroRemoval = (): RemovalV1 => ({ removed: 0, documents: 0 });
+
+export class ProfileAccumulator {
+  private documents = 0;
+  private rawDocuments = 0;
+  private rawChars = 0;
+  private cleanChars = 0;
+  private readonly rawLength = emptyHistogram(CUTS.textLength);
+  private readonly cleanLength = emptyHistogram(CUTS.textLength);
+  private readonly removed = { markup: zeroRemoval(), urls: zeroRemoval(), addresses: zeroRemoval(), punctuation: zeroRemoval() };
+  private traced = 0;
+  private tracedRawChars = 0;
+  private readonly stopwords = { ...zeroRemoval(), tokensBefore: 0 };
+  private readonly stopwordTerms = new Set<string>();
+  private readonly stems = new Map<string, number>();
+  private readonly languages: Record<string, number> = {};
+
+  constructor(private readonly topN = PROFILE_TOP_TERMS) {}
+
+  add(doc: ProfileDocument): void {
+    this.documents++;
+    this.cleanChars += doc.textClean.length;
+    addToHistogram(this.cleanLength, doc.textClean.length);
+    if (doc.rawChars !== undefined) {
+      this.rawDocuments++;
+      this.rawChars += doc.rawChars;
+      addToHistogram(this.rawLength, doc.rawChars);
+    }
+    if (doc.trace) {
+      const t = doc.trace;
+      this.traced++;
+      this.tracedRawChars += t.rawChars;
+      for (const step of CLEANING_STEPS) {
+        if (t[step] > 0) {
+          this.removed[step].removed += t[step];
+          this.removed[step].documents++;
+        }
+      }
+    }
+    const dropped = doc.tokens.length - doc.tokensNoStop.length;
+    this.stopwords.tokensBefore += doc.tokens.length;
+    if (dropped > 0) {
+      this.stopwords.removed += dropped;
+      this.stopwords.documents++;
+      // tokens_nostop is tokens with the stopwords taken out, in order, and a term is a stopword
+      // everywhere or nowhere: the tokens it skips are exactly the stopwords.
+      const kept = doc.tokensNoStop;
+      let j = 0;
+      for (const token of doc.tokens) {
+        if (j < kept.length && kept[j] === token) j++;
+        else this.stopwordTerms.add(token);
+      }
+    }
+    count(this.stems, doc.stems);
+    const language = doc.tokens.length === 0 ? 'none' : detectLanguage(doc.tokens, 'en');
+    this.languages[language] = (this.languages[language] ?? 0) + 1;
+  }
+
+  toProfile(): BatchProfileV1 {
+    const clone = (h: HistogramV1) => ({ cuts: [...h.cuts], counts: [...h.counts] });
+    return {
+      schemaVersion: PROFILE_SCHEMA_VERSION,
+      documents: this.documents,
+      rawDocuments: this.rawDocuments,
+      rawChars: this.rawChars,
+      cleanChars: this.cleanChars,
+      rawLength: clone(this.rawLength),
+      cleanLength: clone(this.cleanLength),
+      removed: {
+        markup: { ...this.removed.markup },
+        urls: { ...this.removed.urls },
+        addresses: { ...this.removed.addresses },
+        punctuation: { ...this.removed.punctuation },
+      },
+      traced: this.traced,
+      tracedRawChars: this.tracedRawChars,
+      stopwords: { ...this.stopwords },
+      stopwordTerms: [...this.stopwordTerms].sort(),
+      distinct: { stems: this.stems.size },
+      top: { stems: topTerms(this.stems, this.topN) },
+      languages: { ...this.languages },
+    };
+  }
+}
+
+function mergeTop(a: Array<[string, number]>, b: Array<[string, number]>, n: number): Array<[string, number]> {
+  const m = new Map<string, number>();
+  for (const [t, c] of [...a, ...b]) m.set(t, (m.get(t) ?? 0) + c);
+  return topTerms(m, n);
+}
+
+/**
+ * The profile of two datasets together. Exact for counts, histograms and stopword terms; the top
+ * stems are exact while neither part truncated a stem the union would rank; the distinct stem
+ * count is an upper bound (stems shared by both parts count twice).
+ */
+export function mergeProfiles(a: BatchProfileV1, b: BatchProfileV1, topN = PROFILE_TOP_TERMS): BatchProfileV1 {
+  const add = (x: RemovalV1, y: RemovalV1): RemovalV1 => ({ removed: x.removed + y.removed, documents: x.documents + y.documents });
+  const languages = { ...a.languages };
+  for (const [k, v] of Object.entries(b.languages)) languages[k] = (languages[k] ?? 0) + v;
+  return {
+    schemaVersion: PROFILE_SCHEMA_VERSION,
+    documents: a.documents + b.documents,
+    rawDocuments: a.rawDocuments + b.rawDocuments,
+    rawChars: a.rawChars + b.rawChars,
+    cleanChars: a.cleanChars + b.cleanChars,
+    rawLength: mergeHistograms(a.rawLength, b.rawLength),
+    cleanLength: mergeHistograms(a.cleanLength, b.cleanLength),
+    removed: {
+      markup: add(a.removed.markup, b.removed.markup),
+      urls: add(a.removed.urls, b.removed.urls),
+      addresses: add(a.removed.addresses, b.removed.addresses),
+      punctuation: add(a.removed.punctuation, b.removed.punctuation),
+    },
+    traced: a.traced + b.traced,
+    tracedRawChars: a.tracedRawChars + b.tracedRawChars,
+    stopwords: { ...add(a.stopwords, b.stopwords), tokensBefore: a.stopwords.tokensBefore + b.stopwords.tokensBefore },
+    stopwordTerms: [...new Set([...a.stopwordTerms, ...b.stopwordTerms])].sort(),
+    distinct: { stems: a.distinct.stems + b.distinct.stems },
+    top: { stems: mergeTop(a.top.stems, b.top.stems, topN) },
+    languages,
+  };
+}
+
+/**
+ * The profile of many parts (shards, then ranges) at once: mergeProfiles folded over them, but
+ * stems are summed in one map. The distinct stem count is exact when every part listed all its
+ * stems (top.stems as long as distinct.stems), otherwise a lower bound; the top stems are exact
+ * while no part truncated a stem the union ranks.
+ */
+export function mergeManyProfiles(parts: readonly BatchProfileV1[], topN = PROFILE_TOP_TERMS): BatchProfileV1 | null {
+  if (parts.length === 0) return null;
+  const stems = new Map<string, number>();
+  let complete = true;
+  let lowerBound = 0;
+  let merged: BatchProfileV1 | null = null;
+  for (const part of parts) {
+    for (const [t, c] of part.top.stems) stems.set(t, (stems.get(t) ?? 0) + c);
+    complete &&= part.top.stems.length === part.distinct.stems;
+    lowerBound = Math.max(lowerBound, part.distinct.stems);
+    const light: BatchProfileV1 = { ...part, distinct: { stems: 0 }, top: { stems: [] } };
+    merged = merged === null ? light : mergeProfiles(merged, light, 0);
+  }
+  const result = merged as BatchProfileV1;
+  return {
+    ...result,
+    distinct: { stems: complete ? stems.size : Math.max(lowerBound, stems.size) },
+    top: { stems: topTerms(stems, topN) },
+  };
+}
