@@ -29,6 +29,8 @@ import {
 } from '../../src/contracts/continuous-training';
 import { driftWorkflowId, SCHEDULED_DRIFT_CHECK_WORKFLOW, type ScheduledDriftCheckInputV1 } from '../../src/contracts/drift-correction';
 import { buildTrainingInput } from '../../src/training/training-input';
+import type { AlertClosedRunsInput, AlertClosedRunsOutput } from '../../src/activities/telemetry/closed-runs';
+import { CLOSED_RUN_LOOKBACK_MS, CLOSED_RUN_WATCH_WORKFLOW } from '../../src/telemetry/closed-run-schedule';
 import { repoRoot } from '../../src/util/repo-root';
 import { messagesToCsv, sampleMessages } from './corpus';
 import { pipelineFixture, teardownSharedEnv } from './temporal-env';
@@ -144,6 +146,33 @@ export async function captureHistories(log: (line: string) => void): Promise<str
     });
     await failed.result().catch(() => undefined);
     files.push(await save(client, failed.workflowId, undefined, 'failed', 'FAILED'));
+
+    log('closedRunWatch (alerts once on a terminated batch)');
+    const terminated = await startIngest(client, quiet, {
+      batchId: 'capture-batch-terminated',
+      modelName: MODEL,
+      sources: [{ key: 'raw/capture/late.csv' }],
+      windowMs: 600_000,
+      shardSize: 40,
+    });
+    await terminated.terminate('fixture capture: a batch stopped from outside');
+    // Visibility is eventually consistent: wait until the watcher's query can find the run.
+    const query = `WorkflowType = 'ingestBatch' AND ExecutionStatus = 'Terminated'`;
+    for (let i = 0; i < 100; i++) {
+      let found = false;
+      for await (const w of client.workflow.list({ query })) found ||= w.workflowId === terminated.workflowId;
+      if (found) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const watch: AlertClosedRunsInput = { lookbackMs: CLOSED_RUN_LOOKBACK_MS };
+    const watched: AlertClosedRunsOutput = await client.workflow.execute(CLOSED_RUN_WATCH_WORKFLOW, {
+      taskQueue: fx.taskQueue,
+      workflowId: 'closed-run-watch-fixture',
+      args: [watch],
+    });
+    if (watched.alerted.length !== 1)
+      throw new Error(`closedRunWatch alerted ${watched.alerted.length} runs, expected the terminated batch`);
+    files.push(await save(client, 'closed-run-watch-fixture'));
 
     log('scheduledDriftCheck (hands a request to driftCorrection)');
     const driftFire: ScheduledDriftCheckInputV1 = {

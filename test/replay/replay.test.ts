@@ -22,6 +22,10 @@ const REQUIRED_BRANCHES = [
   'ingestBatch-failed',
   'continuousTraining-champion',
   'continuousTraining-tuning-follow-up',
+  // Kept, never recaptured: runs recorded before the model and drift reports (patched() in those
+  // workflows), as running trainings and drift checks in production still have them.
+  'continuousTraining-before-model-report',
+  'driftCorrection-before-drift-report-html',
 ];
 
 async function fixtureFiles(): Promise<string[]> {
@@ -55,6 +59,15 @@ describe('replaying recorded histories against the current workflow code', funct
       for (const p of payloadsOf(json)) {
         // Search attributes are indexed by the server, so no codec touches them: they hold ids only.
         if (p.at.includes('.searchAttributes.')) continue;
+        // A patch marker (`patched()`) is written with the default converter, past the codec: its
+        // only content is the patch id from the workflow code. Allowed exactly so.
+        if (p.at.includes('.markerRecordedEventAttributes.details.patch-data.')) {
+          assert.equal(p.encoding, 'json/plain', `${path.basename(file)} ${p.at}`);
+          const marker = JSON.parse(Buffer.from(p.data, 'base64').toString()) as Record<string, unknown>;
+          assert.deepEqual(Object.keys(marker).sort(), ['deprecated', 'id'], `${path.basename(file)} ${p.at}`);
+          assert.match(String(marker.id), /^[a-z-]+$/, `${path.basename(file)} ${p.at}`);
+          continue;
+        }
         assert.equal(p.encoding, 'binary/encrypted', `${path.basename(file)} ${p.at}`);
       }
     }
