@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { codecDataConverter, createPayloadCodec } from '../src/codec';
 import { DEFAULT_TRAINING_CONFIG, ModelRegistry, toLabelledDoc, trainModel, type TextClassifier } from '../src/model';
 import { cleanDocument } from '../src/text';
@@ -16,11 +17,13 @@ import { loadSettings } from '../src/config/settings';
 import { venvBin } from '../src/util/repo-root';
 import type { ingestBatch } from '../src/workflows/ingest-batch';
 import { SyntheticCorpus } from './synthetic-corpus';
+import { profileBatch, type StageProfile } from './pipeline-profile';
 
 /**
  * ingestBatch throughput against the bare scoring code (clean + featurise + predict in one loop,
  * one thread, no I/O but reading the same file) over the same generated documents, in the same run.
  * Usage: node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--json]
+ *        node dist/bench/pipeline.bench.js --files 200 --docs 20000   (one file against 200 files of the same rows)
  */
 interface Row {
   docs: number;
@@ -29,6 +32,11 @@ interface Row {
   ratio: number;
   pipelineSeconds: number;
   workerPeakRssMb: number;
+  /** The ingestBatch run's own history (its children's are separate). */
+  parentHistoryEvents: number;
+  parentHistoryBytes: number;
+  shardRanges: number;
+  profile: StageProfile[];
 }
 
 function arg(name: string): string | undefined {
@@ -79,6 +87,61 @@ function startWorker(env: NodeJS.ProcessEnv) {
   };
 }
 
+interface FilesContext {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  client: Client;
+  settings: ReturnType<typeof loadSettings>;
+  json: boolean;
+  log: (line: string) => void;
+}
+
+/**
+ * `--files N --docs D`: the same D documents as one file and as N files of D/N rows, one batch each
+ * on the same worker: files are prepared in parallel, so the N files should take about as long.
+ */
+async function compareFiles(count: number, docs: number, ctx: FilesContext): Promise<void> {
+  const folder = path.join(ctx.dir, 'store', 'raw', 'files');
+  await import('node:fs/promises').then((fs) => fs.mkdir(folder, { recursive: true }));
+  await writeCorpus(path.join(folder, 'one.jsonl'), docs, 3);
+  const lines = (await import('node:fs/promises').then((fs) => fs.readFile(path.join(folder, 'one.jsonl'), 'utf8')))
+    .split('\n')
+    .slice(0, docs);
+  const per = Math.ceil(docs / count);
+  const keys: string[] = [];
+  for (let f = 0; f < count; f++) {
+    const name = `part-${String(f).padStart(4, '0')}.jsonl`;
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(path.join(folder, name), lines.slice(f * per, (f + 1) * per).join('\n') + '\n'),
+    );
+    keys.push(`raw/files/${name}`);
+  }
+  const worker = startWorker(ctx.env);
+  await worker.ready;
+  const timed = async (label: string, sources: string[]) => {
+    const batchId = `files-${label}-${Date.now()}`;
+    const started = process.hrtime.bigint();
+    const result = await ctx.client.workflow.execute<typeof ingestBatch>('ingestBatch', {
+      taskQueue: 'bench',
+      workflowId: ingestWorkflowId(batchId),
+      args: [{ version: 1, batchId, modelName: 'bench', sources: sources.map((key) => ({ key })), options: ingestOptions(ctx.settings) }],
+    });
+    if (result.scored !== docs) throw new Error(`${label}: scored ${result.scored} of ${docs}`);
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+  ctx.log('one file');
+  const one = await timed('one', ['raw/files/one.jsonl']);
+  ctx.log(`${count} files`);
+  const many = await timed('many', keys);
+  await worker.stop();
+  const out = { docs, files: count, oneFileSeconds: one, manyFilesSeconds: many, ratio: many / one, loadAverage1m: os.loadavg()[0] };
+  if (ctx.json) process.stdout.write(JSON.stringify(out) + '\n');
+  else
+    console.log(
+      `${docs.toLocaleString('en-US')} documents: one file ${one.toFixed(1)} s, ${count} files ${many.toFixed(1)} s (${out.ratio.toFixed(2)}x; load ${out.loadAverage1m.toFixed(1)}, ${os.cpus().length} cores)`,
+    );
+}
+
 async function main(): Promise<void> {
   const sizes = (arg('docs') ?? '100000,1000000').split(',').map(Number);
   const json = process.argv.includes('--json');
@@ -108,12 +171,15 @@ async function main(): Promise<void> {
     const { version } = await registry.saveVersion('bench', classifier.toArtifacts(), {});
     await registry.promote('bench', version, { reason: 'benchmark' });
 
+    // The batch alone: no retraining or drift check started by it (they would compete for the cores).
     const env = {
       ...process.env,
       TEMPORAL_ADDRESS: address,
       TEMPORAL_TASK_QUEUE: 'bench',
       STORE_ROOT: path.join(dir, 'store'),
       DATA_DIR: dir,
+      RETRAIN_AFTER_LABELLED_ROWS: '0',
+      DRIFT_CHECK_EVERY_BATCHES: '0',
     };
     const settings = loadSettings(env);
     // Same DATA_DIR as the worker: both use its local payload key (created here, before the worker starts).
@@ -121,6 +187,12 @@ async function main(): Promise<void> {
       connection: await Connection.connect({ address }),
       dataConverter: codecDataConverter(await createPayloadCodec(settings)),
     });
+    const files = arg('files');
+    if (files !== undefined) {
+      await compareFiles(Number(files), sizes[0], { dir, env, client, settings, json, log });
+      await client.connection.close();
+      return;
+    }
     const rows: Row[] = [];
     for (const docs of sizes) {
       const file = path.join(dir, 'store', 'raw', 'bench', `docs-${docs}.jsonl`);
@@ -136,14 +208,16 @@ async function main(): Promise<void> {
       await worker.ready;
       const batchId = `bench-${docs}-${Date.now()}`;
       const started = process.hrtime.bigint();
-      const result = await client.workflow.execute<typeof ingestBatch>('ingestBatch', {
+      const handle = await client.workflow.start<typeof ingestBatch>('ingestBatch', {
         taskQueue: 'bench',
         workflowId: ingestWorkflowId(batchId),
         args: [
           { version: 1, batchId, modelName: 'bench', sources: [{ key: `raw/bench/docs-${docs}.jsonl` }], options: ingestOptions(settings) },
         ],
       });
+      const result = await handle.result();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const history = await handle.fetchHistory();
       if (result.scored !== docs) throw new Error(`pipeline scored ${result.scored} of ${docs}`);
       const rss = await worker.peakRssMb();
       await worker.stop();
@@ -155,27 +229,50 @@ async function main(): Promise<void> {
         ratio: pipelineRate / bareRate,
         pipelineSeconds: seconds,
         workerPeakRssMb: rss,
+        parentHistoryEvents: history.events?.length ?? 0,
+        parentHistoryBytes: Buffer.byteLength(historyToJSON(history)),
+        shardRanges: result.shardRanges,
+        profile: await profileBatch(client, handle.workflowId, result.shardRanges),
       });
       await store.delete(`raw/bench/docs-${docs}.jsonl`);
       rmSync(path.join(dir, 'store', 'staged'), { recursive: true, force: true });
       rmSync(path.join(dir, 'store', 'processed'), { recursive: true, force: true });
       rmSync(path.join(dir, 'store', 'results'), { recursive: true, force: true });
+      rmSync(path.join(dir, 'store', 'batches'), { recursive: true, force: true });
     }
     await client.connection.close();
+    if (!json) {
+      for (const r of rows) {
+        console.log(
+          `\nwhere ${r.docs.toLocaleString('en-US')} documents spent their time (activity: count, busy s, span s, longest queued s)`,
+        );
+        for (const p of r.profile) {
+          console.log(
+            `  ${p.activity.padEnd(22)} ${String(p.count).padStart(5)} ${p.busySeconds.toFixed(1).padStart(8)} ${p.spanSeconds.toFixed(1).padStart(8)} ${p.maxQueuedSeconds.toFixed(1).padStart(8)}`,
+          );
+        }
+      }
+    }
 
     if (json) {
       process.stdout.write(
-        JSON.stringify({ settings: { shardSize: settings.pipeline.shardSize, parallelism: settings.pipeline.parallelism }, rows }) + '\n',
+        JSON.stringify({
+          settings: { shardSize: settings.pipeline.shardSize, parallelism: settings.pipeline.parallelism },
+          machine: { cores: os.cpus().length, loadAverage1m: os.loadavg()[0] },
+          rows,
+        }) + '\n',
       );
     } else {
       const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
       console.log(
-        `\ningestBatch vs bare scoring (shard size ${settings.pipeline.shardSize}, parallelism ${settings.pipeline.parallelism}, ${os.cpus().length} cores)`,
+        `\ningestBatch vs bare scoring (shard size ${settings.pipeline.shardSize}, parallelism ${settings.pipeline.parallelism}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
       );
-      console.log('      docs |  bare docs/s | pipeline docs/s | pipeline/bare | pipeline s | worker peak RSS MB');
+      console.log(
+        '      docs |  bare docs/s | pipeline docs/s | pipeline/bare | pipeline s | worker peak RSS MB | parent events | parent KiB | ranges',
+      );
       for (const r of rows) {
         console.log(
-          `${fmt(r.docs)} | ${fmt(r.bareDocsPerSec)}   | ${fmt(r.pipelineDocsPerSec)}      | ${(100 * r.ratio).toFixed(1).padStart(11)} % | ${r.pipelineSeconds.toFixed(1).padStart(10)} | ${r.workerPeakRssMb.toFixed(0).padStart(8)}`,
+          `${fmt(r.docs)} | ${fmt(r.bareDocsPerSec)}   | ${fmt(r.pipelineDocsPerSec)}      | ${(100 * r.ratio).toFixed(1).padStart(11)} % | ${r.pipelineSeconds.toFixed(1).padStart(10)} | ${r.workerPeakRssMb.toFixed(0).padStart(18)} | ${String(r.parentHistoryEvents).padStart(13)} | ${(r.parentHistoryBytes / 1024).toFixed(1).padStart(10)} | ${String(r.shardRanges).padStart(6)}`,
         );
       }
     }

@@ -8,7 +8,7 @@ command="${1:-worker}"
 [ "$#" -gt 0 ] && shift
 
 case "$command" in
-  worker) exec node "$APP_DIR/dist/src/workers/main.js" "$@" ;;
+  worker) exec node "$APP_DIR/dist/src/client/cli.js" worker "$@" ;;
   score) exec node "$APP_DIR/dist/src/scoring/batch-entrypoint.js" "$@" ;;
   etl) exec node "$APP_DIR/dist/src/etl/local-etl-entrypoint.js" "$@" ;;
   cli) exec node "$APP_DIR/dist/src/client/cli.js" "$@" ;;

@@ -25,6 +25,7 @@ import { registerTrain } from './commands/train';
 import { registerUp } from './commands/up';
 import { describeWorkflowFailure } from './failures';
 import { registerWait } from './commands/wait';
+import { registerWorker } from './commands/worker';
 import { UserError } from './user-error';
 import { repoRoot } from '../util/repo-root';
 
@@ -59,6 +60,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDemo(program, ctx);
   registerReplay(program, ctx);
   registerCodecServer(program, ctx);
+  registerWorker(program, ctx);
   registerReport(program, ctx);
   registerQuery(program, ctx);
   registerScore(program, ctx);
@@ -95,9 +97,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     // JSON log lines on stderr; the SDK's INFO lines (bundler output, worker state) would bury the command's own output.
     // Commands that run a worker for a while serve its Prometheus metrics when configured.
+    // (`worker` installs its own: JSON lines on stdout at LOG_LEVEL, like the container's worker.)
     const runsWorker = ['up', 'demo'].includes(argv[2] ?? '');
     const metricsAddress = runsWorker ? tryOrUndefined(() => ctx.settings().telemetry.metricsAddress) : undefined;
-    installRuntimeLogger({ level: debug ? 'info' : 'warn', metricsAddress });
+    if (argv[2] !== 'worker') installRuntimeLogger({ level: debug ? 'info' : 'warn', metricsAddress });
     await buildProgram(ctx).parseAsync(argv);
     return 0;
   } catch (err) {

@@ -2,7 +2,6 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
 import { codecDataConverter, createPayloadCodec, resolveCodecServerToken, type AesGcmPayloadCodec } from '../codec';
 import { startCodecServer, type RunningCodecServer } from '../codec/codec-server';
 import { Settings } from '../config/settings';
@@ -14,7 +13,7 @@ import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { venvBin } from '../util/repo-root';
 import { closeRunners } from '../activities/ingest/remote-stages';
 import { buildDependencies, PipelineDependencies } from '../workers/dependencies';
-import { createPipelineWorker } from '../workers/pipeline-worker';
+import { createPipelineWorker, type PipelineWorker } from '../workers/pipeline-worker';
 import { createTracing, type Tracing } from '../telemetry/tracing';
 import { UserError } from './user-error';
 
@@ -79,7 +78,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
   await ensureSearchAttributes(client.connection as Connection, t.namespace);
   const deps = { ...buildDependencies(settings, options.log), client };
 
-  let worker: Worker | undefined;
+  let worker: PipelineWorker | undefined;
   let workerRun: Promise<void> | undefined;
   let tracing: Tracing | undefined;
   if (options.worker && (options.forceWorker || !(await hasLiveWorker(client, t.taskQueue)))) {

@@ -1,5 +1,5 @@
 import { isGrpcServiceError, ServiceError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { IngestBatchResultV1 } from '../contracts/ingest-batch';
+import type { IngestBatchResultV2 } from '../contracts/ingest-batch';
 import { ingestWorkflowId, type IngestBatchWorkflow } from '../starters';
 import { waitWithProgress } from './progress';
 
@@ -39,7 +39,7 @@ export interface WaitForBatchOptions {
  * fresh connection is made; the batch itself goes on regardless. Returns the batch's result or
  * throws its failure.
  */
-export async function waitForBatch(options: WaitForBatchOptions): Promise<{ result: IngestBatchResultV1; client: Client }> {
+export async function waitForBatch(options: WaitForBatchOptions): Promise<{ result: IngestBatchResultV2; client: Client }> {
   const giveUpAfter = options.giveUpAfterMs ?? 15 * 60_000;
   const reconnectAfter = options.reconnectAfter ?? 3;
   let client = options.client;
@@ -83,7 +83,7 @@ export async function waitForBatch(options: WaitForBatchOptions): Promise<{ resu
 }
 
 /** The one JSON object `ingest --json` and `wait` print for a finished batch. */
-export function batchResultJson(workflowId: string, result: IngestBatchResultV1): Record<string, unknown> {
+export function batchResultJson(workflowId: string, result: IngestBatchResultV2): Record<string, unknown> {
   return {
     workflowId,
     batchId: result.batchId,
@@ -91,9 +91,12 @@ export function batchResultJson(workflowId: string, result: IngestBatchResultV1)
     inputRows: result.inputRows,
     scored: result.scored,
     quarantined: result.quarantined,
-    resultKeys: result.resultKeys,
-    quarantineKeys: result.quarantineKeys,
+    resultsPrefix: result.resultsPrefix,
+    resultParts: result.resultParts,
+    quarantinePrefix: result.quarantinePrefix,
+    quarantineFiles: result.quarantineFiles,
     rejectedFiles: result.rejectedFiles,
+    rejectedFileCount: result.rejectedFileCount,
     manifestKey: result.manifestKey,
     modelVersion: result.modelVersion,
     ...(result.unprocessedFiles && { unprocessedFiles: result.unprocessedFiles }),

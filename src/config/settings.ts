@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { createKeyring, parsePayloadKeys, PayloadKeyError, type PayloadKey } from '../codec/keys';
 import { repoRoot } from '../util/repo-root';
+import { WORKER_QUEUE_KINDS, type WorkerQueueKind } from '../contracts/task-queues';
 
 /** Model names: what MODEL_NAME and every command's --model accept (valid in object keys, workflow ids and the registry). */
 export const MODEL_NAME_PATTERN = /^[a-z0-9][a-z0-9-_]{0,62}$/i;
@@ -139,6 +140,26 @@ export const settingsSchema = z.object({
   REDACT_PII: bool
     .default('false')
     .describe('replace e-mail addresses, phone numbers and URLs with [EMAIL], [PHONE], [URL] before writing processed rows and results'),
+  WORKER_QUEUES: z
+    .string()
+    .default('workflows,cpu')
+    .describe('queues a worker process polls: workflows (workflows and light I/O), cpu (cleaning, scoring, fits), comma-separated'),
+  WORKER_CPU_SLOTS: positiveInt
+    .optional()
+    .describe("CPU-bound activities at once per worker process (its CPU pool's threads); default: the machine's cores"),
+  WORKER_BUILD_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,255}$/, 'letters, digits, ., _ and - only')
+    .optional()
+    .describe('build id the worker declares (Worker Versioning); default: derived from the workflow code'),
+  WORKFLOW_BUNDLE: z
+    .string()
+    .optional()
+    .describe('a workflow bundle made at build time (npm run build:bundle; the image sets it): no bundling at start-up'),
+  WORKER_VERSIONING: bool
+    .default('false')
+    .describe('route workflow tasks by deployment version (Worker Versioning): true on clusters with rolling deploys'),
+  WORKER_DEPLOYMENT_NAME: z.string().optional().describe("the Worker Deployment's name (Worker Versioning); default: the task queue"),
   /** Serve the Temporal Core SDK's metrics for Prometheus at `host:port`/metrics from the worker (e.g. 127.0.0.1:9464); unset: off. */
   TEMPORAL_METRICS_ADDRESS: z
     .string()
@@ -225,6 +246,15 @@ export interface Settings {
   };
   /** REDACT_PII: e-mail addresses, phone numbers and URLs become placeholder tokens before storage. */
   redactPii: boolean;
+  /** WORKER_QUEUES, WORKER_CPU_SLOTS, WORKER_BUILD_ID: what a worker process serves. */
+  worker: {
+    queues: WorkerQueueKind[];
+    cpuSlots?: number;
+    buildId?: string;
+    workflowBundle?: string;
+    versioning: boolean;
+    deploymentName: string;
+  };
   /** Worker telemetry (src/telemetry): Prometheus metrics address, OTLP traces endpoint. */
   telemetry: { metricsAddress?: string; otlpEndpoint?: string; serviceName: string };
   /** INFRA_RETRY_TIMEOUT in ms: the window in which the workers retry an activity's infrastructure errors. */
@@ -250,6 +280,17 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (e.ETL === 'glue' && !e.GLUE_JOB_NAME) throw new ConfigError('ETL=glue needs GLUE_JOB_NAME');
   if (e.BATCH === 'aws' && !(e.BATCH_JOB_QUEUE && e.BATCH_JOB_DEFINITION)) {
     throw new ConfigError('BATCH=aws needs BATCH_JOB_QUEUE and BATCH_JOB_DEFINITION');
+  }
+  if (e.STORE === 'fs' && !isLoopbackHost(e.TEMPORAL_ADDRESS)) {
+    throw new ConfigError(
+      `STORE=fs keeps objects in a folder of this machine, which workers of the Temporal server at ${e.TEMPORAL_ADDRESS} on other machines cannot read; ` +
+        'use STORE=s3 with S3_BUCKET (docs/scaling.md), or a server on this machine (127.0.0.1/localhost)',
+    );
+  }
+  const queues = e.WORKER_QUEUES.split(',').map((q) => q.trim());
+  const unknownQueue = queues.find((q) => !(WORKER_QUEUE_KINDS as readonly string[]).includes(q));
+  if (unknownQueue !== undefined || queues.length === 0) {
+    throw new ConfigError(`WORKER_QUEUES: "${unknownQueue ?? ''}" is not one of ${WORKER_QUEUE_KINDS.join(', ')}`);
   }
   const uiHost = e.TEMPORAL_ADDRESS.split(':')[0] === '127.0.0.1' ? 'localhost' : e.TEMPORAL_ADDRESS.split(':')[0];
   const uiUrl = e.TEMPORAL_UI_URL ?? `http://${uiHost}:${e.TEMPORAL_UI_PORT}`;
@@ -325,6 +366,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       },
     },
     redactPii: e.REDACT_PII,
+    worker: {
+      queues: [...new Set(queues)] as WorkerQueueKind[],
+      cpuSlots: e.WORKER_CPU_SLOTS,
+      buildId: e.WORKER_BUILD_ID,
+      workflowBundle: e.WORKFLOW_BUNDLE,
+      versioning: e.WORKER_VERSIONING,
+      deploymentName: e.WORKER_DEPLOYMENT_NAME ?? e.TEMPORAL_TASK_QUEUE,
+    },
     telemetry: {
       metricsAddress: e.TEMPORAL_METRICS_ADDRESS,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
@@ -338,6 +387,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 /** The built-in defaults, read from no environment: for components built without settings (tests). */
 export function defaultSettings(): Settings {
   return loadSettings({});
+}
+
+/** A Temporal address on this machine (what an embedded dev server listens on). */
+function isLoopbackHost(address: string): boolean {
+  const host = address.startsWith('[') ? address.slice(1, address.indexOf(']')) : address.split(':')[0];
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function originOf(url: string): string {

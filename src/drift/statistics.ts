@@ -88,6 +88,8 @@ export interface DocumentObservation {
   tokens: readonly string[];
   /** VADER compound in [-1, 1]. */
   sentiment: number;
+  /** `fingerprint(textClean)`, when the caller already computed it. */
+  fingerprint?: number;
 }
 
 export interface PredictionObservation {
@@ -136,7 +138,8 @@ export class StatisticsAccumulator {
   private readonly sentiment = emptyHistogram(CUTS.sentiment);
   private readonly sentimentLabels = { positive: 0, negative: 0, neutral: 0 };
   private readonly languages: Record<DetectedLanguage, number> = { en: 0, es: 0, other: 0, unknown: 0 };
-  private readonly terms = new Map<string, { df: number; tf: number }>();
+  /** `doc`: the last document (by number) that counted the term's document frequency. */
+  private readonly terms = new Map<string, { df: number; tf: number; doc: number }>();
   private tokens = 0;
   private empty = 0;
   private duplicate = 0;
@@ -168,18 +171,19 @@ export class StatisticsAccumulator {
 
     if (doc.tokens.length === 0) this.empty++;
     else {
-      const key = `${doc.textClean.length}:${fingerprint(doc.textClean)}`;
+      const key = `${doc.textClean.length}:${doc.fingerprint ?? fingerprint(doc.textClean)}`;
       if (this.seen.has(key)) this.duplicate++;
       else this.seen.add(key);
     }
 
-    const inDocument = new Set<string>();
+    // Stamping each term with the document number counts document frequency without a set per document.
+    const stamp = this.documents;
     for (const token of doc.tokens) {
       let entry = this.terms.get(token);
-      if (!entry) this.terms.set(token, (entry = { df: 0, tf: 0 }));
+      if (!entry) this.terms.set(token, (entry = { df: 0, tf: 0, doc: 0 }));
       entry.tf++;
-      if (!inDocument.has(token)) {
-        inDocument.add(token);
+      if (entry.doc !== stamp) {
+        entry.doc = stamp;
         entry.df++;
       }
     }

@@ -99,7 +99,7 @@ export class AwsBatchRunner implements RemoteJobRunner<ScoringJobSpec> {
     const existing = await this.findJob(jobName);
     if (existing) return existing;
 
-    const specKey = jobSpecKey(valid.batchId, 'scoring');
+    const specKey = jobSpecKey(valid.batchId, 'scoring', valid.range);
     const out = await this.client.send(
       new SubmitJobCommand({
         jobName,

@@ -100,7 +100,7 @@ export class GlueRunner implements RemoteJobRunner<EtlJobSpec> {
         JobName: this.jobName,
         Arguments: {
           ...this.storeArgs,
-          '--spec_key': jobSpecKey(valid.batchId, 'etl'),
+          '--spec_key': jobSpecKey(valid.batchId, 'etl', valid.range),
           [GLUE_TOKEN_ARGUMENT]: idempotencyToken,
         },
       }),

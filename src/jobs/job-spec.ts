@@ -23,6 +23,7 @@ const etlSchema = z
   .object({
     kind: z.literal('etl'),
     batchId,
+    range: z.number().int().nonnegative().optional(),
     inputKeys: z.array(key).min(1).max(MAX_JOB_TASKS),
     outputKeys: z.array(jsonlKey).min(1).max(MAX_JOB_TASKS),
     textOptions: z.object({
@@ -39,6 +40,7 @@ const scoringSchema = z
   .object({
     kind: z.literal('scoring'),
     batchId,
+    range: z.number().int().nonnegative().optional(),
     modelName: z.string().min(1),
     modelVersion: z.string().min(1),
     processedKeys: z.array(key).min(1).max(MAX_JOB_TASKS),

@@ -105,7 +105,7 @@ export class LocalProcessRunner implements RemoteJobRunner<JobSpec> {
       id,
       token: idempotencyToken,
       kind: valid.kind,
-      specKey: jobSpecKey(valid.batchId, valid.kind),
+      specKey: jobSpecKey(valid.batchId, valid.kind, valid.range),
       entrypoint,
       total: taskCount(valid),
       nextIndex: 0,

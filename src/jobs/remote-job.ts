@@ -9,6 +9,8 @@
 export interface EtlJobSpec {
   kind: 'etl';
   batchId: string;
+  /** The range of the batch's shards (child workflow) this job covers, when the batch has ranges. */
+  range?: number;
   /** staged/<batchId>/shard-NNNNN.jsonl, in shard order. */
   inputKeys: string[];
   /** processed/<batchId>/shard-NNNNN.jsonl, same order and length as inputKeys. */
@@ -23,6 +25,8 @@ export interface EtlJobSpec {
 export interface ScoringJobSpec {
   kind: 'scoring';
   batchId: string;
+  /** The range of the batch's shards (child workflow) this job covers, when the batch has ranges. */
+  range?: number;
   modelName: string;
   modelVersion: string;
   processedKeys: string[];

@@ -10,14 +10,14 @@ export async function openInput(
   store: ObjectStore,
   key: string,
   options: { format?: InputFormat; delimiter?: Delimiter; columns?: ColumnMapping; maxRecordBytes: number },
-): Promise<{ format: InputFormat; rows: AsyncGenerator<ParsedRow> }> {
+): Promise<{ format: InputFormat; compression: 'gzip' | null; rows: AsyncGenerator<ParsedRow> }> {
   validateKey(key);
-  const { format, rows } = await openRecords(await store.getStream(key), {
+  const { format, compression, rows } = await openRecords(await store.getStream(key), {
     fileName: key,
     format: options.format,
     delimiter: options.delimiter,
     columns: options.columns,
     maxRecordBytes: options.maxRecordBytes,
   });
-  return { format, rows };
+  return { format, compression, rows };
 }

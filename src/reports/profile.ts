@@ -105,6 +105,23 @@ export function shouldTrace(n: number): boolean {
   return n < TRACE_ALL_UP_TO || n % TRACE_EVERY === 0;
 }
 
+/**
+ * The same rule for a shard processed on its own: its n-th row (0-based) is taken to be the batch's
+ * document `shard × shardRows + n` (the shards before it assumed the same size, which holds for
+ * every shard but a file's last). So the first TRACE_ALL_UP_TO documents of a batch are traced, then
+ * one in TRACE_EVERY of each shard: a bound of about TRACE_ALL_UP_TO + documents / TRACE_EVERY.
+ */
+export function shouldTraceInShard(shard: number, shardRows: number, n: number): boolean {
+  return shard * shardRows + n < TRACE_ALL_UP_TO || n % TRACE_EVERY === 0;
+}
+
+/**
+ * Stems kept per shard (and range) profile: every stem of a shard in practice, so that merging
+ * many of them gives the batch's top stems and distinct count exactly (see mergeManyProfiles);
+ * the batch's profile keeps PROFILE_TOP_TERMS.
+ */
+export const PART_PROFILE_STEMS = 20_000;
+
 function topTerms(counts: Map<string, number>, n: number): Array<[string, number]> {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n);
 }
@@ -235,5 +252,32 @@ export function mergeProfiles(a: BatchProfileV1, b: BatchProfileV1, topN = PROFI
     distinct: { stems: a.distinct.stems + b.distinct.stems },
     top: { stems: mergeTop(a.top.stems, b.top.stems, topN) },
     languages,
+  };
+}
+
+/**
+ * The profile of many parts (shards, then ranges) at once: mergeProfiles folded over them, but
+ * stems are summed in one map. The distinct stem count is exact when every part listed all its
+ * stems (top.stems as long as distinct.stems), otherwise a lower bound; the top stems are exact
+ * while no part truncated a stem the union ranks.
+ */
+export function mergeManyProfiles(parts: readonly BatchProfileV1[], topN = PROFILE_TOP_TERMS): BatchProfileV1 | null {
+  if (parts.length === 0) return null;
+  const stems = new Map<string, number>();
+  let complete = true;
+  let lowerBound = 0;
+  let merged: BatchProfileV1 | null = null;
+  for (const part of parts) {
+    for (const [t, c] of part.top.stems) stems.set(t, (stems.get(t) ?? 0) + c);
+    complete &&= part.top.stems.length === part.distinct.stems;
+    lowerBound = Math.max(lowerBound, part.distinct.stems);
+    const light: BatchProfileV1 = { ...part, distinct: { stems: 0 }, top: { stems: [] } };
+    merged = merged === null ? light : mergeProfiles(merged, light, 0);
+  }
+  const result = merged as BatchProfileV1;
+  return {
+    ...result,
+    distinct: { stems: complete ? stems.size : Math.max(lowerBound, stems.size) },
+    top: { stems: topTerms(stems, topN) },
   };
 }

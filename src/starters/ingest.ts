@@ -3,14 +3,14 @@ import {
   INGEST_BATCH_WORKFLOW,
   ingestUpdates,
   type IngestBatchInputV1,
-  type IngestBatchResultV1,
+  type IngestBatchResultV2,
   type IngestOptionsV1,
   type SubmitFilesResultV1,
   type SubmitFilesUpdateV1,
 } from '../contracts/ingest-batch';
 import { searchAttributes } from '../contracts/search-attributes';
 
-export type IngestBatchWorkflow = (input: IngestBatchInputV1) => Promise<IngestBatchResultV1>;
+export type IngestBatchWorkflow = (input: IngestBatchInputV1) => Promise<IngestBatchResultV2>;
 export type IngestBatchHandle = WorkflowHandle<IngestBatchWorkflow>;
 
 export const ingestWorkflowId = (batchId: string) => `ingest-${batchId}`;

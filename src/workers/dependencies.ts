@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { RemoteRunners } from '../activities/ingest/remote-stages';
@@ -49,7 +50,8 @@ export function buildDependencies(settings: Settings, echo: (line: string) => vo
     notifier: buildNotifier(settings, echo),
     metrics: buildMetricsSink(settings),
     runners: buildRunners(settings),
-    shardPool: new ShardThreadPool(storeEnvironment(settings)),
+    // As many threads as the CPU queue has slots: each CPU activity gets a core.
+    shardPool: new ShardThreadPool(storeEnvironment(settings), settings.worker.cpuSlots ?? os.availableParallelism()),
   };
 }
 

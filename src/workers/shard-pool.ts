@@ -1,26 +1,36 @@
+import { MessageChannel } from 'node:worker_threads';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker as Thread } from 'node:worker_threads';
+import { CancelledFailure, Context } from '@temporalio/activity';
+import { Piscina } from 'piscina';
 import type { ShardStageResult, ShardStageTask } from '../pipeline/shard-stage';
-import { deserializeShardError, type SerializedShardError } from './shard-error';
+import type { ActivityMessage, CpuTask } from './shard-thread';
+import { fromThreadError, type ThreadOutcome } from './thread-errors';
 
-interface Pending {
-  resolve(result: ShardStageResult): void;
-  reject(error: Error): void;
-}
+/** Activities the pool runs in its threads when the worker has one (the shard stage is processShard's). */
+export const CPU_ACTIVITIES = [
+  'fitCandidate',
+  'refitCandidate',
+  'evaluateVersion',
+  'evaluateConfiguration',
+  'planSearch',
+  'evaluateFold',
+  'computeBaseline',
+  'ensureBaseline',
+  'resolveBaseline',
+] as const;
+export type CpuActivityName = (typeof CPU_ACTIVITIES)[number];
 
 /**
- * A fixed set of threads running shard stages. Cleaning is CPU-bound JavaScript: in the worker's
- * main thread it would use one core and delay Temporal's own work (heartbeats, polls) behind it.
- * Tasks carry keys only; each thread reads and writes the store itself.
+ * The worker's CPU pool: a piscina pool of threads that clean and score shards and run the
+ * CPU-bound activities. In the worker's main thread that work would use one core and delay
+ * Temporal's own work (heartbeats, polls, workflow tasks) behind it. piscina replaces a thread that
+ * dies (an out-of-memory abort, a native crash) and fails only the task it was running, which
+ * Temporal then retries. Tasks carry keys only; each thread reads and writes the store itself.
+ * Errors keep their ApplicationFailure type across the thread boundary.
  */
 export class ShardThreadPool {
-  private readonly threads: Thread[] = [];
-  private readonly idle: Thread[] = [];
-  private readonly queue: Array<{ task: ShardStageTask; pending: Pending }> = [];
-  private readonly inFlight = new Map<number, Pending>();
-  private readonly owner = new Map<Thread, number>();
-  private nextId = 0;
+  private pool: Piscina | undefined;
   private closed = false;
 
   /**
@@ -29,75 +39,73 @@ export class ShardThreadPool {
    */
   constructor(
     private readonly env: Record<string, string>,
-    private readonly wanted = os.availableParallelism(),
+    readonly size = os.availableParallelism(),
   ) {}
 
-  private start(): void {
-    const script = path.join(__dirname, 'shard-thread.js');
-    for (let i = 0; i < Math.max(1, this.wanted); i++) {
-      const thread = new Thread(script, { workerData: this.env });
-      thread.on('message', (message: { id: number; result?: ShardStageResult; error?: SerializedShardError }) =>
-        this.settle(thread, message),
-      );
-      thread.on('error', (err) => this.fail(thread, err));
-      thread.unref();
-      this.threads.push(thread);
-      this.idle.push(thread);
-    }
+  /** The running piscina pool (tests look at its threads). */
+  get threads(): Piscina['threads'] {
+    return this.pool?.threads ?? [];
   }
 
-  run(task: ShardStageTask): Promise<ShardStageResult> {
-    if (this.closed) return Promise.reject(new Error('the shard pool is closed'));
-    if (this.threads.length === 0) this.start();
-    return new Promise((resolve, reject) => {
-      this.queue.push({ task, pending: { resolve, reject } });
-      this.pump();
+  private piscina(): Piscina {
+    if (this.closed) throw new Error('the shard pool is closed');
+    this.pool ??= new Piscina({
+      filename: path.join(__dirname, 'shard-thread.js'),
+      workerData: this.env,
+      minThreads: Math.max(1, this.size),
+      maxThreads: Math.max(1, this.size),
+      // The CPU queue's slots bound the tasks; any beyond the threads wait here for one.
+      maxQueue: Infinity,
+      idleTimeout: 60_000,
     });
+    return this.pool;
+  }
+
+  async run(task: ShardStageTask): Promise<ShardStageResult> {
+    const outcome = (await this.piscina().run({ kind: 'shard', task } satisfies CpuTask)) as ThreadOutcome<ShardStageResult>;
+    if (!outcome.ok) throw fromThreadError(outcome.error);
+    return outcome.value;
+  }
+
+  /**
+   * Runs a CPU activity in a thread, inside the current activity's context: its heartbeats and log
+   * lines are relayed to the real context, and cancelling the activity aborts the thread's task.
+   */
+  async runActivity<T>(name: CpuActivityName, args: unknown[]): Promise<T> {
+    const ctx = Context.current();
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (m: ActivityMessage) => {
+      if ('heartbeat' in m) ctx.heartbeat(m.heartbeat);
+      else ctx.log[m.log](m.message, m.meta);
+    });
+    try {
+      const task: CpuTask = { kind: 'activity', name, info: ctx.info, args, port: port2 };
+      const outcome = (await this.piscina().run(task, { transferList: [port2], signal: ctx.cancellationSignal })) as ThreadOutcome<T>;
+      if (!outcome.ok) throw fromThreadError(outcome.error);
+      return outcome.value;
+    } catch (err) {
+      if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`${name} cancelled`);
+      throw err;
+    } finally {
+      port1.close();
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const { pending } of this.queue.splice(0)) pending.reject(new Error('the shard pool closed'));
-    await Promise.all(this.threads.map((t) => t.terminate()));
+    await this.pool?.destroy();
   }
+}
 
-  private pump(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const thread = this.idle.pop() as Thread;
-      const { task, pending } = this.queue.shift() as { task: ShardStageTask; pending: Pending };
-      const id = this.nextId++;
-      this.inFlight.set(id, pending);
-      this.owner.set(thread, id);
-      thread.postMessage({ id, task });
-    }
+/** Wraps CPU activities so that, with a pool, each call runs in one of its threads. */
+export function inCpuPool<A extends Partial<Record<CpuActivityName, (...args: never[]) => Promise<unknown>>>>(
+  activities: A,
+  pool?: ShardThreadPool,
+): A {
+  if (!pool) return activities;
+  const wrapped: Record<string, unknown> = { ...activities };
+  for (const name of CPU_ACTIVITIES) {
+    if (name in activities) wrapped[name] = (...args: unknown[]) => pool.runActivity(name, args);
   }
-
-  private settle(thread: Thread, message: { id: number; result?: ShardStageResult; error?: SerializedShardError }): void {
-    const pending = this.inFlight.get(message.id);
-    this.inFlight.delete(message.id);
-    this.owner.delete(thread);
-    this.idle.push(thread);
-    if (pending) {
-      // Typed failures (bad input, a broken model) stay typed and non-retryable across the thread boundary.
-      if (message.error) pending.reject(deserializeShardError(message.error));
-      else pending.resolve(message.result as ShardStageResult);
-    }
-    this.pump();
-  }
-
-  private fail(thread: Thread, err: Error): void {
-    const id = this.owner.get(thread);
-    if (id !== undefined) {
-      this.inFlight.get(id)?.reject(err);
-      this.inFlight.delete(id);
-    }
-    // A crashed thread is not reused; the pool shrinks rather than loop on a broken thread.
-    this.owner.delete(thread);
-    const index = this.threads.indexOf(thread);
-    if (index >= 0) this.threads.splice(index, 1);
-    if (this.threads.length === 0) {
-      this.closed = true;
-      for (const { pending } of this.queue.splice(0)) pending.reject(err);
-    }
-  }
+  return wrapped as A;
 }

@@ -1,18 +1,32 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { defaultFailureConverter, defaultPayloadConverter, noopMetricMeter } from '@temporalio/common';
+import type { Info } from '@temporalio/activity';
+import { Activity } from '@temporalio/worker/lib/activity';
+import Piscina from 'piscina';
+import { DEFAULT_BASELINE_OPTIONS, createComputeBaseline, createEnsureBaseline } from '../activities/drift/baseline';
+import { createResolveBaseline } from '../activities/ingest/resolve-baseline';
+import { createEvaluateVersion } from '../activities/training/evaluate-version';
+import { createFitCandidate, createRefitCandidate } from '../activities/training/fit-candidate';
+import { createSearchActivities } from '../activities/training/search';
+import { createTuningActivities } from '../activities/training/tune';
 import { objectStoreFromSettings } from '../aws/store-from-settings';
 import { loadSettings } from '../config/settings';
 import { ModelRegistry, type TextClassifier } from '../model';
 import { runShardStage, type ShardStageTask } from '../pipeline/shard-stage';
-import { serializeShardError } from './shard-error';
+import { VocabularyLoader } from '../pipeline/shard-statistics';
+import { toThreadError, type ThreadOutcome } from './thread-errors';
 
 /**
- * A thread of the shard pool: cleans (and scores) shards so the worker uses every core while its
- * main thread keeps serving Temporal. It builds its own store client from the same environment.
+ * A thread of the worker's CPU pool (piscina): cleans and scores shards, and runs the CPU-bound
+ * activities (fit, tuning folds, baselines, evaluation) so the worker uses every core while its
+ * main thread keeps serving Temporal (polls, heartbeats, workflow tasks). It builds its own store
+ * client from the same environment; tasks carry keys, never document text.
  */
-const settings = loadSettings(workerData as Record<string, string>);
+const settings = loadSettings(Piscina.workerData as Record<string, string>);
 const store = objectStoreFromSettings(settings);
 const registry = new ModelRegistry(store);
 const models = new Map<string, Promise<TextClassifier>>();
+const vocabularies = new VocabularyLoader(store);
 
 function loadModel(name: string, version: string): Promise<TextClassifier> {
   const id = `${name}@${version}`;
@@ -27,10 +41,87 @@ function loadModel(name: string, version: string): Promise<TextClassifier> {
   return model;
 }
 
-parentPort?.on('message', async ({ id, task }: { id: number; task: ShardStageTask }) => {
+type ActivityFn = (...args: never[]) => Promise<unknown>;
+let activities: Record<string, ActivityFn> | undefined;
+
+/** The activities this pool runs off the main thread (see CPU_ACTIVITIES in shard-pool.ts). */
+function cpuActivities(): Record<string, ActivityFn> {
+  const search = createSearchActivities(store);
+  activities ??= {
+    fitCandidate: createFitCandidate(store, registry),
+    refitCandidate: createRefitCandidate(store, registry),
+    evaluateVersion: createEvaluateVersion(store, registry),
+    planSearch: search.planSearch,
+    evaluateFold: search.evaluateFold,
+    evaluateConfiguration: createTuningActivities(store).evaluateConfiguration,
+    computeBaseline: createComputeBaseline(store, registry, DEFAULT_BASELINE_OPTIONS),
+    ensureBaseline: createEnsureBaseline(store, registry, DEFAULT_BASELINE_OPTIONS),
+    resolveBaseline: createResolveBaseline(store, registry),
+  } as unknown as Record<string, ActivityFn>;
+  return activities;
+}
+
+export type CpuTask =
+  | { kind: 'shard'; task: ShardStageTask }
+  | { kind: 'activity'; name: string; info: Info; args: unknown[]; port: MessagePort };
+
+/** Messages an activity sends to the main thread while it runs. */
+export type ActivityMessage =
+  | { heartbeat: unknown }
+  | { log: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string; meta?: Record<string, unknown> };
+
+function runActivity(task: Extract<CpuTask, { kind: 'activity' }>): Promise<unknown> {
+  const fn = cpuActivities()[task.name];
+  if (!fn) throw new Error(`activity ${task.name} does not run in the CPU pool`);
+  const { port } = task;
+  const send = (m: ActivityMessage) => {
+    // The thread's own lifecycle lines (activity started/failed) would repeat the real activity's.
+    if ('log' in m && m.meta?.sdkComponent === 'worker') return;
+    port.postMessage(m);
+  };
+  const logAt = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: Record<string, unknown>) =>
+    send({ log: level, message, meta });
+  const logger = {
+    log: (level: string, message: string, meta?: Record<string, unknown>) => send({ log: level.toLowerCase() as 'info', message, meta }),
+    trace: logAt('trace'),
+    debug: logAt('debug'),
+    info: logAt('info'),
+    warn: logAt('warn'),
+    error: logAt('error'),
+  };
+  const activity = new Activity(
+    task.info,
+    undefined,
+    { payloadConverter: defaultPayloadConverter, payloadCodecs: [], failureConverter: defaultFailureConverter },
+    {
+      type: 'activity',
+      namespace: task.info.activityNamespace,
+      activityId: task.info.activityId,
+      workflowId: task.info.workflowExecution?.workflowId,
+      isLocal: task.info.isLocal,
+    } as never,
+    undefined,
+    (details?: unknown) => send({ heartbeat: details }),
+    undefined,
+    logger,
+    noopMetricMeter,
+    [],
+  );
+  // Cancellation: the main thread aborts the pool task (piscina ends this thread and starts another).
+  return activity.runNoEncoding(fn as never, { args: task.args, headers: {} });
+}
+
+export default async function run(task: CpuTask): Promise<ThreadOutcome<unknown>> {
   try {
-    parentPort?.postMessage({ id, result: await runShardStage(store, loadModel, task) });
+    if (task.kind === 'shard') {
+      return { ok: true, value: await runShardStage({ store, loadModel, loadVocabulary: (key) => vocabularies.load(key) }, task.task) };
+    }
+    try {
+      return { ok: true, value: await runActivity(task) };
+    } finally {
+      task.port.close();
+    }
   } catch (err) {
-    parentPort?.postMessage({ id, error: serializeShardError(err) });
+    return { ok: false, error: toThreadError(err) };
   }
-});
+}

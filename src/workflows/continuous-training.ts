@@ -34,6 +34,7 @@ import { meanOfFolds, searchWinner, survivors, type CandidateScore } from '../tr
 import { chooseLanguage, configuredLanguage, type LanguageChoice } from '../training/language-choice';
 import { decidePromotion } from '../training/promotion';
 import { bestCandidate } from '../training/tuning-choice';
+import { cpuActivities } from './cpu-activities';
 import { Semaphore } from './semaphore';
 import { infraActivityOptions } from './retry-policy';
 import { followUpInput, mergeRequests } from './training-follow-up';
@@ -46,7 +47,6 @@ const { describeChampion, promoteModel, notify, planTuning, submitTrainingReques
   infraActivityOptions({ startToCloseMs: 60_000 }),
 );
 
-// The model report renders from metrics.json and the model: a failure must not fail the training run.
 // The model report and the F1 metric are bookkeeping: they give up after half an hour.
 const bookkeeping = { timeoutMs: 30 * 60_000 };
 const { writeModelReport } = proxyActivities<ReportActivities>(infraActivityOptions({ startToCloseMs: 10 * 60_000 }, bookkeeping));
@@ -68,8 +68,24 @@ function cpuActivityOptions(input: ContinuousTrainingInputV1) {
 }
 
 function heavyActivities(input: ContinuousTrainingInputV1) {
-  // One proxy (a proxy has no own keys to spread): activity names resolve on the worker.
-  return proxyActivities<TrainingActivities & DriftActivities>(cpuActivityOptions(input));
+  const options = cpuActivityOptions(input);
+  // Reading the training data and writing the search's table are I/O; featurising, fits, folds,
+  // refits, evaluation and the baseline are CPU-bound: the CPU queue (see contracts/task-queues).
+  const { assembleTrainingSet, summarizeSearch } = proxyActivities<TrainingActivities>(options);
+  const { evaluateConfiguration, fitCandidate, evaluateVersion, refitCandidate, planSearch, evaluateFold } =
+    cpuActivities<TrainingActivities>(options);
+  const { computeBaseline } = cpuActivities<DriftActivities>(options);
+  return {
+    assembleTrainingSet,
+    summarizeSearch,
+    evaluateConfiguration,
+    fitCandidate,
+    evaluateVersion,
+    refitCandidate,
+    planSearch,
+    evaluateFold,
+    computeBaseline,
+  };
 }
 
 /** Patch ids (workflow versioning): histories recorded before each change replay along the old path. */

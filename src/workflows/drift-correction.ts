@@ -40,15 +40,15 @@ import {
   type DriftPolicyV1,
 } from '../drift/policy';
 import { driftKeys } from '../drift/keys';
+import { cpuActivities } from './cpu-activities';
 import { infraActivityOptions } from './retry-policy';
 
 // Infrastructure errors retry for a window of time (retry-policy.ts), not a few attempts.
 const { collectDriftWindow, compareDriftWindow, readDriftState, claimRetraining, startRetraining, writeDriftReport, publishDriftAlert } =
   proxyActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: 10 * 60_000, heartbeatMs: 120_000 }));
-// Computing a missing baseline cleans and scores a whole training set: long, heartbeating.
-const { ensureBaseline } = proxyActivities<DriftActivities>(
-  infraActivityOptions({ startToCloseMs: 2 * 3_600_000, heartbeatMs: 120_000, long: true }),
-);
+// Computing a missing baseline cleans and scores a whole training set: long, heartbeating, CPU-bound.
+const baselineActivities = () =>
+  cpuActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: 2 * 3_600_000, heartbeatMs: 120_000, long: true }));
 const { submitDriftCheck } = proxyActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: 60_000 }));
 // The HTML report and the PSI metric are bookkeeping: they give up after half an hour.
 const bookkeeping = { timeoutMs: 30 * 60_000 };
@@ -123,7 +123,7 @@ export async function driftCorrection(input: DriftCorrectionInputV1): Promise<Dr
       };
     } else {
       status.phase = 'baseline';
-      baselineKey = (await ensureBaseline({ modelName, version: modelVersion })).key;
+      baselineKey = (await baselineActivities().ensureBaseline({ modelName, version: modelVersion })).key;
       upsertSearchAttributes([{ key: searchAttributes.modelVersion, value: modelVersion }]);
       status.phase = 'comparing';
       const comparison = await compareDriftWindow({

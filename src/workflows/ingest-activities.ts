@@ -1,12 +1,13 @@
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { createDriftActivities } from '../activities/drift';
 import type { createIngestActivities } from '../activities/ingest';
 import type { LakeActivities } from '../activities/lake';
 import type { ReportActivities } from '../activities/reports';
 import type { TelemetryActivities } from '../activities/telemetry';
 import type { createTrainingActivities } from '../activities/training';
-import type { IngestOptionsV1 } from '../contracts/ingest-batch';
+import type { IngestOptionsV1, ResolvedIngestDeploymentV1 } from '../contracts/ingest-batch';
 import type { InfraRetryV1 } from '../contracts/retry';
+import { cpuActivities } from './cpu-activities';
 import { DEFAULT_INFRA_RETRY, infraActivityOptions } from './retry-policy';
 
 type IngestActivities = ReturnType<typeof createIngestActivities>;
@@ -22,25 +23,28 @@ const HOUR = 60 * MINUTE;
  */
 const BOOKKEEPING_WINDOW_MS = 30 * MINUTE;
 
-/** ingestBatch's activities under one retry window (see retry-policy.ts). */
+/** ingestBatch's activities on the workflows queue, under one retry window (see retry-policy.ts). */
 export function ingestActivities(window: InfraRetryV1) {
   const bookkeeping = { ...window, timeoutMs: Math.min(window.timeoutMs, BOOKKEEPING_WINDOW_MS) };
   return {
     // proxyActivities returns a Proxy with no own keys: pick by name, never spread it.
-    ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 2 * MINUTE }, window)), [
-      'resolveModel',
-      'finalizeBatch',
-    ]),
-    // Preparing, cleaning and scoring stream whole files or shards: they heartbeat, so a dead worker
-    // is noticed within a minute instead of at the start-to-close timeout.
-    ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: HOUR, heartbeatMs: MINUTE, long: true }, window)), [
-      'prepareSource',
-      'processShard',
-    ]),
-    // Glue and AWS Batch jobs can run for hours; the activity polls them and heartbeats meanwhile.
+    ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 2 * MINUTE }, window)), ['resolveModel']),
+    // Preparing streams a whole file, heartbeating: a dead worker is noticed within a minute.
     ...pick(
-      proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 12 * HOUR, heartbeatMs: 2 * MINUTE, long: true }, window)),
-      ['runEtlJob', 'runScoringJob'],
+      proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 2 * HOUR, heartbeatMs: MINUTE, long: true }, window)),
+      ['prepareSource'],
+    ),
+    // Finalisation reads every shard summary of the batch (thousands at 100M documents): minutes, heartbeating.
+    ...pick(
+      proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 30 * MINUTE, heartbeatMs: 2 * MINUTE, long: true }, window)),
+      ['finalizeBatch'],
+    ),
+    // Statistics merge the range summaries (no shard is read again): bookkeeping.
+    ...pick(
+      proxyActivities<IngestActivities>(
+        infraActivityOptions({ startToCloseMs: 30 * MINUTE, heartbeatMs: 2 * MINUTE, long: true }, bookkeeping),
+      ),
+      ['recordBatchStatistics'],
     ),
     ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, bookkeeping)), ['notify', 'recordMetrics']),
     ...pick(proxyActivities<TrainingActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, bookkeeping)), ['requestTrainingIfDue']),
@@ -52,12 +56,19 @@ export function ingestActivities(window: InfraRetryV1) {
     ]),
     ...pick(proxyActivities<ReportActivities>(infraActivityOptions({ startToCloseMs: 5 * MINUTE }, bookkeeping)), ['writeBatchReport']),
     ...pick(proxyActivities<TelemetryActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, bookkeeping)), ['recordBatchFailed']),
-    // The first batch after a new model version may compute the version's baseline, a pass over its training set.
-    ...pick(
-      proxyActivities<DriftActivities>(infraActivityOptions({ startToCloseMs: HOUR, heartbeatMs: 2 * MINUTE, long: true }, bookkeeping)),
-      ['computeBatchStatistics'],
-    ),
   };
+}
+
+/**
+ * ingestBatch's CPU-bound activity: the first batch after a new model version computes the
+ * version's baseline (a pass over its training set). Call inside the workflow: the CPU queue
+ * derives from the workflow's own queue.
+ */
+export function ingestCpuActivities(window: InfraRetryV1) {
+  return pick(
+    cpuActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 2 * HOUR, heartbeatMs: MINUTE, long: true }, window)),
+    ['resolveBaseline'],
+  );
 }
 
 function pick<T extends object, K extends keyof T>(from: T, keys: K[]): Pick<T, K> {
@@ -66,41 +77,12 @@ function pick<T extends object, K extends keyof T>(from: T, keys: K[]): Pick<T, 
   return out;
 }
 
-/** A batch's options with every deployment decision resolved. */
-export type EffectiveIngestOptions = IngestOptionsV1 &
-  Required<Pick<IngestOptionsV1, 'shardSize' | 'parallelism' | 'maxRecordBytes' | 'etl' | 'scoring' | 'redactPii'>>;
-
-/** What a batch runs with: the deployment's decisions, overridden only by explicit batch options. */
-export interface EffectiveDeployment {
-  options: EffectiveIngestOptions;
-  retry: InfraRetryV1;
-}
-
-/** Defaults for histories whose starter left a field out before it was ever optional (none did). */
-const LEGACY = { shardSize: 5000, parallelism: 4, maxRecordBytes: 1024 * 1024 };
-
 /**
  * Asks a worker for its deployment's decisions (placement, sizes and limits, triggers,
- * REDACT_PII, the retry window) and lays the batch's explicit options on top. Histories that
- * started before this step existed (patch `deployment-settings`) keep what their starter put in
- * the input.
+ * REDACT_PII, the retry window) and lays the batch's explicit options on top.
  */
-export async function resolveDeployment(options: IngestOptionsV1): Promise<EffectiveDeployment> {
+export async function resolveDeployment(options: IngestOptionsV1): Promise<ResolvedIngestDeploymentV1> {
   const bootstrap = options.infraRetry ?? DEFAULT_INFRA_RETRY;
-  if (!patched('deployment-settings')) {
-    return {
-      options: {
-        ...options,
-        shardSize: options.shardSize ?? LEGACY.shardSize,
-        parallelism: options.parallelism ?? LEGACY.parallelism,
-        maxRecordBytes: options.maxRecordBytes ?? LEGACY.maxRecordBytes,
-        etl: options.etl ?? 'local',
-        scoring: options.scoring ?? 'worker',
-        redactPii: options.redactPii === true,
-      },
-      retry: bootstrap,
-    };
-  }
   const { describeDeployment } = proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, bootstrap));
   const d = await describeDeployment();
   return {

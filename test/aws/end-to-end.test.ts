@@ -2,11 +2,9 @@ import { DescribeJobsCommand, JobSummary, ListJobsCommand } from '@aws-sdk/clien
 import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { GetJobRunCommand, GetJobRunsCommand, JobRun } from '@aws-sdk/client-glue';
 import type { Message } from '@aws-sdk/client-sqs';
-import { ActivityFailure, ApplicationFailure, Client, TimeoutFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { RetryState } from '@temporalio/common';
+import { ApplicationFailure, ChildWorkflowFailure, Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -16,12 +14,13 @@ import path from 'node:path';
 import { DEFAULT_CONFIG } from '../../infra/lib/config';
 import { lambdaEnvironment } from '../../infra/lib/service-environment';
 import { eventWindowMs, resolveSecretEnv } from '../../infra/lambda/secret-env';
-import { remoteJobFailureTypes } from '../../src/activities/ingest/run-remote-job';
+import { remoteJobFailureTypes } from '../../src/contracts/ingest-batch';
+import { MAX_JOB_SUBMISSIONS } from '../../src/workflows/ingest-shard-range';
 import { createPayloadCodec, loadedCodecDataConverter } from '../../src/codec';
 import { createCloudWatchClient } from '../../src/aws/clients';
 import { ingestWorkflowId, startIngest } from '../../src/client/ingest';
 import { loadSettings, type Settings } from '../../src/config/settings';
-import { ingestSignals, type IngestBatchResultV1 } from '../../src/contracts/ingest-batch';
+import { ingestSignals, type IngestBatchResultV2 } from '../../src/contracts/ingest-batch';
 import { GLUE_TOKEN_ARGUMENT } from '../../src/jobs/glue-runner';
 import { createS3EventSignaller, windowBatchId, type ProcessOutcome } from '../../src/lambda/handler';
 import { pollOnce } from '../../src/lambda/sqs-poller';
@@ -32,7 +31,7 @@ import type { ProcessedRecord, QuarantineRecord, ResultRecord, StagedRecord } fr
 import { S3ObjectStore } from '../../src/storage/s3-object-store';
 import { repoRoot, venvBin } from '../../src/util/repo-root';
 import { buildDependencies } from '../../src/workers/dependencies';
-import { createPipelineWorker } from '../../src/workers/pipeline-worker';
+import { createPipelineWorker, type PipelineWorker } from '../../src/workers/pipeline-worker';
 import {
   awsClients,
   AwsClients,
@@ -180,7 +179,7 @@ function sha256(bytes: Buffer): string {
 }
 
 interface WorkerHandle {
-  worker: Worker;
+  worker: PipelineWorker;
   running: Promise<void>;
   settings: Settings;
   close(): Promise<void>;
@@ -376,7 +375,7 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
 
   /** Plays Glue's runtime for the batch's run (see the file comment). */
   async function playGlueRun(batchId: string): Promise<{ run: JobRun; script: ProcessRun; seconds: number }> {
-    const token = `${batchId}-etl`;
+    const token = `${batchId}-r0000-etl`;
     let found: JobRun | undefined;
     for (const deadline = Date.now() + 90_000; !found; await sleep(100)) {
       if (Date.now() > deadline) throw new Error(`no Glue run with token ${token} was started`);
@@ -502,27 +501,28 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
       batchId,
     );
     assert.equal(group.workflowId, ingestWorkflowId(batchId));
-    const handle = env.client.workflow.getHandle<() => Promise<IngestBatchResultV1>>(group.workflowId);
+    const handle = env.client.workflow.getHandle<() => Promise<IngestBatchResultV2>>(group.workflowId);
     started.push(handle);
     const description = await handle.describe();
     assert.equal(description.taskQueue, settings.temporal.taskQueue);
 
     // 3. Glue and Batch are played as the workflow reaches them; the window is closed by the test.
-    armBatchPlay(`${batchId}-scoring`);
+    armBatchPlay(`${batchId}-r0000-scoring`);
     const glue = playGlueRun(batchId);
     await handle.signal(ingestSignals.closeBatch);
     const glued = await glue;
     assert.equal(glued.script.code, 0, `Glue script failed:\n${glued.script.stderr.slice(-3000)}`);
-    assert.match(glued.script.stdout, /nlp_clean_job: 3 shard\(s\), 12 row\(s\) cleaned from jobs\/.+\/etl\.json/);
+    assert.match(glued.script.stdout, /nlp_clean_job: 3 shard\(s\), 12 row\(s\) cleaned from jobs\/.+\/range-0000-etl\.json/);
     // The run carried the claim check and the store, nothing else of ours.
     assert.deepEqual(glued.run.Arguments, {
       '--store_uri': `s3://${names.bucket}/${names.prefix}`,
       '--aws_endpoint_url': proxy.endpoint,
-      '--spec_key': `jobs/${batchId}/etl.json`,
-      [GLUE_TOKEN_ARGUMENT]: `${batchId}-etl`,
+      '--spec_key': `jobs/${batchId}/range-0000-etl.json`,
+      [GLUE_TOKEN_ARGUMENT]: `${batchId}-r0000-etl`,
     });
-    // While the script ran, the activity kept polling a RUNNING run (through the forwarder).
-    assert.ok(proxy.seen.filter((r) => r.endsWith('AWSGlue.GetJobRun')).length >= 10, 'the worker polled the Glue run while it ran');
+    // While the script ran, short poll activities kept looking at a RUNNING run (through the forwarder).
+    // (Polls back off from POLL_MS by half each time, with a workflow timer between them.)
+    assert.ok(proxy.seen.filter((r) => r.endsWith('AWSGlue.GetJobRun')).length >= 4, 'the worker polled the Glue run while it ran');
     await batchPlay.done;
     assert.equal(batchPlay.children.length, 3, 'one array child per shard');
     for (const child of batchPlay.children) {
@@ -541,40 +541,46 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     assert.equal(result.status, 'completed');
     assert.equal(result.modelVersion, 'v1');
     assert.deepEqual([result.inputRows, result.scored, result.quarantined], [13, 12, 1]);
-    assert.deepEqual(
-      result.resultKeys,
-      [0, 1, 2].map((i) => `batches/${batchId}/results/part-0000${i}.jsonl`),
-    );
+    assert.equal(result.resultParts, 3);
+    assert.equal(result.shardRanges, 1);
+    assert.equal(result.resultsPrefix, `batches/${batchId}/results/`);
     assert.equal(result.manifestKey, `batches/${batchId}/manifest.json`);
     assert.equal(
       Object.values(result.predictedCounts).reduce((a, b) => a + b, 0),
       12,
     );
 
-    // No activity needed a retry: the Glue and Batch stages each succeeded at their first attempt.
-    const history = (await handle.fetchHistory()).events ?? [];
+    // No activity needed a retry: the Glue and Batch jobs were each submitted once, then polled
+    // by short activities (the range workflow sleeps between polls: no slot held while they run).
+    const history = [
+      ...((await handle.fetchHistory()).events ?? []),
+      ...((await env.client.workflow.getHandle(`${handle.workflowId}-range-0000`).fetchHistory()).events ?? []),
+    ];
     const attempts = activityAttempts(history);
-    assert.deepEqual(attempts.runEtlJob, [1]);
-    assert.deepEqual(attempts.runScoringJob, [1]);
+    assert.deepEqual(attempts.submitRemoteJob, [1, 1]);
+    assert.ok(attempts.pollRemoteJob.length >= 2);
     assert.deepEqual(
       Object.values(attempts)
         .flat()
         .filter((a) => a > 1),
       [],
     );
-    // Cleaning ran on Glue and scoring on Batch: no in-worker shard activity ran.
+    // Cleaning ran on Glue and scoring on Batch: no in-worker shard stage ran (only the summaries
+    // of what the jobs wrote, read back once per range).
     assert.deepEqual(
-      Object.keys(attempts).filter((type) => /shard/i.test(type)),
-      [],
+      Object.keys(attempts)
+        .filter((type) => /shard/i.test(type))
+        .sort(),
+      ['summarizeRemoteShards', 'summarizeShardRange'],
     );
 
     // 5. The one Batch job: an array of 3 whose children got the spec's key; moto holds it SUCCEEDED.
-    const jobs = await batchJobsNamed(aws, names, `${batchId}-scoring`);
+    const jobs = await batchJobsNamed(aws, names, `${batchId}-r0000-scoring`);
     assert.equal(jobs.length, 1);
     const job = (await aws.batch.send(new DescribeJobsCommand({ jobs: [jobs[0].jobId as string] }))).jobs?.[0];
     assert.equal(job?.status, 'SUCCEEDED');
     assert.equal(job?.arrayProperties?.size, 3);
-    assert.equal(environmentMap(job?.container?.environment).SPEC_KEY, `jobs/${batchId}/scoring.json`);
+    assert.equal(environmentMap(job?.container?.environment).SPEC_KEY, `jobs/${batchId}/range-0000-scoring.json`);
     assert.equal(
       (await aws.glue.send(new GetJobRunCommand({ JobName: names.glueJobName, RunId: glued.run.Id }))).JobRun?.JobRunState,
       'SUCCEEDED',
@@ -604,8 +610,8 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
       [0, 1, 2].map((i) => key(`results/model=${result.modelName}/dt=D/batch=${batchId}/part-0000${i}.parquet`)),
     );
     assert.deepEqual(await listBucketKeys(aws.s3, names.bucket, key(`jobs/${batchId}/`)), [
-      key(`jobs/${batchId}/etl.json`),
-      key(`jobs/${batchId}/scoring.json`),
+      key(`jobs/${batchId}/range-0000-etl.json`),
+      key(`jobs/${batchId}/range-0000-scoring.json`),
     ]);
     // Processed shards are the Glue script's output: the same records the in-worker stage writes
     // for the staged rows (stems, sentiment and language included), and no raw text.
@@ -620,20 +626,18 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
         processedIds.push(row.id);
       }
     }
-    const goodIds = messages.map((m) => m.id);
-    assert.deepEqual(processedIds, goodIds);
+    // Files are prepared in parallel: shards are numbered in the order files finish, so compare sets.
+    const goodIds = messages.map((m) => m.id).sort();
+    assert.deepEqual(processedIds.sort(), goodIds);
     const results: ResultRecord[] = [];
     const manifest = JSON.parse((await happyStore.get(result.manifestKey)).toString('utf8'));
-    for (const [i, resultKey] of result.resultKeys.entries()) {
+    for (const [i, resultKey] of (manifest.parts as Array<{ key: string }>).map((p) => p.key).entries()) {
       const bytes = await happyStore.get(resultKey);
       const part = parseJsonl<ResultRecord>(bytes, resultKey);
       results.push(...part);
       assert.deepEqual(manifest.parts[i], { key: resultKey, rows: part.length, sha256: sha256(bytes) });
     }
-    assert.deepEqual(
-      results.map((r) => r.id),
-      goodIds,
-    );
+    assert.deepEqual(results.map((r) => r.id).sort(), goodIds);
     assert.ok(results.every((r) => r.modelVersion === 'v1' && ['spam', 'ham'].includes(r.predictedLabel)));
     const counted: Record<string, number> = {};
     for (const r of results) counted[r.predictedLabel] = (counted[r.predictedLabel] ?? 0) + 1;
@@ -641,8 +645,8 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     assert.deepEqual(manifest.counts, { inputRows: 13, scored: 12, quarantined: 1, rejectedFiles: 0 });
     assert.equal(manifest.store, `s3://${names.bucket}/${names.prefix}`);
     assert.deepEqual(manifest.model, { name: MODEL, version: 'v1' });
-    assert.equal(result.quarantineKeys.length, 1);
-    const quarantine = parseJsonl<QuarantineRecord>(await happyStore.get(result.quarantineKeys[0]), 'q');
+    assert.equal(result.quarantineFiles, 1);
+    const quarantine = parseJsonl<QuarantineRecord>(await happyStore.get(`${result.quarantinePrefix}source-0000.jsonl`), 'q');
     assert.deepEqual(
       quarantine.map((q) => q.reason),
       ['wrong_column_count'],
@@ -740,30 +744,26 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
    */
   async function assertFailedAfterRetries(
     failure: { batchId: string; handle: WorkflowHandle },
-    activity: 'runEtlJob' | 'runScoringJob',
     reason: RegExp,
   ): Promise<{ alert: Message }> {
     const { batchId, handle } = failure;
     let caught: unknown;
     await handle.result().catch((err) => (caught = err));
     assert.ok(caught instanceof WorkflowFailedError, String(caught));
-    const activityFailure = caught.cause;
-    assert.ok(activityFailure instanceof ActivityFailure, String(activityFailure));
-    assert.equal(activityFailure.activityType, activity);
-    // Retries stopped because the time window closed, not because an attempt count ran out; the
-    // server reports the last attempt's failure (under a ScheduleToClose timeout if it was in backoff).
-    assert.equal(activityFailure.retryState, RetryState.TIMEOUT);
-    // When the window closes while the activity waits for its next attempt, the server reports a
-    // ScheduleToClose timeout without the last failure; the caller then checks the failed jobs.
-    const last =
-      activityFailure.cause instanceof TimeoutFailure ? (activityFailure.cause.cause ?? activityFailure.cause) : activityFailure.cause;
-    const typed = last instanceof ApplicationFailure ? last : undefined;
-    if (typed) {
-      assert.equal(typed.type, remoteJobFailureTypes.failed);
-      assert.match(typed.message, reason);
-    } else {
-      assert.ok(last instanceof TimeoutFailure && /ScheduleToClose/.test(last.message), String(last));
-    }
+    // The range (child workflow) failed with the job's typed failure.
+    const childFailure = caught.cause;
+    assert.ok(childFailure instanceof ChildWorkflowFailure, String(childFailure));
+    const typed = childFailure.cause;
+    assert.ok(typed instanceof ApplicationFailure, String(typed));
+    assert.equal(typed.type, remoteJobFailureTypes.failed);
+    assert.match(typed.message, reason);
+
+    // The job was submitted again after each failure, until the batch's retry window closed or the
+    // submission limit was reached, each time on the first attempt.
+    const range = await env.client.workflow.getHandle(`${handle.workflowId}-range-0000`).fetchHistory();
+    const attempts = activityAttempts(range.events ?? []);
+    const submissions = attempts.submitRemoteJob?.length ?? 0;
+    assert.ok(submissions >= 2 && submissions <= MAX_JOB_SUBMISSIONS, `the job was submitted ${submissions} times`);
 
     // Nothing half-written: no result part, summary, statistics or manifest for the batch.
     const key = (k: string) => `${failingNames.prefix}/${k}`;
@@ -797,7 +797,7 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
       },
     );
     assert.match(alert.Body ?? '', new RegExp(`^ingestBatch ${batchId} failed: `));
-    assert.ok((alert.Body ?? '').includes((typed ?? (last as Error)).message), 'the alert carries the failure');
+    assert.ok((alert.Body ?? '').includes(typed.message), 'the alert carries the failure');
     return { alert };
   }
 
@@ -805,29 +805,29 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     const { batchId } = glueFailure;
     await assertFailedAfterRetries(
       glueFailure,
-      'runEtlJob',
       new RegExp(`^glue:nlp-clean job jr_[0-9a-f]+ FAILED: Glue job run FAILED: ${escapeRegExp(GLUE_FAILURE_MESSAGE)}$`),
     );
     // Each attempt submitted a run of its own: a retry reruns the job, it does not re-read the failed one.
     const runs = ((await failingAws.glue.send(new GetJobRunsCommand({ JobName: failingNames.glueJobName }))).JobRuns ?? []).filter(
-      (r) => r.Arguments?.[GLUE_TOKEN_ARGUMENT] === `${batchId}-etl`,
+      (r) => r.Arguments?.[GLUE_TOKEN_ARGUMENT] === `${batchId}-r0000-etl`,
     );
     assert.ok(runs.length >= 2, `retried: ${runs.length} run(s)`);
     assert.ok(runs.every((r) => r.JobRunState === 'FAILED'));
     const key = (k: string) => `${failingNames.prefix}/${k}`;
     assert.deepEqual(await listBucketKeys(failingAws.s3, failingNames.bucket, key(`processed/${batchId}/`)), []);
-    assert.deepEqual(await listBucketKeys(failingAws.s3, failingNames.bucket, key(`jobs/${batchId}/`)), [key(`jobs/${batchId}/etl.json`)]);
-    assert.deepEqual(await batchJobsNamed(failingAws, failingNames, `${batchId}-scoring`), [], 'scoring never started');
+    assert.deepEqual(await listBucketKeys(failingAws.s3, failingNames.bucket, key(`jobs/${batchId}/`)), [
+      key(`jobs/${batchId}/range-0000-etl.json`),
+    ]);
+    assert.deepEqual(await batchJobsNamed(failingAws, failingNames, `${batchId}-r0000-scoring`), [], 'scoring never started');
   });
 
   it('failed Batch children are retried (a new array job per attempt), then fail the batch with RemoteJobFailed, a batch.failed alert and nothing half-written', async function () {
     const { batchId } = batchFailure;
     await assertFailedAfterRetries(
       batchFailure,
-      'runScoringJob',
       /^batch:nlp-score-queue job [0-9a-f-]+ FAILED: Batch job FAILED.*; 2 of 2 children failed: child 0: .*; child 1: /,
     );
-    const jobs = await batchJobsNamed(failingAws, failingNames, `${batchId}-scoring`);
+    const jobs = await batchJobsNamed(failingAws, failingNames, `${batchId}-r0000-scoring`);
     assert.ok(jobs.length >= 2, `retried: ${jobs.length} job(s)`);
     assert.ok(jobs.every((j) => j.status === 'FAILED'));
     for (const job of jobs) {
@@ -844,7 +844,7 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
       [0, 1].map((i) => key(`processed/${batchId}/shard-0000${i}.jsonl`)),
     );
     assert.deepEqual(await listBucketKeys(failingAws.s3, failingNames.bucket, key(`jobs/${batchId}/`)), [
-      key(`jobs/${batchId}/scoring.json`),
+      key(`jobs/${batchId}/range-0000-scoring.json`),
     ]);
     // Neither failed batch recorded metrics.
     const out = await failingCloudwatch.send(

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -80,7 +80,7 @@ describe('S3 upload to ingestBatch over the wire, nothing dropped (moto + Tempor
   let settings: Settings;
   let store: S3ObjectStore;
   let manifests: ReturnType<typeof holdingManifests>;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
   let restoreCredentials: () => void = () => undefined;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3-events-'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { ingestWorkflowId } from '../../src/client/ingest';
 import { ingestQueries, ingestSignals, type IngestProgressV1 } from '../../src/contracts/ingest-batch';
 import type { ObjectStore } from '../../src/storage/object-store';
@@ -48,7 +48,7 @@ interface Run {
 describe('a waiting client rides out a lost connection to Temporal (real dev server behind a TCP proxy)', function () {
   this.timeout(150_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
   let proxy: TcpProxy;
   let hold: ReturnType<typeof holdManifests>;

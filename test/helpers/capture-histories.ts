@@ -17,6 +17,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { driftCorrectionInput } from '../../src/activities/drift/request-drift-check';
 import { signalWithStartTraining } from '../../src/activities/training/submit-training';
 import { ingestWorkflowId, startIngest } from '../../src/client/ingest';
+import { addFilesSignal, closeBatchSignal } from '../../src/workflows/ingest-batch';
 import { loadSettings } from '../../src/config/settings';
 import {
   MANUAL_PROMOTION_WORKFLOW,
@@ -28,6 +29,8 @@ import {
 } from '../../src/contracts/continuous-training';
 import { driftWorkflowId, SCHEDULED_DRIFT_CHECK_WORKFLOW, type ScheduledDriftCheckInputV1 } from '../../src/contracts/drift-correction';
 import { buildTrainingInput } from '../../src/training/training-input';
+import type { AlertClosedRunsInput, AlertClosedRunsOutput } from '../../src/activities/telemetry/closed-runs';
+import { CLOSED_RUN_LOOKBACK_MS, CLOSED_RUN_WATCH_WORKFLOW } from '../../src/telemetry/closed-run-schedule';
 import { repoRoot } from '../../src/util/repo-root';
 import { messagesToCsv, sampleMessages } from './corpus';
 import { pipelineFixture, teardownSharedEnv } from './temporal-env';
@@ -38,15 +41,25 @@ export const FIXTURE_CANARY = 'zq81canary';
 export const FIXTURE_CANARY_KEY = 'raw/canary-zq81/messages.csv';
 const MODEL = 'fixture';
 
-async function save(client: Client, workflowId: string, runId?: string): Promise<string> {
+/**
+ * Saves a run's history as <workflowType>.json, or <workflowType>-<branch>.json for the fixtures
+ * of a workflow's other branches. `ending` is how the run must have ended.
+ */
+async function save(
+  client: Client,
+  workflowId: string,
+  runId?: string,
+  branch?: string,
+  ending: 'COMPLETED' | 'FAILED' | 'CONTINUED_AS_NEW' = 'COMPLETED',
+): Promise<string> {
   const handle = client.workflow.getHandle(workflowId, runId);
   const description = await handle.describe();
-  if (description.status.name !== 'COMPLETED') throw new Error(`${workflowId} ended ${description.status.name}`);
+  if (description.status.name !== ending) throw new Error(`${workflowId} ended ${description.status.name}, not ${ending}`);
   const history = await handle.fetchHistory();
   const json = JSON.stringify(JSON.parse(historyToJSON(history)), null, 1) + '\n';
   const plainCanary = [FIXTURE_CANARY, 'canary-zq81'].find((c) => json.includes(c));
   if (plainCanary) throw new Error(`${workflowId}: the history holds plaintext (${plainCanary}); is the codec on?`);
-  const file = path.join(HISTORY_FIXTURES, `${description.type}.json`);
+  const file = path.join(HISTORY_FIXTURES, `${description.type}${branch ? `-${branch}` : ''}.json`);
   await fs.writeFile(file, json);
   return file;
 }
@@ -94,8 +107,72 @@ export async function captureHistories(log: (line: string) => void): Promise<str
     });
     await batch.result();
     files.push(await save(client, ingestWorkflowId(batchId)));
+    files.push(await save(client, `${ingestWorkflowId(batchId)}-range-0000`));
     await client.workflow.getHandle(driftWorkflowId(MODEL)).result();
     files.push(await save(client, driftWorkflowId(MODEL)));
+
+    log('ingestBatch branches: scoring in local processes (the AWS Batch placement), the intake window with signals, a failure');
+    const quiet = { ...batchSettings, pipeline: { ...batchSettings.pipeline, driftCheckEveryBatches: 0 } };
+    await fx.deps.store.put('raw/capture/late.csv', messagesToCsv(messages.slice(300, 360)));
+    const placed = await startIngest(
+      client,
+      { ...quiet, batch: 'local' },
+      {
+        batchId: 'capture-batch-placement',
+        modelName: MODEL,
+        sources: [{ key: 'raw/capture/late.csv' }],
+        shardSize: 40,
+      },
+    );
+    await placed.result();
+    files.push(await save(client, placed.workflowId, undefined, 'batch-placement'));
+    files.push(await save(client, `${placed.workflowId}-range-0000`, undefined, 'remote-scoring'));
+    const windowed = await startIngest(client, quiet, {
+      batchId: 'capture-batch-window',
+      modelName: MODEL,
+      sources: [{ key: 'raw/capture/late.csv' }],
+      windowMs: 120_000,
+      shardSize: 40,
+    });
+    await windowed.signal(addFilesSignal, { sources: [{ key: FIXTURE_CANARY_KEY }, { key: 'raw/capture/late.csv' }] });
+    await windowed.signal(closeBatchSignal);
+    await windowed.result();
+    files.push(await save(client, windowed.workflowId, undefined, 'intake-window'));
+    await fx.deps.store.put('raw/capture/empty.csv', '');
+    const failed = await startIngest(client, quiet, {
+      batchId: 'capture-batch-failed',
+      modelName: MODEL,
+      sources: [{ key: 'raw/capture/empty.csv' }],
+    });
+    await failed.result().catch(() => undefined);
+    files.push(await save(client, failed.workflowId, undefined, 'failed', 'FAILED'));
+
+    log('closedRunWatch (alerts once on a terminated batch)');
+    const terminated = await startIngest(client, quiet, {
+      batchId: 'capture-batch-terminated',
+      modelName: MODEL,
+      sources: [{ key: 'raw/capture/late.csv' }],
+      windowMs: 600_000,
+      shardSize: 40,
+    });
+    await terminated.terminate('fixture capture: a batch stopped from outside');
+    // Visibility is eventually consistent: wait until the watcher's query can find the run.
+    const query = `WorkflowType = 'ingestBatch' AND ExecutionStatus = 'Terminated'`;
+    for (let i = 0; i < 100; i++) {
+      let found = false;
+      for await (const w of client.workflow.list({ query })) found ||= w.workflowId === terminated.workflowId;
+      if (found) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const watch: AlertClosedRunsInput = { lookbackMs: CLOSED_RUN_LOOKBACK_MS };
+    const watched: AlertClosedRunsOutput = await client.workflow.execute(CLOSED_RUN_WATCH_WORKFLOW, {
+      taskQueue: fx.taskQueue,
+      workflowId: 'closed-run-watch-fixture',
+      args: [watch],
+    });
+    if (watched.alerted.length !== 1)
+      throw new Error(`closedRunWatch alerted ${watched.alerted.length} runs, expected the terminated batch`);
+    files.push(await save(client, 'closed-run-watch-fixture'));
 
     log('scheduledDriftCheck (hands a request to driftCorrection)');
     const driftFire: ScheduledDriftCheckInputV1 = {
@@ -124,6 +201,25 @@ export async function captureHistories(log: (line: string) => void): Promise<str
     });
     files.push(await save(client, 'train-fixture-schedule-fire'));
     const second = await client.workflow.getHandle(trainingWorkflowId(MODEL)).result();
+    // The second version had a champion: its run evaluated the champion on the same held-out rows.
+    files.push(await save(client, trainingWorkflowId(MODEL), undefined, 'champion'));
+
+    log('continuousTraining branches: tuning, and a request arriving mid-run (a follow-up: continue-as-new)');
+    const tunedModel = `${MODEL}-tuned`;
+    const tuned = await signalWithStartTraining(client, fx.taskQueue, {
+      ...training({ keys: ['raw/capture/training.csv'] }, 'capture-tune'),
+      modelName: tunedModel,
+      request: { ...training({ keys: ['raw/capture/training.csv'] }, 'capture-tune').request, tune: true },
+      tuningBudget: 2,
+      tuning: { folds: 2, parallelism: 2, maxRows: 200 },
+    });
+    const firstRunId = tuned.signaledRunId;
+    await signalWithStartTraining(client, fx.taskQueue, {
+      ...training({ keys: [FIXTURE_CANARY_KEY] }, 'capture-follow-up'),
+      modelName: tunedModel,
+    });
+    await client.workflow.getHandle(trainingWorkflowId(tunedModel)).result();
+    files.push(await save(client, trainingWorkflowId(tunedModel), firstRunId, 'tuning-follow-up', 'CONTINUED_AS_NEW'));
 
     log('manualPromotion');
     const promotion: ManualPromotionInputV1 = second.promoted

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { allSearchAttributes } from '../../src/contracts/search-attributes';
 import { venvBin } from '../../src/util/repo-root';
 import { FsObjectStore } from '../../src/storage/fs-object-store';
@@ -11,7 +11,7 @@ import { LocalProcessRunner } from '../../src/jobs/local-process-runner';
 import { FileMetricsSink } from '../../src/metrics/file-metrics-sink';
 import { FileNotifier } from '../../src/notify/file-notifier';
 import { ModelRegistry } from '../../src/model';
-import { createPipelineWorker, workflowsPath } from '../../src/workers/pipeline-worker';
+import { createPipelineWorker, workflowsPath, type PipelineWorker, type PipelineWorkerOptions } from '../../src/workers/pipeline-worker';
 import type { PipelineDependencies } from '../../src/workers/dependencies';
 import { failureConverterPath } from '../../src/codec';
 import { testCodecPlugin, testDataConverter } from './codec';
@@ -62,7 +62,10 @@ export interface PipelineFixture {
   deps: PipelineDependencies & { store: FsObjectStore };
   notificationsFile: string;
   metricsFile: string;
-  newWorker(overrides?: Partial<PipelineDependencies>): Promise<Worker>;
+  newWorker(
+    overrides?: Partial<PipelineDependencies>,
+    options?: Pick<PipelineWorkerOptions, 'activityInterceptors'>,
+  ): Promise<PipelineWorker>;
   cleanup(): void;
 }
 
@@ -89,8 +92,9 @@ export async function pipelineFixture(): Promise<PipelineFixture> {
     deps,
     notificationsFile,
     metricsFile,
-    newWorker: async (overrides = {}) =>
+    newWorker: async (overrides = {}, options = {}) =>
       createPipelineWorker({
+        ...options,
         connection: env.nativeConnection,
         namespace: env.namespace ?? 'default',
         taskQueue,

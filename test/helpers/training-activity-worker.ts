@@ -18,6 +18,7 @@ import path from 'node:path';
 import { FsObjectStore } from '../../src/storage/fs-object-store';
 import type { ObjectStore } from '../../src/storage/object-store';
 import { testDataConverter } from './codec';
+import { cpuTaskQueue } from '../../src/contracts/task-queues';
 
 interface ChildSettings {
   address: string;
@@ -47,35 +48,40 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const store = slowStore(new FsObjectStore(settings.storeRoot), new RegExp(settings.slowKeyPattern), settings.delayMs);
   const connection = await NativeConnection.connect({ address: settings.address });
-  const worker = await Worker.create({
-    connection,
-    namespace: settings.namespace,
-    taskQueue: settings.taskQueue,
-    dataConverter: testDataConverter,
-    // Send heartbeats at once rather than at 80% of the timeout, so the test sees checkpoints as they happen.
-    maxHeartbeatThrottleInterval: '100ms',
-    // Activities only: the test process keeps the workflow worker, so the workflow's cache
-    // survives the kill and only the activity has to be retried.
-    activities: {
-      ...createTrainingActivities({
-        store,
-        registry: new ModelRegistry(store),
-        notifier: new FileNotifier(settings.notificationsFile),
-        // Checkpoint the class sums after every shard, so a kill always has one to resume from.
-        fit: { countsCheckpointMs: 0 },
+  // The fit runs on the CPU queue, the rest of training's activities on the workflows' queue: serve both.
+  const workers = await Promise.all(
+    [settings.taskQueue, cpuTaskQueue(settings.taskQueue)].map((taskQueue) =>
+      Worker.create({
+        connection,
+        namespace: settings.namespace,
+        taskQueue,
+        dataConverter: testDataConverter,
+        // Send heartbeats at once rather than at 80% of the timeout, so the test sees checkpoints as they happen.
+        maxHeartbeatThrottleInterval: '100ms',
+        // Activities only: the test process keeps the workflow worker, so the workflow's cache
+        // survives the kill and only the activity has to be retried.
+        activities: {
+          ...createTrainingActivities({
+            store,
+            registry: new ModelRegistry(store),
+            notifier: new FileNotifier(settings.notificationsFile),
+            // Checkpoint the class sums after every shard, so a kill always has one to resume from.
+            fit: { countsCheckpointMs: 0 },
+          }),
+          // continuousTraining stores the version's drift baseline after the fit.
+          ...createDriftActivities({ store, registry: new ModelRegistry(store), notifier: new FileNotifier(settings.notificationsFile) }),
+          // ... and its report and ModelF1 after the decision, like every pipeline worker.
+          ...createReportActivities({ store, registry: new ModelRegistry(store) }),
+          ...createTelemetryActivities({
+            store,
+            notifier: new FileNotifier(settings.notificationsFile),
+            metrics: new FileMetricsSink(path.join(path.dirname(settings.notificationsFile), 'metrics.jsonl')),
+          }),
+        },
       }),
-      // continuousTraining stores the version's drift baseline after the fit.
-      ...createDriftActivities({ store, registry: new ModelRegistry(store), notifier: new FileNotifier(settings.notificationsFile) }),
-      // ... and its report and ModelF1 after the decision, like every pipeline worker.
-      ...createReportActivities({ store, registry: new ModelRegistry(store) }),
-      ...createTelemetryActivities({
-        store,
-        notifier: new FileNotifier(settings.notificationsFile),
-        metrics: new FileMetricsSink(path.join(path.dirname(settings.notificationsFile), 'metrics.jsonl')),
-      }),
-    },
-  });
-  const running = worker.run();
+    ),
+  );
+  const running = Promise.all(workers.map((w) => w.run()));
   process.stdout.write('ready\n');
   await running;
 }

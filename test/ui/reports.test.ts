@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { signalWithStartDriftCheck } from '../../src/activities/drift/request-drift-check';
 import type { BatchStatisticsDocumentV1 } from '../../src/activities/drift/types';
@@ -45,7 +45,7 @@ interface BrowserGlobals {
 describe('HTML reports in Chromium', function () {
   this.timeout(240_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
   let browser: Browser;
   const model = `rep${Date.now().toString(36)}`;

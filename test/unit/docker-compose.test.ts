@@ -265,8 +265,9 @@ describe('docker/entrypoint.sh', () => {
   }
 
   it('runs the worker by default and the batch entrypoint for `score`', () => {
-    assert.equal(run(), 'node /app/dist/src/workers/main.js');
-    assert.equal(run('worker'), 'node /app/dist/src/workers/main.js');
+    // The standalone `nlp-batch worker` command: no embedded server, queues from WORKER_QUEUES or --queues.
+    assert.equal(run(), 'node /app/dist/src/client/cli.js worker');
+    assert.equal(run('worker', '--queues', 'cpu'), 'node /app/dist/src/client/cli.js worker --queues cpu');
     assert.equal(run('score'), 'node /app/dist/src/scoring/batch-entrypoint.js');
     assert.equal(run('etl'), 'node /app/dist/src/etl/local-etl-entrypoint.js');
     assert.equal(run('cli', 'status', '--json'), 'node /app/dist/src/client/cli.js status --json');

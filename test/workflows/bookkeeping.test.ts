@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import type { MetricsSink } from '../../src/metrics/metrics-sink';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
@@ -11,7 +11,7 @@ import { pipelineFixture, type PipelineFixture } from '../helpers/temporal-env';
 describe('bookkeeping that fails after the results are written does not fail a scored batch (real Temporal server)', function () {
   this.timeout(120_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
 
   before(async () => {

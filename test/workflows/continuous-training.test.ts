@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { ApplicationFailure, WorkflowFailedError, type Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
+import { cpuTaskQueue } from '../../src/contracts/task-queues';
 import { createTrainingActivities } from '../../src/activities/training';
 import { createDriftActivities } from '../../src/activities/drift';
 import { createReportActivities } from '../../src/activities/reports';
@@ -46,7 +48,7 @@ describe('continuousTraining on a real Temporal server', function () {
   this.timeout(180_000);
   let fx: PipelineFixture;
   let settings: Settings;
-  const workers: Array<{ worker: Worker; running: Promise<void> }> = [];
+  const workers: Array<{ worker: Pick<PipelineWorker, 'shutdown'>; running: Promise<void> }> = [];
   const children: ChildProcess[] = [];
 
   beforeEach(async () => {
@@ -409,18 +411,20 @@ describe('continuousTraining on a real Temporal server', function () {
 
     // A healthy activity worker picks up the retry once the heartbeat timeout notices the dead one.
     // (One process may not run two workers with overlapping task types on a queue: activities only.)
-    const activitiesOnly = await Worker.create({
-      connection: fx.env.nativeConnection,
-      namespace: fx.env.namespace ?? 'default',
-      taskQueue: fx.taskQueue,
-      activities: {
-        ...createTrainingActivities({ ...fx.deps }),
-        ...createDriftActivities({ ...fx.deps }),
-        ...createReportActivities(fx.deps),
-        ...createTelemetryActivities(fx.deps),
-      },
-    });
-    workers.push({ worker: activitiesOnly, running: activitiesOnly.run() });
+    for (const taskQueue of [fx.taskQueue, cpuTaskQueue(fx.taskQueue)]) {
+      const activitiesOnly = await Worker.create({
+        connection: fx.env.nativeConnection,
+        namespace: fx.env.namespace ?? 'default',
+        taskQueue,
+        activities: {
+          ...createTrainingActivities({ ...fx.deps }),
+          ...createDriftActivities({ ...fx.deps }),
+          ...createReportActivities(fx.deps),
+          ...createTelemetryActivities(fx.deps),
+        },
+      });
+      workers.push({ worker: activitiesOnly, running: activitiesOnly.run() });
+    }
     const crashed = await handle.result();
     // The crashed fit is the judged one; the refit that followed its promotion ran undisturbed.
     const judged = crashed.evaluatedVersion as string;

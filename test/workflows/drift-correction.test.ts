@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { createDriftActivities } from '../../src/activities/drift';
 import { signalDriftCheck } from '../../src/activities/drift/request-drift-check';
 import type { BatchStatisticsDocumentV1, DriftStateV1 } from '../../src/activities/drift/types';
@@ -22,6 +23,7 @@ import { ingestBatch } from '../../src/workflows/ingest-batch';
 import { sampleMessages } from '../helpers/corpus';
 import { decodePayload, testCodecEnv, testDataConverter } from '../helpers/codec';
 import { pipelineFixture, workflowBundle, type PipelineFixture } from '../helpers/temporal-env';
+import { resultPartKeys } from '../helpers/batch-results';
 
 const settings = loadSettings({});
 const run = promisify(execFile);
@@ -71,7 +73,7 @@ function spanishRows(n: number, seed: number): Row[] {
 describe('driftCorrection on a real Temporal server', function () {
   this.timeout(120_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
   const model = `drift${Date.now().toString(36)}`;
   const data = corpus();
@@ -140,7 +142,7 @@ describe('driftCorrection on a real Temporal server', function () {
     const stats: { key: string; documents: number } = await activityEnv.run(drift.computeBatchStatistics, {
       batchId,
       processedKeys,
-      resultKeys: result.resultKeys,
+      resultKeys: await resultPartKeys(fx.deps.store, result),
       modelName: model,
       modelVersion: result.modelVersion,
       quarantined: result.quarantined,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Connection, WorkflowFailedError } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { signalDriftCheck } from '../../src/activities/drift/request-drift-check';
 import { lakeIndexKey } from '../../src/activities/lake';
 import { signalWithStartTraining } from '../../src/activities/training/submit-training';
@@ -36,7 +36,7 @@ function payloads(value: unknown, at = ''): Array<{ at: string; payload: Payload
 describe('payload encryption and visibility on a real Temporal server', function () {
   this.timeout(180_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
   let settings: Settings;
   let modelVersion: string;

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { createAlertMetricActivities } from '../../src/activities/telemetry/alert-metrics';
 import { closedRunAlertKey, type AlertClosedRunsOutput } from '../../src/activities/telemetry/closed-runs';
 import { createCloudWatchClient } from '../../src/aws/clients';
@@ -52,7 +52,7 @@ describe('failure alerts: BatchesFailed, DriftPSI, ModelF1 and runs that never r
   let fx: PipelineFixture;
   let moto: MotoServer;
   let cloudwatch: CloudWatchClient;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
 
   before(async () => {

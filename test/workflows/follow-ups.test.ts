@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
-import { createDriftActivities } from '../../src/activities/drift';
-import { createIngestActivities } from '../../src/activities/ingest';
-import { createLakeActivities } from '../../src/activities/lake';
-import { createReportActivities } from '../../src/activities/reports';
-import { createTelemetryActivities } from '../../src/activities/telemetry';
-import { createTrainingActivities } from '../../src/activities/training';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { driftWorkflowId } from '../../src/contracts/drift-correction';
 import type { TrainingOutcomeV1 } from '../../src/contracts/continuous-training';
@@ -15,9 +10,8 @@ import { signalWithStartTraining } from '../../src/starters';
 import type { ObjectStore } from '../../src/storage/object-store';
 import { buildTrainingInput, type TrainingInputOptions } from '../../src/training/training-input';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
-import { testDataConverter } from '../helpers/codec';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
-import { pipelineFixture, workflowBundle, type PipelineFixture } from '../helpers/temporal-env';
+import { pipelineFixture, type PipelineFixture } from '../helpers/temporal-env';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let requests = 0;
@@ -50,7 +44,7 @@ function slowTestShards(store: ObjectStore, delayMs: number): ObjectStore {
 describe('follow-up requests and triggers survive merges, retries and failures (real Temporal server)', function () {
   this.timeout(180_000);
   const fixtures: PipelineFixture[] = [];
-  const workers: Array<{ worker: Worker; running: Promise<void> }> = [];
+  const workers: Array<{ worker: PipelineWorker; running: Promise<void> }> = [];
   after(async () => {
     for (const { worker } of workers) worker.shutdown();
     await Promise.all(workers.map((w) => w.running));
@@ -121,23 +115,8 @@ describe('follow-up requests and triggers survive merges, retries and failures (
         },
       },
     });
-    const worker = await Worker.create({
-      connection: fx.env.nativeConnection,
-      namespace: fx.env.namespace ?? 'default',
-      taskQueue: fx.taskQueue,
-      dataConverter: testDataConverter,
-      workflowBundle: await workflowBundle(),
-      // The pipeline worker's activities (src/workers/pipeline-worker.ts), with the interceptor.
-      activities: {
-        ...createIngestActivities(deps),
-        ...createTrainingActivities(deps),
-        ...createDriftActivities(deps),
-        ...createLakeActivities(deps.store),
-        ...createReportActivities(deps),
-        ...createTelemetryActivities(deps),
-      },
-      interceptors: { activity: [loseFirstCompletion] },
-    });
+    // The pipeline worker, with the interceptor on both queues.
+    const worker = await fx.newWorker(deps, { activityInterceptors: [loseFirstCompletion] });
     workers.push({ worker, running: worker.run() });
     // A model trained by continuousTraining: its training data is recorded, so drift has a baseline.
     await (await signalWithStartTraining(fx.env.client, fx.taskQueue, training(fx, 'dr', 'raw/fu/train.csv'))).result();

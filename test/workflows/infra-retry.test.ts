@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { ActivityFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import { RetryState, TimeoutType } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { loadSettings } from '../../src/config/settings';
 import type { IngestOptionsV1 } from '../../src/contracts/ingest-batch';
@@ -49,7 +49,7 @@ async function finalizeAttempts(fx: PipelineFixture, workflowId: string): Promis
 describe('infrastructure retries are bounded by time, not by a small attempt count (real Temporal server)', function () {
   this.timeout(90_000);
   let fx: PipelineFixture;
-  let worker: Worker | undefined;
+  let worker: PipelineWorker | undefined;
   let running: Promise<void> | undefined;
 
   before(async () => {

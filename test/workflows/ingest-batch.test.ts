@@ -2,26 +2,27 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import { ingestQueries, IngestProgressV1, SourceRefV1 } from '../../src/contracts/ingest-batch';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
+import { ingestQueries, IngestBatchResultV2, IngestProgressV1, SourceRefV1 } from '../../src/contracts/ingest-batch';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { trainingWorkflowId } from '../../src/contracts/continuous-training';
 import { loadSettings } from '../../src/config/settings';
 import { parseJsonl } from '../../src/pipeline/jsonl';
 import { layout } from '../../src/pipeline/layout';
-import type { QuarantineRecord, ResultRecord } from '../../src/pipeline/records';
+import type { ResultRecord } from '../../src/pipeline/records';
 import { ingestBatch, addFilesSignal, closeBatchSignal } from '../../src/workflows/ingest-batch';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { seedModel } from '../helpers/seed-model';
 import { decodePayload } from '../helpers/codec';
 import { pipelineFixture, PipelineFixture } from '../helpers/temporal-env';
+import { readQuarantine, readResultRecords } from '../helpers/batch-results';
 
 const settings = loadSettings({});
 
 describe('ingestBatch on a real Temporal server', function () {
   this.timeout(180_000);
   let fx: PipelineFixture;
-  let worker: Worker | undefined;
+  let worker: PipelineWorker | undefined;
   let running: Promise<void> | undefined;
 
   before(async () => {
@@ -66,11 +67,7 @@ describe('ingestBatch on a real Temporal server', function () {
     return n;
   }
 
-  async function readResults(keys: string[]): Promise<ResultRecord[]> {
-    const rows: ResultRecord[] = [];
-    for (const key of keys) rows.push(...parseJsonl<ResultRecord>(await fx.deps.store.get(key), key));
-    return rows;
-  }
+  const readResults = (result: IngestBatchResultV2): Promise<ResultRecord[]> => readResultRecords(fx.deps.store, result);
 
   it('scores good rows, quarantines bad ones with their reason, and reconciles', async () => {
     const good = sampleMessages(120);
@@ -87,7 +84,7 @@ describe('ingestBatch on a real Temporal server', function () {
     assert.equal(result.scored, 120);
     assert.equal(result.quarantined, 3);
     assert.equal(result.inputRows, result.scored + result.quarantined);
-    const results = await readResults(result.resultKeys);
+    const results = await readResults(result);
     assert.deepEqual(results.map((r) => r.id).sort(), good.map((m) => m.id).sort());
     for (const r of results) {
       assert.ok(['spam', 'ham'].includes(r.predictedLabel));
@@ -97,13 +94,15 @@ describe('ingestBatch on a real Temporal server', function () {
     const accuracy = results.filter((r) => r.predictedLabel === r.label).length / results.length;
     assert.ok(accuracy > 0.85, `accuracy ${accuracy}`);
 
-    const quarantine = parseJsonl<QuarantineRecord>(await fx.deps.store.get(result.quarantineKeys[0]), 'q');
+    assert.equal(result.quarantineFiles, 1);
+    const quarantine = await readQuarantine(fx.deps.store, result);
     assert.deepEqual(quarantine.map((q) => q.reason).sort(), ['empty_text', 'malformed_quoting', 'wrong_column_count']);
     assert.ok(quarantine.every((q) => q.source.key === 'raw/t/mixed.csv' && q.source.line > 0));
 
     const manifest = JSON.parse((await fx.deps.store.get(result.manifestKey)).toString());
     assert.deepEqual(manifest.counts, { inputRows: 123, scored: 120, quarantined: 3, rejectedFiles: 0 });
-    assert.equal(manifest.parts.length, result.resultKeys.length);
+    assert.equal(manifest.parts.length, result.resultParts);
+    assert.equal(manifest.parts.length, 3); // 120 rows in shards of 50
     const notifications = (await fs.readFile(fx.notificationsFile, 'utf8'))
       .trim()
       .split('\n')
@@ -117,13 +116,13 @@ describe('ingestBatch on a real Temporal server', function () {
     const inProcesses = await (await start([{ key: 'raw/modes/a.csv' }], { placement: { scoring: 'local' } })).result();
     assert.equal(inProcesses.scored, 90);
     assert.deepEqual(inProcesses.predictedCounts, inWorker.predictedCounts);
-    const byId = new Map((await readResults(inWorker.resultKeys)).map((r) => [r.id, r]));
-    for (const r of await readResults(inProcesses.resultKeys)) {
+    const byId = new Map((await readResults(inWorker)).map((r) => [r.id, r]));
+    for (const r of await readResults(inProcesses)) {
       assert.equal(r.predictedLabel, byId.get(r.id)?.predictedLabel);
       assert.deepEqual(r.probabilities, byId.get(r.id)?.probabilities);
     }
     // The job's spec went through the store (claim check), not through the history.
-    assert.ok(await fx.deps.store.head(`jobs/${inProcesses.batchId}/scoring.json`));
+    assert.ok(await fx.deps.store.head(`jobs/${inProcesses.batchId}/range-0000-scoring.json`));
   });
 
   it('redacts phone numbers before cleaning when asked, and only then', async () => {
@@ -149,7 +148,7 @@ describe('ingestBatch on a real Temporal server', function () {
     const result = await handle.result();
     assert.equal(result.inputRows, 50);
     assert.equal(result.scored, 50);
-    const ids = (await readResults(result.resultKeys)).map((r) => r.id);
+    const ids = (await readResults(result)).map((r) => r.id);
     assert.equal(new Set(ids).size, 50);
   });
 
@@ -171,7 +170,7 @@ describe('ingestBatch on a real Temporal server', function () {
     await startWorker();
     const result = await handle.result();
     assert.equal(result.scored, 3000);
-    const ids = (await readResults(result.resultKeys)).map((r) => r.id);
+    const ids = (await readResults(result)).map((r) => r.id);
     assert.equal(ids.length, 3000);
     assert.equal(new Set(ids).size, 3000);
   });
@@ -236,7 +235,7 @@ describe('ingestBatch on a real Temporal server', function () {
     for (const rejected of result.rejectedFiles) assert.ok(rejected.message.length > 10);
     assert.equal(result.inputRows, 4);
     assert.equal(result.scored, 2);
-    const quarantine = parseJsonl<QuarantineRecord>(await store.get(result.quarantineKeys[0]), 'q');
+    const quarantine = await readQuarantine(store, result);
     assert.deepEqual(quarantine.map((q) => q.reason).sort(), ['invalid_utf8', 'record_too_large']);
     assert.ok(quarantine.every((q) => q.preview.length <= 200));
 
@@ -273,13 +272,11 @@ describe('ingestBatch on a real Temporal server', function () {
     assert.equal(result.inputRows, 36);
     assert.equal(result.scored, 30);
     assert.equal(result.quarantined, 6);
-    const results = await readResults(result.resultKeys);
+    const results = await readResults(result);
     assert.deepEqual(results.map((r) => r.id).sort(), good.map((m) => m.id).sort());
     const byId = new Map(good.map((m) => [m.id, m]));
     for (const r of results) assert.equal(r.label, byId.get(r.id)!.label);
-    const quarantine = (
-      await Promise.all(result.quarantineKeys.map(async (k) => parseJsonl<QuarantineRecord>(await store.get(k), k)))
-    ).flat();
+    const quarantine = await readQuarantine(store, result);
     assert.deepEqual(quarantine.map((q) => `${q.source.key.split('/').pop()}:${q.reason}`).sort(), [
       'excel-fr.csv:empty_text',
       'excel-fr.csv:wrong_column_count',

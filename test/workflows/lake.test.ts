@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { lakeIndexKey, type LakeIndexV1 } from '../../src/activities/lake';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { loadSettings } from '../../src/config/settings';
@@ -15,6 +15,7 @@ import { layout, LAKE_PREFIX } from '../../src/pipeline/layout';
 import type { ResultRecord } from '../../src/pipeline/records';
 import { repoRoot, venvBin } from '../../src/util/repo-root';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
+import { resultPartKeys } from '../helpers/batch-results';
 import { testCodecEnv } from '../helpers/codec';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { seedModel } from '../helpers/seed-model';
@@ -39,7 +40,7 @@ async function readWithPyarrow(files: string[]): Promise<PyarrowRead> {
 describe('results in the data lake (Parquet, Hive partitions, export, SQL)', function () {
   this.timeout(120_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
   let batchId: string;
   let jsonl: ResultRecord[];
@@ -72,7 +73,8 @@ describe('results in the data lake (Parquet, Hive partitions, export, SQL)', fun
     const result = await handle.result();
     assert.equal(result.scored, 131);
     jsonl = [];
-    for (const key of result.resultKeys) jsonl.push(...parseJsonl<ResultRecord>(await fx.deps.store.get(key), key));
+    for (const key of await resultPartKeys(fx.deps.store, result))
+      jsonl.push(...parseJsonl<ResultRecord>(await fx.deps.store.get(key), key));
     index = JSON.parse((await fx.deps.store.get(lakeIndexKey(batchId))).toString()) as LakeIndexV1;
     const memo = (await handle.describe()).memo as Record<string, string>;
     assert.equal(memo.lake, lakeIndexKey(batchId));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { signalWithStartTraining } from '../../src/activities/training/submit-training';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { loadSettings } from '../../src/config/settings';
@@ -7,9 +7,10 @@ import { csvRow } from '../../src/datasets/csv-writer';
 import { createRng } from '../../src/model';
 import { parseJsonl } from '../../src/pipeline/jsonl';
 import { layout } from '../../src/pipeline/layout';
-import type { ProcessedRecord, ResultRecord } from '../../src/pipeline/records';
+import type { ProcessedRecord } from '../../src/pipeline/records';
 import { buildTrainingInput } from '../../src/training/training-input';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
+import { readResultRecords } from '../helpers/batch-results';
 import { pipelineFixture, type PipelineFixture } from '../helpers/temporal-env';
 
 const settings = loadSettings({});
@@ -33,7 +34,7 @@ function spanishReviews(count: number, seed: number): { text: string; label: str
 describe('language-aware models (continuousTraining, then ingestBatch scoring with the model)', function () {
   this.timeout(180_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
 
   before(async () => {
@@ -94,8 +95,7 @@ describe('language-aware models (continuousTraining, then ingestBatch scoring wi
     assert.deepEqual(processed[1].stems, ['pelicul', 'fueron', 'aburr', 'no', 'recom']);
     assert.equal(processed[0].sentiment.label, 'positive');
     assert.equal(processed[1].sentiment.label, 'negative');
-    const results: ResultRecord[] = [];
-    for (const key of result.resultKeys) results.push(...parseJsonl<ResultRecord>(await fx.deps.store.get(key), key));
+    const results = await readResultRecords(fx.deps.store, result);
     assert.deepEqual(
       results.map((r) => r.predictedLabel),
       ['positivo', 'negativo'],

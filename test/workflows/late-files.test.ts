@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { ingestQueries, type IngestProgressV1 } from '../../src/contracts/ingest-batch';
 import type { ObjectStore } from '../../src/storage/object-store';
@@ -32,7 +32,7 @@ function holdManifests(store: ObjectStore): { store: ObjectStore; release: () =>
 describe('files offered to a batch that stopped taking them are refused or reported, never silently dropped', function () {
   this.timeout(120_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
   let hold: ReturnType<typeof holdManifests>;
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { loadSettings } from '../../src/config/settings';
 import type { IngestOptionsV1, SourceRefV1 } from '../../src/contracts/ingest-batch';
@@ -52,7 +52,7 @@ async function failureOf(promise: Promise<unknown>): Promise<{ failure: Applicat
 describe('permanent failures fail at once, typed (real Temporal server)', function () {
   this.timeout(120_000);
   let fx: PipelineFixture;
-  let worker: Worker | undefined;
+  let worker: PipelineWorker | undefined;
   let running: Promise<void> | undefined;
   let emptyDir: string;
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Worker } from '@temporalio/worker';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { startIngest } from '../../src/client/ingest';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
@@ -18,7 +18,7 @@ async function scheduledActivities(fx: PipelineFixture, workflowId: string): Pro
 describe('where stages run is the deployment’s decision, not the starter’s (real Temporal server)', function () {
   this.timeout(120_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
   let starter: Settings;
 

@@ -3,7 +3,7 @@ import { driftFailureTypes } from '../../contracts/drift-correction';
 import { driftKeys, StatisticsAccumulator, type BaselineV1 } from '../../drift';
 import type { ModelRegistry } from '../../model';
 import { parseJsonl } from '../../pipeline/jsonl';
-import { layout, shardIndexOf } from '../../pipeline/layout';
+import { batchLayout, layout, shardIndexOf } from '../../pipeline/layout';
 import type { ProcessedRecord, ResultRecord, StagedRecord } from '../../pipeline/records';
 import { ProfileAccumulator, shouldTrace } from '../../reports/profile';
 import { ObjectNotFoundError, type ObjectStore } from '../../storage/object-store';
@@ -147,12 +147,19 @@ async function quarantinedFromManifest(store: ObjectStore, batchId: string): Pro
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
+/** The staged shard a processed shard came from: named by its shard summary (batches/<id>/shards/), else by number. */
 async function readStagedBeside(store: ObjectStore, batchId: string, processedKey: string): Promise<StagedRecord[] | undefined> {
   const index = shardIndexOf(processedKey);
   if (index === undefined) return undefined;
-  const key = layout.staged(batchId, index);
+  const summary = await readIfPresent(store, batchLayout.shardSummary(batchId, index));
+  const key = summary ? (JSON.parse(summary.toString('utf8')) as { stagedKey: string }).stagedKey : layout.staged(batchId, index);
+  const staged = await readIfPresent(store, key);
+  return staged ? parseJsonl<StagedRecord>(staged, key) : undefined;
+}
+
+async function readIfPresent(store: ObjectStore, key: string): Promise<Buffer | undefined> {
   try {
-    return parseJsonl<StagedRecord>(await store.get(key), key);
+    return await store.get(key);
   } catch (err) {
     if (err instanceof ObjectNotFoundError) return undefined;
     throw err;

@@ -40,6 +40,24 @@ export interface BatchStatisticsDocumentV1 {
   statistics: DatasetStatisticsV1;
 }
 
+/**
+ * `statistics.json` of batches processed in shard ranges: computed while the shards were cleaned
+ * and scored, so it names where the per-shard summaries are instead of listing every key.
+ */
+export interface BatchStatisticsDocumentV2 {
+  schemaVersion: 2;
+  batchId: string;
+  modelName: string;
+  modelVersion: string;
+  createdAt: string;
+  baselineKey: string | null;
+  shardSummariesPrefix: string;
+  shards: number;
+  /** False when the batch was too large to count duplicates across its ranges (see docs/scaling.md). */
+  duplicatesAcrossRanges: boolean;
+  statistics: DatasetStatisticsV1;
+}
+
 export interface BatchIndexEntryV1 {
   batchId: string;
   modelVersion: string;

@@ -17,6 +17,7 @@ import { readJsonObject, requireJsonObject } from './json-object';
 import type {
   BatchIndexV1,
   BatchStatisticsDocumentV1,
+  BatchStatisticsDocumentV2,
   CollectDriftWindowInput,
   CollectDriftWindowOutput,
   CompareDriftWindowInput,
@@ -67,7 +68,7 @@ export function createCompareDriftWindow(store: ObjectStore, registry: ModelRegi
     }
     let window: DatasetStatisticsV1 | undefined;
     for (const key of input.statisticsKeys) {
-      const document = await requireJsonObject<BatchStatisticsDocumentV1>(store, key, 'batch statistics');
+      const document = await requireJsonObject<BatchStatisticsDocumentV1 | BatchStatisticsDocumentV2>(store, key, 'batch statistics');
       if (document.modelVersion !== input.modelVersion)
         throw invalid(`${key} was scored by ${document.modelVersion}, not ${input.modelVersion}`);
       let statistics = document.statistics;

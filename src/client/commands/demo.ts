@@ -57,7 +57,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
 
         let labelled = 0;
         let correct = 0;
-        for (const key of result.resultKeys) {
+        const manifest = JSON.parse((await store.get(result.manifestKey)).toString('utf8')) as { parts: Array<{ key: string }> };
+        for (const { key } of manifest.parts) {
           for (const r of parseJsonl<ResultRecord>(await store.get(key), key)) {
             if (r.label === null) continue;
             labelled++;
@@ -71,7 +72,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           `  scored       ${result.scored}   ${Object.entries(result.predictedCounts)
             .map(([k, v]) => `${k}: ${v}`)
             .join(', ')}`,
-          `  quarantined  ${result.quarantined}   (reasons in ${result.quarantineKeys.join(', ') || 'none'})`,
+          `  quarantined  ${result.quarantined}   (${result.quarantineFiles > 0 ? `reasons in ${result.quarantinePrefix}` : 'none'})`,
           `  reconciled   ${result.inputRows} = ${result.scored} + ${result.quarantined}`,
           labelled > 0 ? `  accuracy     ${pct(correct / labelled)} on ${labelled} labelled rows` : '',
           `  manifest     ${storePath(runtime.deps.store.location, result.manifestKey)}`,

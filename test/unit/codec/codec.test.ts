@@ -151,7 +151,7 @@ describe('payload keys from configuration', () => {
     });
 
     it('is not generated for a remote server: every process there must share PAYLOAD_KEYS', async () => {
-      const settings = loadSettings({ DATA_DIR: dir, TEMPORAL_ADDRESS: 'temporal.example.internal:7233' });
+      const settings = loadSettings({ DATA_DIR: dir, TEMPORAL_ADDRESS: 'temporal.example.internal:7233', STORE: 's3', S3_BUCKET: 'b' });
       await assert.rejects(
         resolvePayloadKeyring(settings),
         (err: unknown) => err instanceof ConfigError && /PAYLOAD_KEYS is required/.test(err.message),

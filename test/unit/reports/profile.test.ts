@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
 import { histogramTotal, StatisticsAccumulator } from '../../../src/drift';
-import { mergeProfiles, ProfileAccumulator, shouldTrace, termStages } from '../../../src/reports/profile';
+import {
+  mergeManyProfiles,
+  mergeProfiles,
+  PART_PROFILE_STEMS,
+  ProfileAccumulator,
+  shouldTrace,
+  shouldTraceInShard,
+  termStages,
+} from '../../../src/reports/profile';
 import { cleanDocument, composeText } from '../../../src/text';
 import { traceCleaning } from '../../../src/text/cleaning-trace';
 import { sampleMessages } from '../../helpers/corpus';
 
-function profileOf(messages: ReturnType<typeof sampleMessages>, withRaw = true) {
-  const acc = new ProfileAccumulator();
+function profileOf(messages: ReturnType<typeof sampleMessages>, withRaw = true, topN?: number) {
+  const acc = new ProfileAccumulator(topN);
   for (const m of messages) {
     const c = cleanDocument({ title: m.subject, body: m.body });
     acc.add({
@@ -90,6 +98,29 @@ describe('batch profile (what the batch report adds to the statistics)', () => {
       assert.deepEqual(merged[key], whole[key], key);
     // Top lists merge approximately (each part keeps its own top 30); the head agrees.
     assert.deepEqual(merged.top.stems.slice(0, 5), whole.top.stems.slice(0, 5));
+  });
+
+  it('merges shard profiles that list all their stems into exactly the profile of the whole', () => {
+    const shards = [0, 40, 80, 120, 160].map((at) => profileOf(messages.slice(at, at + 40), true, PART_PROFILE_STEMS));
+    // Ranges of shards, then the batch: what the range summaries and recordBatchStatistics do.
+    const ranges = [shards.slice(0, 2), shards.slice(2)].map((r) => mergeManyProfiles(r, PART_PROFILE_STEMS));
+    const batch = mergeManyProfiles(ranges.filter((r) => r !== null));
+    assert.deepEqual(batch, profileOf(messages));
+    assert.equal(mergeManyProfiles([]), null);
+    // A part that truncated its stems makes the distinct count a lower bound, never a sum.
+    const truncated = mergeManyProfiles([profileOf(messages.slice(0, 100), true, 5), profileOf(messages.slice(100), true, 5)]);
+    const whole = profileOf(messages);
+    assert.ok(truncated !== null && truncated.distinct.stems <= whole.distinct.stems, 'a lower bound');
+  });
+
+  it('traces a shard like the batch would: its rows among the first 10,000 of the batch, then one in 10', () => {
+    // 8 shards of 5,000: shards 0 and 1 wholly, then 500 of each other shard.
+    let traced = 0;
+    for (let shard = 0; shard < 8; shard++) for (let n = 0; n < 5_000; n++) if (shouldTraceInShard(shard, 5_000, n)) traced++;
+    assert.equal(traced, Array.from({ length: 40_000 }, (_, n) => n).filter(shouldTrace).length);
+    assert.equal(traced, 10_000 + 6 * 500);
+    // Small shards: the first 10,000 documents of the batch are traced all the same.
+    assert.ok(shouldTraceInShard(999, 10, 9) && !shouldTraceInShard(1_000, 10, 9) && shouldTraceInShard(1_000, 10, 0));
   });
 
   it('traces every document of a batch up to 10,000, then one in 10', () => {

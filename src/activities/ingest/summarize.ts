@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import type { DatasetStatisticsV1 } from '../../drift';
+import { mergeStatistics } from '../../drift';
+import { completeProcessedRecord, assertProcessedShape } from '../../jobs/processed-record';
+import { readScoringSummary } from '../../jobs/scoring-summary';
+import { parseJsonl } from '../../pipeline/jsonl';
+import { batchLayout, layout } from '../../pipeline/layout';
+import { crossPartDuplicates, mergeManyStatistics, unionFingerprints } from '../../pipeline/merge-statistics';
+import type { ResultRecord, StagedRecord } from '../../pipeline/records';
+import { mergeManyProfiles, PART_PROFILE_STEMS, ProfileAccumulator, shouldTraceInShard, type BatchProfileV1 } from '../../reports/profile';
+import { composeText } from '../../text';
+import { traceCleaning } from '../../text/cleaning-trace';
+import { shardsOfBlocks } from '../../pipeline/shard-blocks';
+import { ShardStatistics, SHARD_VOCABULARY_LIMIT, VocabularyLoader } from '../../pipeline/shard-statistics';
+import {
+  fingerprintsFromBytes,
+  fingerprintsToBytes,
+  readShardSummary,
+  writeShardSummary,
+  type ShardSummaryV1,
+} from '../../pipeline/shard-summary';
+import { ObjectNotFoundError, type ObjectStore } from '../../storage/object-store';
+import type { ModelCache } from './model-cache';
+import type { ShardRangeRef, SummarizeRangeOutput } from './types';
+
+/** `batches/<batchId>/ranges/range-NNNN.json`: one child workflow's shards, merged. */
+export interface RangeSummaryV1 {
+  schemaVersion: 1;
+  batchId: string;
+  range: number;
+  shards: number;
+  rows: number;
+  scored: number;
+  labelled: number;
+  predictedCounts: Record<string, number>;
+  statistics: DatasetStatisticsV1 | null;
+  /** The batch report's profile of the range's shards (null: none of them had one). */
+  profile: BatchProfileV1 | null;
+  /** The range's distinct document fingerprints (sorted Float64Array bytes). */
+  fingerprintsKey: string;
+}
+
+export function createSummarizeActivities(store: ObjectStore, models: ModelCache) {
+  const vocabularies = new VocabularyLoader(store);
+
+  return {
+    /**
+     * Shard summaries for shards cleaned or scored outside the worker (Glue, local processes, AWS
+     * Batch): reads what the jobs wrote back, once, and records the same summary the in-worker
+     * stage writes. Where the worker cleaned the shard, its summary already holds the document
+     * statistics and only the predictions are added.
+     */
+    async summarizeRemoteShards(
+      input: ShardRangeRef & { vocabularyKey: string | null; cleanedInWorker: boolean },
+    ): Promise<{ shards: number }> {
+      const { batchId, model } = input;
+      const classifier = await models.get(model.modelName, model.modelVersion);
+      const vocabulary = input.vocabularyKey
+        ? { key: input.vocabularyKey, terms: await vocabularies.load(input.vocabularyKey) }
+        : undefined;
+      const shards = shardsOfBlocks(input.blocks);
+      for (const shard of shards) {
+        const resultKey = layout.resultPart(batchId, shard.index);
+        const processedKey = layout.processed(batchId, shard.index);
+        const summaryKey = batchLayout.shardSummary(batchId, shard.index);
+        const fingerprintsKey = batchLayout.shardFingerprints(batchId, shard.index);
+        const scoring = await readScoringSummary(store, resultKey);
+        const results = parseJsonl<ResultRecord>(await store.get(resultKey), resultKey);
+        const predictions = new ShardStatistics();
+        for (const r of results) predictions.addPrediction(r.label, r.predictedLabel, r.probabilities);
+        let documents: DatasetStatisticsV1;
+        let profile: BatchProfileV1 | null;
+        let labelled = 0;
+        const stagedKey = batchLayout.stagedShard(batchId, shard.sourceIndex, shard.local);
+        if (input.cleanedInWorker) {
+          const cleaned = await readShardSummary(store, summaryKey);
+          documents = cleaned.statistics as DatasetStatisticsV1;
+          profile = cleaned.profile ?? null;
+          labelled = cleaned.labelled;
+        } else {
+          const stats = new ShardStatistics(vocabulary);
+          const profiler = new ProfileAccumulator(PART_PROFILE_STEMS);
+          const records = parseJsonl<unknown>(await store.get(processedKey), processedKey);
+          // The staged rows, in the same order, give the text before cleaning for the profile.
+          const staged = parseJsonl<StagedRecord>(await store.get(stagedKey), stagedKey);
+          records.forEach((value, i) => {
+            assertProcessedShape(value, `${processedKey} record ${i + 1}`);
+            const r = completeProcessedRecord(value, classifier.config.text);
+            if (r.label !== null) labelled++;
+            stats.addDocument({ label: r.label, textClean: r.text_clean, tokens: r.tokens, compound: r.sentiment.compound });
+            const raw = staged[i]?.id === r.id ? staged[i] : undefined;
+            const text = raw ? composeText(raw.title ?? '', raw.body) : undefined;
+            profiler.add({
+              textClean: r.text_clean,
+              tokens: r.tokens,
+              tokensNoStop: r.tokens_nostop,
+              stems: r.stems,
+              rawChars: text?.length,
+              trace: text !== undefined && shouldTraceInShard(shard.index, records.length, i) ? traceCleaning(text) : undefined,
+            });
+          });
+          await store.put(fingerprintsKey, fingerprintsToBytes(stats.distinctFingerprints()));
+          documents = stats.toStatistics();
+          profile = profiler.toProfile();
+        }
+        const summary: ShardSummaryV1 = {
+          schemaVersion: 1,
+          batchId,
+          index: shard.index,
+          sourceIndex: shard.sourceIndex,
+          stagedKey,
+          processedKey,
+          resultKey,
+          rows: scoring.rows,
+          scored: scoring.rows,
+          sha256: scoring.sha256,
+          predictedCounts: scoring.predictedCounts,
+          labelled,
+          statistics: mergeStatistics(documents, predictions.toStatistics(), SHARD_VOCABULARY_LIMIT),
+          profile,
+          fingerprintsKey,
+        };
+        await writeShardSummary(store, summaryKey, summary);
+        Context.current().heartbeat({ shard: shard.index });
+      }
+      return { shards: shards.length };
+    },
+
+    /**
+     * Merges a range's shard summaries into its range summary (counts, class counts, statistics
+     * with duplicates across its shards) and returns the totals: the child workflow's result.
+     * Shards whose summary is missing fail the activity: the range is not complete.
+     */
+    async summarizeShardRange(input: { batchId: string; range: number; blocks: ShardRangeRef['blocks'] }): Promise<SummarizeRangeOutput> {
+      const { batchId, range } = input;
+      const statistics: DatasetStatisticsV1[] = [];
+      const profiles: BatchProfileV1[] = [];
+      const fingerprints: Float64Array[] = [];
+      const predictedCounts: Record<string, number> = {};
+      let rows = 0;
+      let scored = 0;
+      let labelled = 0;
+      const shards = shardsOfBlocks(input.blocks);
+      for (const shard of shards) {
+        const summary = await readShardSummary(store, batchLayout.shardSummary(batchId, shard.index));
+        rows += summary.rows;
+        scored += summary.scored;
+        labelled += summary.labelled;
+        for (const [label, n] of Object.entries(summary.predictedCounts)) predictedCounts[label] = (predictedCounts[label] ?? 0) + n;
+        if (summary.statistics) statistics.push(summary.statistics);
+        if (summary.profile) profiles.push(summary.profile);
+        if (summary.fingerprintsKey) fingerprints.push(await readFingerprints(store, summary.fingerprintsKey));
+        if (shard.index % 50 === 0) Context.current().heartbeat({ shard: shard.index });
+      }
+      const merged = mergeManyStatistics(statistics, SHARD_VOCABULARY_LIMIT);
+      if (merged) merged.quality.duplicate += crossPartDuplicates(fingerprints);
+      const fingerprintsKey = batchLayout.rangeSummary(batchId, range).replace(/\.json$/, '.fingerprints.bin');
+      await store.put(fingerprintsKey, fingerprintsToBytes(unionFingerprints(fingerprints)));
+      const summaryKey = batchLayout.rangeSummary(batchId, range);
+      const summary: RangeSummaryV1 = {
+        schemaVersion: 1,
+        batchId,
+        range,
+        shards: shards.length,
+        rows,
+        scored,
+        labelled,
+        predictedCounts,
+        statistics: merged,
+        profile: mergeManyProfiles(profiles, PART_PROFILE_STEMS),
+        fingerprintsKey,
+      };
+      await store.put(summaryKey, JSON.stringify(summary), { contentType: 'application/json' });
+      return { summaryKey, shards: shards.length, rows, scored, predictedCounts };
+    },
+  };
+}
+
+export async function readFingerprints(store: ObjectStore, key: string): Promise<Float64Array> {
+  try {
+    return fingerprintsFromBytes(await store.get(key));
+  } catch (err) {
+    if (err instanceof ObjectNotFoundError) return new Float64Array(0);
+    throw err;
+  }
+}
+
+/** For tests and finalisation: the sha256 a part must have. */
+export function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
