@@ -27,12 +27,20 @@ export function temporalLogFields(meta: LogMetadata | undefined): Record<string,
   return fields;
 }
 
+/**
+ * SDK warnings that describe this application's design, not a problem: the CPU queue's worker
+ * registers activities only, so the SDK's "no workflows" notice would greet every user of
+ * `npm start`. They are kept at debug level.
+ */
+const EXPECTED_SDK_WARNINGS = new Set(['No workflows registered, not polling for workflow tasks']);
+
 /** A Temporal `Logger` writing through pino. */
 export class TemporalPinoLogger implements Logger {
   constructor(readonly pino: PinoLogger) {}
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    this.pino[LEVELS[level] ?? 'info'](temporalLogFields(meta), message);
+    const pinoLevel = level === 'WARN' && EXPECTED_SDK_WARNINGS.has(message) ? 'debug' : (LEVELS[level] ?? 'info');
+    this.pino[pinoLevel](temporalLogFields(meta), message);
   }
   trace(message: string, meta?: LogMetadata): void {
     this.log('TRACE', message, meta);

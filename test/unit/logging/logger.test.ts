@@ -79,6 +79,20 @@ describe('JSON logger', () => {
     assert.deepEqual([record.workflowId, record.runId, record.activity, record.taskToken], ['w', 'r', 'resolveModel', undefined]);
   });
 
+  it("keeps the SDK's notice that the CPU queue's worker has no workflows (by design) below the user's info level", () => {
+    const out = capture();
+    const logger = new TemporalPinoLogger(createLogger({ level: 'debug', destination: out.stream }));
+    logger.warn('No workflows registered, not polling for workflow tasks', { taskQueue: 'nlp-batch-cpu' });
+    logger.warn('Activity failed', { activityType: 'processShard' });
+    assert.deepEqual(
+      out.records().map((r) => [r.level, r.msg]),
+      [
+        ['debug', 'No workflows registered, not polling for workflow tasks'],
+        ['warn', 'Activity failed'],
+      ],
+    );
+  });
+
   it('survives odd values (bigint, bytes, deep nesting)', () => {
     const deep: Record<string, unknown> = {};
     let cursor = deep;
