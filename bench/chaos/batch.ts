@@ -1,0 +1,100 @@
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { IngestProgressV1 } from '../../src/contracts/ingest-batch';
+import { sleep } from './child';
+import { MODEL_NAME, type ChaosEnvironment } from './environment';
+import { readExportedResults, type ExportedResults } from './verify';
+
+/** How a batch ended, read from the server (never from the harness's own bookkeeping). */
+export interface BatchOutcome {
+  workflowId: string;
+  /** The workflow's status (COMPLETED, FAILED, ...), or STILL_RUNNING when the deadline passed. */
+  status: string;
+  /** Failure types along the cause chain (ApplicationFailure types, else the failure class). */
+  failureTypes: string[];
+  failureMessage?: string;
+  /** The last progress the workflow reported, when it is still running at the deadline. */
+  phase?: string;
+}
+
+/** Starts a batch the way a user does: `nlp-batch ingest store:<key>... --batch-id <id> --model chaos`. */
+export async function startBatch(env: ChaosEnvironment, cliEnv: NodeJS.ProcessEnv, batchId: string, keys: string[]): Promise<string> {
+  const out = await env.cli(['ingest', ...keys.map((k) => `store:${k}`), '--batch-id', batchId, '--model', MODEL_NAME], cliEnv, 120_000);
+  if (out.code !== 0) throw new Error(`nlp-batch ingest ${batchId} failed (${out.code}): ${out.stderr.slice(-2000)}`);
+  const workflowId = out.stdout.trim().split('\n').pop() ?? '';
+  if (!workflowId) throw new Error(`nlp-batch ingest printed no workflow id: ${out.stderr.slice(-2000)}`);
+  return workflowId;
+}
+
+/** The workflow's progress query; undefined while the server or every worker is down. */
+export async function progressOf(client: Client, workflowId: string): Promise<IngestProgressV1 | undefined> {
+  try {
+    return await client.workflow.getHandle(workflowId).query<IngestProgressV1>('progress');
+  } catch {
+    return undefined;
+  }
+}
+
+async function statusOf(client: Client, workflowId: string): Promise<string | undefined> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).status.name;
+  } catch {
+    return undefined; // the server is down or restarting: ask again
+  }
+}
+
+/** Failure types and the innermost message along a failure's cause chain. */
+export function failureChain(err: unknown): { types: string[]; message: string } {
+  const types: string[] = [];
+  let message = err instanceof Error ? err.message : String(err);
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    const type = (e as { type?: unknown }).type;
+    types.push(typeof type === 'string' && type ? type : e.constructor.name);
+    message = e.message;
+  }
+  return { types, message };
+}
+
+/**
+ * Waits until the workflow is closed (surviving a server that is down meanwhile), or the deadline.
+ * Polls describe() rather than holding a long poll, so a restarted server is picked up at once.
+ */
+export async function awaitBatch(client: Client, workflowId: string, deadline: number): Promise<BatchOutcome> {
+  let status: string | undefined;
+  for (;;) {
+    status = await statusOf(client, workflowId);
+    if (status !== undefined && status !== 'RUNNING') break;
+    if (Date.now() > deadline) {
+      const progress = await progressOf(client, workflowId);
+      return { workflowId, status: 'STILL_RUNNING', failureTypes: [], phase: progress?.phase };
+    }
+    await sleep(500);
+  }
+  if (status === 'COMPLETED') return { workflowId, status, failureTypes: [] };
+  try {
+    await client.workflow.getHandle(workflowId).result();
+    return { workflowId, status, failureTypes: [] };
+  } catch (err) {
+    const chain = failureChain(err instanceof WorkflowFailedError ? err.cause : err);
+    return { workflowId, status, failureTypes: chain.types, failureMessage: chain.message };
+  }
+}
+
+/** `nlp-batch export <batchId> --out <file>`, then the file's records. Undefined when export refuses. */
+export async function exportBatch(
+  env: ChaosEnvironment,
+  cliEnv: NodeJS.ProcessEnv,
+  batchId: string,
+  outFile: string,
+): Promise<{ results?: ExportedResults; error?: string }> {
+  const out = await env.cli(['export', batchId, '--out', outFile], cliEnv, 10 * 60_000);
+  if (out.code !== 0) return { error: out.stderr.trim().split('\n').pop() ?? `exit ${out.code}` };
+  return { results: await readExportedResults([outFile]) };
+}
+
+/** Ends a batch left running at a deadline so it does not keep the worker busy for later scenarios. */
+export async function terminateQuietly(client: Client, workflowId: string, reason: string): Promise<void> {
+  await client.workflow
+    .getHandle(workflowId)
+    .terminate(reason)
+    .catch(() => undefined);
+}
