@@ -98,3 +98,10 @@ export async function terminateQuietly(client: Client, workflowId: string, reaso
     .terminate(reason)
     .catch(() => undefined);
 }
+
+/** "20/20 COMPLETED", or "2/3 COMPLETED, 1/3 FAILED". */
+export function summarizeStatuses(statuses: string[]): string {
+  const counts = new Map<string, number>();
+  for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${n}/${statuses.length} ${status}`).join(', ');
+}

@@ -45,7 +45,13 @@ export class ChaosDevServer {
     args.push('--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true');
     for (const key of allSearchAttributes) args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
     this.starts++;
-    const child = new Child(`temporal server #${this.starts}`, venvBin('temporal'), args, process.env, path.join(this.logDir, 'temporal.log'));
+    const child = new Child(
+      `temporal server #${this.starts}`,
+      venvBin('temporal'),
+      args,
+      process.env,
+      path.join(this.logDir, 'temporal.log'),
+    );
     this.child = child;
     const deadline = Date.now() + 60_000;
     for (;;) {

@@ -40,23 +40,21 @@ export class FaultProxy {
   private readonly rules: Array<{ matches: (r: ProxiedRequest) => boolean; fault: S3Fault }> = [];
   readonly stats: FaultProxyStats = { forwarded: 0, faulted: {} };
 
-  private constructor(
-    private readonly server: http.Server,
-    private readonly agent: http.Agent,
-    readonly endpoint: string,
-  ) {}
+  private readonly server: http.Server;
+  private readonly agent = new http.Agent({ keepAlive: true });
+  endpoint = '';
+
+  private constructor(private readonly upstream: URL) {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+  }
 
   static async start(target: string): Promise<FaultProxy> {
-    const upstream = new URL(target);
-    const agent = new http.Agent({ keepAlive: true });
-    let proxy: FaultProxy | undefined;
-    const server = http.createServer((req, res) => (proxy as FaultProxy).handle(req, res, upstream));
+    const proxy = new FaultProxy(new URL(target));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      proxy.server.once('error', reject);
+      proxy.server.listen(0, '127.0.0.1', () => resolve());
     });
-    const { port } = server.address() as AddressInfo;
-    proxy = new FaultProxy(server, agent, `http://127.0.0.1:${port}`);
+    proxy.endpoint = `http://127.0.0.1:${(proxy.server.address() as AddressInfo).port}`;
     return proxy;
   }
 
@@ -79,7 +77,8 @@ export class FaultProxy {
     return this.rules.find((rule) => rule.matches(request))?.fault;
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse, upstream: URL): void {
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const upstream = this.upstream;
     const request: ProxiedRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0] };
     const fault = this.pickFault(request);
     if (fault) {

@@ -52,6 +52,9 @@ async function main(): Promise<number> {
   return report.rows.every((r) => r.passed) ? 0 : 1;
 }
 
+// Ctrl-C or a kill of the harness: exit through process.exit so the children (server, workers) are SIGKILLed too.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { FsObjectStore } from '../../../src/storage/fs-object-store';
-import { awaitBatch, exportBatch, startBatch, terminateQuietly } from '../batch';
+import { awaitBatch, exportBatch, startBatch, summarizeStatuses, terminateQuietly } from '../batch';
 import { idsOf } from '../corpus';
 import { newRow, type Scenario } from '../scenario';
 import { account, readExportedResults } from '../verify';
@@ -35,9 +35,7 @@ export function concurrentBatches(batches: number): Scenario {
         const deadline = started + (300 + 8 * estimate) * 1000;
         const outcomes = await Promise.all(workflowIds.map((id) => awaitBatch(env.client, id, deadline)));
         row.seconds = (Date.now() - started) / 1000;
-        const byStatus = new Map<string, number>();
-        for (const o of outcomes) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
-        row.status = [...byStatus].map(([status, n]) => `${n}/${batches} ${status}`).join(', ');
+        row.status = summarizeStatuses(outcomes.map((o) => o.status));
         for (const o of outcomes) {
           if (o.status === 'STILL_RUNNING') await terminateQuietly(env.client, o.workflowId, 'chaos: scenario deadline');
           if (o.status !== 'COMPLETED') row.problems.push(`${o.workflowId} ended ${o.status} ${o.failureTypes.join(' <- ')}`.trim());
@@ -54,7 +52,9 @@ export function concurrentBatches(batches: number): Scenario {
           files.push(file);
           const own = account(exported.results, idsOf(parts[i]));
           if (own.missing || own.duplicated || own.unexpected)
-            row.problems.push(`${batchIds[i]} does not reconcile: ${own.missing} missing, ${own.duplicated} duplicated, ${own.unexpected} foreign`);
+            row.problems.push(
+              `${batchIds[i]} does not reconcile: ${own.missing} missing, ${own.duplicated} duplicated, ${own.unexpected} foreign`,
+            );
         }
         const all = account(await readExportedResults(files), idsOf({ first: 0, count: env.docs }));
         row.missing = all.missing;

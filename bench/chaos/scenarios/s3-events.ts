@@ -7,7 +7,7 @@ import { searchAttributes } from '../../../src/contracts/search-attributes';
 import { createS3EventSignaller, type ProcessOutcome } from '../../../src/lambda/handler';
 import { parseS3Notifications } from '../../../src/lambda/s3-event';
 import { pollOnce } from '../../../src/lambda/sqs-poller';
-import { awaitBatch, exportBatch, progressOf, terminateQuietly, type BatchOutcome } from '../batch';
+import { awaitBatch, exportBatch, progressOf, summarizeStatuses, terminateQuietly, type BatchOutcome } from '../batch';
 import { sleep } from '../child';
 import { idsOf, type CorpusPart } from '../corpus';
 import { MODEL_NAME, type ChaosEnvironment, type S3Fixture } from '../environment';
@@ -17,7 +17,6 @@ import { account, readExportedResults } from '../verify';
 /** Files of one folder within this window join one batch; the harness plays the window's end (closeBatch). */
 const WINDOW_MS = 60 * 60_000;
 const COPIES = 3;
-const s = (seconds: number) => `${seconds.toFixed(1)} s`;
 
 /**
  * S3 uploads -> bucket notifications -> SQS -> the production poller (pollOnce) and S3-event
@@ -74,7 +73,7 @@ export const s3Events: Scenario = {
       const outcomes: Array<BatchOutcome & { batchId: string }> = [];
       for (const b of batches) outcomes.push({ ...(await awaitBatch(env.client, b.workflowId, deadline)), batchId: b.batchId });
       row.seconds = (Date.now() - started) / 1000;
-      row.status = outcomes.map((o) => `${o.status}`).join(', ') + ` (${outcomes.length} batches)`;
+      row.status = summarizeStatuses(outcomes.map((o) => o.status));
       for (const o of outcomes) {
         if (o.status === 'STILL_RUNNING') await terminateQuietly(env.client, o.workflowId, 'chaos: scenario deadline');
         if (o.status !== 'COMPLETED') row.problems.push(`${o.workflowId} ended ${o.status} ${o.failureTypes.join(' <- ')}`.trim());
@@ -260,7 +259,8 @@ async function batchesOn(
   known: string[],
 ): Promise<Array<{ workflowId: string; batchId: string; running: boolean }>> {
   const ids = new Set(known);
-  for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND WorkflowType = 'ingestBatch'` })) ids.add(wf.workflowId);
+  for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND WorkflowType = 'ingestBatch'` }))
+    ids.add(wf.workflowId);
   const out: Array<{ workflowId: string; batchId: string; running: boolean }> = [];
   for (const workflowId of [...ids].sort()) {
     const d = await client.workflow.getHandle(workflowId).describe();

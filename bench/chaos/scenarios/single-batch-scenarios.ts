@@ -8,7 +8,8 @@ const s = (seconds: number) => `${seconds.toFixed(1)} s`;
 export const reference: Scenario = {
   name: 'reference',
   summary: 'one batch, one worker, nothing injected: the results every other scenario must equal',
-  run: (env, estimate) => runSingleBatch(env, { scenario: 'reference', workers: 1, store: 'fs', deadlineSeconds: deadline(estimate, 0) }, estimate),
+  run: (env, estimate) =>
+    runSingleBatch(env, { scenario: 'reference', workers: 1, store: 'fs', deadlineSeconds: deadline(estimate, 0) }, estimate),
 };
 
 /** SIGKILLs the worker `kills` times at seeded random moments, restarting it each time. */
@@ -68,7 +69,9 @@ export const serverSigkill: Scenario = {
           const down = 3000 + Math.round(5000 * batch.random());
           await new Promise((resolve) => setTimeout(resolve, down));
           await batch.server.restart();
-          batch.notes.push(`server killed at ${s(at)} (${describeProgress(progress)}), down ${s(down / 1000)}, answering again at ${s(batch.elapsed())}`);
+          batch.notes.push(
+            `server killed at ${s(at)} (${describeProgress(progress)}), down ${s(down / 1000)}, answering again at ${s(batch.elapsed())}`,
+          );
         },
       },
       estimate,
@@ -95,7 +98,9 @@ export const twoWorkers: Scenario = {
           const progress = await batch.progress();
           const at = batch.elapsed();
           await batch.workers[victim].kill();
-          batch.notes.push(`worker-${victim + 1} killed at ${s(at)} (${describeProgress(progress)}); worker-${2 - victim} carries on alone`);
+          batch.notes.push(
+            `worker-${victim + 1} killed at ${s(at)} (${describeProgress(progress)}); worker-${2 - victim} carries on alone`,
+          );
         },
       },
       estimate,
@@ -129,7 +134,9 @@ export const s3Faults: Scenario = {
           const progress = await batch.progress();
           const at = batch.elapsed();
           batch.proxy?.faultFor(S3_FAULT_WINDOW_MS);
-          batch.notes.push(`S3 answered only 500/503/SlowDown from ${s(at)} to ${s(at + S3_FAULT_WINDOW_MS / 1000)} (${describeProgress(progress)})`);
+          batch.notes.push(
+            `S3 answered only 500/503/SlowDown from ${s(at)} to ${s(at + S3_FAULT_WINDOW_MS / 1000)} (${describeProgress(progress)})`,
+          );
         },
       },
       estimate,
