@@ -1,5 +1,7 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { IngestProgressV1 } from '../../src/contracts/ingest-batch';
+import { layout } from '../../src/pipeline/layout';
+import type { ObjectStore } from '../../src/storage/object-store';
 import { sleep } from './child';
 import { MODEL_NAME, type ChaosEnvironment } from './environment';
 import { readExportedResults, type ExportedResults } from './verify';
@@ -104,4 +106,24 @@ export function summarizeStatuses(statuses: string[]): string {
   const counts = new Map<string, number>();
   for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
   return [...counts].map(([status, n]) => `${n}/${statuses.length} ${status}`).join(', ');
+}
+
+/**
+ * Result objects under the batch's results prefix that its manifest does not list: export reads
+ * the manifest, but anything reading the prefix (a Glue catalog table, Athena) would count them
+ * too, so a retry that wrote a part under a new key would duplicate rows there.
+ */
+export async function strayResultObjects(store: ObjectStore, batchId: string): Promise<string[]> {
+  let listed: Set<string>;
+  try {
+    const manifest = JSON.parse((await store.get(layout.manifest(batchId))).toString('utf8')) as { parts?: Array<{ key: string }> };
+    listed = new Set((manifest.parts ?? []).map((p) => p.key));
+  } catch {
+    return []; // no manifest: export already reports it
+  }
+  const strays: string[] = [];
+  for await (const object of store.list(layout.resultsPrefix(batchId))) {
+    if (object.key !== layout.manifest(batchId) && !listed.has(object.key)) strays.push(object.key);
+  }
+  return strays;
 }

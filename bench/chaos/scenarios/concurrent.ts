@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { FsObjectStore } from '../../../src/storage/fs-object-store';
-import { awaitBatch, exportBatch, startBatch, summarizeStatuses, terminateQuietly } from '../batch';
+import { awaitBatch, exportBatch, startBatch, strayResultObjects, summarizeStatuses, terminateQuietly } from '../batch';
 import { idsOf } from '../corpus';
 import { newRow, type Scenario } from '../scenario';
 import { account, readExportedResults } from '../verify';
@@ -50,6 +50,8 @@ export function concurrentBatches(batches: number): Scenario {
             continue;
           }
           files.push(file);
+          const strays = await strayResultObjects(store, batchIds[i]);
+          if (strays.length > 0) row.problems.push(`${batchIds[i]}: ${strays.length} result objects outside the manifest`);
           const own = account(exported.results, idsOf(parts[i]));
           if (own.missing || own.duplicated || own.unexpected)
             row.problems.push(

@@ -7,7 +7,7 @@ import { searchAttributes } from '../../../src/contracts/search-attributes';
 import { createS3EventSignaller, type ProcessOutcome } from '../../../src/lambda/handler';
 import { parseS3Notifications } from '../../../src/lambda/s3-event';
 import { pollOnce } from '../../../src/lambda/sqs-poller';
-import { awaitBatch, exportBatch, progressOf, summarizeStatuses, terminateQuietly, type BatchOutcome } from '../batch';
+import { awaitBatch, exportBatch, progressOf, strayResultObjects, summarizeStatuses, terminateQuietly, type BatchOutcome } from '../batch';
 import { sleep } from '../child';
 import { idsOf, type CorpusPart } from '../corpus';
 import { MODEL_NAME, type ChaosEnvironment, type S3Fixture } from '../environment';
@@ -87,8 +87,13 @@ export const s3Events: Scenario = {
         if (o.status !== 'COMPLETED') continue;
         const file = path.join(dataDir, `export-${i + 1}.jsonl`);
         const exported = await exportBatch(env, exportEnv, o.batchId, file);
-        if (exported.results) files.push(file);
-        else row.problems.push(`export of ${o.batchId} refused: ${exported.error}`);
+        if (!exported.results) {
+          row.problems.push(`export of ${o.batchId} refused: ${exported.error}`);
+          continue;
+        }
+        files.push(file);
+        const strays = await strayResultObjects(store, o.batchId);
+        if (strays.length > 0) row.problems.push(`${o.batchId}: ${strays.length} result objects outside the manifest`);
       }
       const results = await readExportedResults(files);
       const all = account(results, idsOf({ first: 0, count: env.docs }));

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { IngestProgressV1 } from '../../../src/contracts/ingest-batch';
-import { awaitBatch, exportBatch, progressOf, startBatch, terminateQuietly } from '../batch';
+import { FsObjectStore } from '../../../src/storage/fs-object-store';
+import type { ObjectStore } from '../../../src/storage/object-store';
+import { awaitBatch, exportBatch, progressOf, startBatch, strayResultObjects, terminateQuietly } from '../batch';
 import { sleep } from '../child';
 import { idsOf } from '../corpus';
 import { ChaosDevServer } from '../dev-server';
@@ -66,14 +68,17 @@ export async function runSingleBatch(env: ChaosEnvironment, plan: SingleBatchPla
   let exportEnv: NodeJS.ProcessEnv;
   let bucket: string | undefined;
   let prefix: string | undefined;
+  let store: ObjectStore;
   if (plan.store === 'fs') {
     workerEnv = env.fsEnv(taskQueue, dataDir, address);
     exportEnv = workerEnv;
+    store = new FsObjectStore(env.storeRoot);
   } else {
     const fixture = await env.s3();
     proxy = await FaultProxy.start(fixture.moto.endpoint);
     bucket = fixture.storeBucket;
     prefix = fixture.prefix;
+    store = fixture.store(bucket);
     workerEnv = { ...env.s3Env(fixture, bucket, taskQueue, dataDir, proxy.endpoint), ...address };
     // Reading the results back goes around the proxy: the check must not suffer the faults.
     exportEnv = { ...env.s3Env(fixture, bucket, taskQueue, dataDir, fixture.moto.endpoint), ...address };
@@ -131,6 +136,8 @@ export async function runSingleBatch(env: ChaosEnvironment, plan: SingleBatchPla
       row.problems.push(`nlp-batch export refused: ${exported.error}`);
       return row;
     }
+    const strays = await strayResultObjects(store, batchId);
+    if (strays.length > 0) row.problems.push(`${strays.length} result objects outside the manifest: ${strays.slice(0, 3).join(', ')}`);
     const accounting = account(exported.results, idsOf({ first: 0, count: env.docs }));
     row.missing = accounting.missing;
     row.duplicated = accounting.duplicated;
