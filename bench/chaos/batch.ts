@@ -18,13 +18,27 @@ export interface BatchOutcome {
   phase?: string;
 }
 
-/** Starts a batch the way a user does: `nlp-batch ingest store:<key>... --batch-id <id> --model chaos`. */
-export async function startBatch(env: ChaosEnvironment, cliEnv: NodeJS.ProcessEnv, batchId: string, keys: string[]): Promise<string> {
-  const out = await env.cli(['ingest', ...keys.map((k) => `store:${k}`), '--batch-id', batchId, '--model', MODEL_NAME], cliEnv, 120_000);
-  if (out.code !== 0) throw new Error(`nlp-batch ingest ${batchId} failed (${out.code}): ${out.stderr.slice(-2000)}`);
-  const workflowId = out.stdout.trim().split('\n').pop() ?? '';
-  if (!workflowId) throw new Error(`nlp-batch ingest printed no workflow id: ${out.stderr.slice(-2000)}`);
-  return workflowId;
+/**
+ * Starts a batch the way a user does: `nlp-batch ingest store:<key>... --batch-id <id> --model chaos`.
+ * A command that could not reach the server at all (its connect timeout, on a loaded machine) is
+ * run again, as a user would; `retries` says how often that happened.
+ */
+export async function startBatch(
+  env: ChaosEnvironment,
+  cliEnv: NodeJS.ProcessEnv,
+  batchId: string,
+  keys: string[],
+  retries: string[] = [],
+): Promise<string> {
+  const args = ['ingest', ...keys.map((k) => `store:${k}`), '--batch-id', batchId, '--model', MODEL_NAME];
+  for (let attempt = 1; ; attempt++) {
+    const out = await env.cli(args, cliEnv, 120_000);
+    const workflowId = out.stdout.trim().split('\n').pop() ?? '';
+    if (out.code === 0 && workflowId) return workflowId;
+    const error = out.stderr.trim().split('\n').pop() ?? `exit ${out.code}`;
+    if (!/Failed to connect/i.test(error) || attempt >= 3) throw new Error(`nlp-batch ingest ${batchId} failed (${out.code}): ${error}`);
+    retries.push(`${batchId}: ${error}`);
+  }
 }
 
 /** The workflow's progress query; undefined while the server or every worker is down. */

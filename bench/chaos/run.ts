@@ -14,6 +14,8 @@ export interface ChaosOptions {
   scenarios: string[];
   seed: number;
   workerKills: number;
+  /** Each worker kill after the first waits until the batch has moved on since the previous one (default true). */
+  killsAfterProgress?: boolean;
   concurrentBatches: number;
   /** Run the scenarios at the same time (each has its own task queue and workers): the test's short subset. */
   parallel: boolean;
@@ -31,10 +33,10 @@ export interface ChaosReport {
   dir: string;
 }
 
-export function allScenarios(options: Pick<ChaosOptions, 'workerKills' | 'concurrentBatches'>): Scenario[] {
+export function allScenarios(options: Pick<ChaosOptions, 'workerKills' | 'concurrentBatches' | 'killsAfterProgress'>): Scenario[] {
   return [
     reference,
-    workerSigkill(options.workerKills),
+    workerSigkill(options.workerKills, options.killsAfterProgress ?? true),
     serverSigkill,
     twoWorkers,
     s3Faults,

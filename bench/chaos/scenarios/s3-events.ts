@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { appendFileSync, createReadStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
@@ -17,6 +17,8 @@ import { account, readExportedResults } from '../verify';
 /** Files of one folder within this window join one batch; the harness plays the window's end (closeBatch). */
 const WINDOW_MS = 60 * 60_000;
 const COPIES = 3;
+/** A message being processed stays hidden this long; one whose files could not be signalled comes back after it. */
+const VISIBILITY_SECONDS = 20;
 
 /**
  * S3 uploads -> bucket notifications -> SQS -> the production poller (pollOnce) and S3-event
@@ -126,7 +128,9 @@ class EventDelivery {
   private warm;
   private readonly outcomes: ProcessOutcome[] = [];
   private delivered = 0;
+  private queued = 0;
   private coldStarts = 0;
+  private readonly logFile: string;
 
   constructor(
     private readonly env: ChaosEnvironment,
@@ -152,11 +156,15 @@ class EventDelivery {
       RETRAIN_AFTER_LABELLED_ROWS: '0',
       DRIFT_CHECK_EVERY_BATCHES: '0',
     });
+    this.logFile = path.join(env.settings.dir, 's3-events', 'logs', 'signaller.jsonl');
+    mkdirSync(path.dirname(this.logFile), { recursive: true });
     this.warm = this.signaller();
   }
 
   private signaller() {
-    return createS3EventSignaller({ client: this.env.client, settings: this.settings, windowMs: WINDOW_MS, log: () => undefined });
+    const log = (entry: Record<string, unknown>) =>
+      appendFileSync(this.logFile, JSON.stringify({ at: new Date().toISOString(), ...entry }) + '\n');
+    return createS3EventSignaller({ client: this.env.client, settings: this.settings, windowMs: WINDOW_MS, log });
   }
 
   get workflowIds(): string[] {
@@ -193,6 +201,7 @@ class EventDelivery {
   /** Each body COPIES times onto the queue, then poller rounds until the queue is empty. */
   async deliver(bodies: string[]): Promise<ProcessOutcome[]> {
     const copies = Array.from({ length: COPIES }, () => bodies).flat();
+    this.queued += copies.length;
     for (let i = 0; i < copies.length; i += 10) {
       await this.fixture.sqs.send(
         new SendMessageBatchCommand({
@@ -211,7 +220,7 @@ class EventDelivery {
         queueUrl: this.fixture.eventsQueueUrl,
         maxMessages: 2,
         waitTimeSeconds: 1,
-        visibilityTimeoutSeconds: 5,
+        visibilityTimeoutSeconds: VISIBILITY_SECONDS,
         process: async (messages) => (outcome = await signaller.process(messages)),
       });
       empty = polled.received === 0 ? empty + 1 : 0;
@@ -219,7 +228,7 @@ class EventDelivery {
       if (outcome) outcomes.push(outcome);
       if (polled.failed.length > 0) {
         this.row.problems.push(`the poller left ${polled.failed.length} message(s) for redelivery (signal failed)`);
-        await sleep(5000);
+        await sleep(VISIBILITY_SECONDS * 1000);
       }
     }
     this.outcomes.push(...outcomes);
@@ -234,9 +243,11 @@ class EventDelivery {
   summary(): string {
     const signalled = this.outcomes.reduce((n, o) => n + o.signalled.reduce((m, g) => m + g.keys.length, 0), 0);
     const duplicates = this.outcomes.reduce((n, o) => n + o.duplicates, 0);
+    const redelivered = this.delivered - this.queued;
     return (
-      `${this.delivered} deliveries (${COPIES} of each notification), ${this.coldStarts} cold starts: ` +
-      `${signalled} file signals sent, ${duplicates} dropped as duplicates by a warm signaller`
+      `${this.queued} notifications queued (${COPIES} of each), ${this.delivered} received by the poller` +
+      (redelivered > 0 ? ` (${redelivered} SQS redeliveries)` : '') +
+      `, ${this.coldStarts} cold starts: ${signalled} file signals sent, ${duplicates} dropped as duplicates by a warm signaller`
     );
   }
 }

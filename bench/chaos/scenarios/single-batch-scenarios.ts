@@ -1,3 +1,4 @@
+import type { IngestProgressV1 } from '../../../src/contracts/ingest-batch';
 import type { Scenario } from '../scenario';
 import { describeProgress, runSingleBatch, type BatchUnderTest } from './single-batch';
 
@@ -12,11 +13,17 @@ export const reference: Scenario = {
     runSingleBatch(env, { scenario: 'reference', workers: 1, store: 'fs', deadlineSeconds: deadline(estimate, 0) }, estimate),
 };
 
-/** SIGKILLs the worker `kills` times at seeded random moments, restarting it each time. */
-export function workerSigkill(kills: number): Scenario {
+/**
+ * SIGKILLs the worker `kills` times at seeded random moments, restarting it each time. With
+ * `afterProgress`, each kill after the first waits until the restarted worker has moved the batch
+ * on (a shard finished since the previous kill), so every kill interrupts work in flight rather than
+ * a worker idling while the server times the lost activities out (a heartbeat timeout, 1 min).
+ */
+export function workerSigkill(kills: number, afterProgress = true): Scenario {
+  const position = (p: IngestProgressV1 | undefined) => (p ? `${p.phase}:${p.rows.done}:${p.shards.done}` : '');
   return {
     name: 'worker-sigkill',
-    summary: `the worker SIGKILLed ${kills} times at seeded random moments, restarted each time`,
+    summary: `the worker SIGKILLed ${kills} times at seeded random moments${afterProgress ? ' while it works' : ''}, restarted each time`,
     run: (env, estimate) =>
       runSingleBatch(
         env,
@@ -27,12 +34,21 @@ export function workerSigkill(kills: number): Scenario {
           deadlineSeconds: deadline(estimate, kills * 120),
           disrupt: async (batch: BatchUnderTest) => {
             let done = 0;
+            let killedAt = '';
             for (let k = 1; k <= kills; k++) {
-              // Measured from the previous restart, so every kill lands while the batch still runs.
-              const gap = (0.05 + 0.3 * batch.random()) * batch.estimateSeconds * 1000;
-              if (!(await batch.wait(gap))) break;
+              if (k > 1 && afterProgress) {
+                let moved = false;
+                while (!moved) {
+                  moved = position(await batch.progress()) !== killedAt;
+                  if (!moved && !(await batch.wait(500))) break;
+                }
+                if (!moved) break;
+              }
+              const scale = k === 1 || !afterProgress ? 0.05 + 0.3 * batch.random() : 0.15 * batch.random();
+              if (!(await batch.wait(scale * batch.estimateSeconds * 1000))) break;
               const at = batch.elapsed();
               const progress = await batch.progress();
+              killedAt = position(progress);
               await batch.workers[0].kill();
               await batch.workers[0].start();
               done++;
