@@ -137,7 +137,9 @@ export async function strayResultObjects(store: ObjectStore, batchId: string): P
   }
   const strays: string[] = [];
   for await (const object of store.list(layout.resultsPrefix(batchId))) {
-    if (object.key !== layout.manifest(batchId) && !listed.has(object.key)) strays.push(object.key);
+    // Data parts only: a batch's own JSON side files (statistics) are not rows.
+    const isPart = /\.(jsonl|parquet|csv)$/.test(object.key);
+    if (isPart && object.key !== layout.manifest(batchId) && !listed.has(object.key)) strays.push(object.key);
   }
   return strays;
 }

@@ -42,7 +42,7 @@ describe('fault injection: the short subset of npm run chaos', () => {
     assert.equal(killed.length, 2, table);
     const events = report.rows.find((r) => r.scenario === 's3-events');
     assert.ok(
-      events?.notes.some((n) => /^18 notifications queued \(3 of each\)/.test(n)),
+      events?.notes.some((n) => /^18 notifications queued \(3 of each upload's\)/.test(n)),
       table,
     );
     assert.equal(report.rows.find((r) => r.scenario === 'concurrent-batches')?.status, '3/3 COMPLETED', table);

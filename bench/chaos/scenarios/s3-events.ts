@@ -131,6 +131,7 @@ class EventDelivery {
   private queued = 0;
   private coldStarts = 0;
   private readonly logFile: string;
+  private readonly deleteErrors: string[] = [];
 
   constructor(
     private readonly env: ChaosEnvironment,
@@ -226,6 +227,7 @@ class EventDelivery {
       empty = polled.received === 0 ? empty + 1 : 0;
       this.delivered += polled.received;
       if (outcome) outcomes.push(outcome);
+      this.deleteErrors.push(...polled.deleteErrors);
       if (polled.failed.length > 0) {
         this.row.problems.push(`the poller left ${polled.failed.length} message(s) for redelivery (signal failed)`);
         await sleep(VISIBILITY_SECONDS * 1000);
@@ -243,10 +245,12 @@ class EventDelivery {
   summary(): string {
     const signalled = this.outcomes.reduce((n, o) => n + o.signalled.reduce((m, g) => m + g.keys.length, 0), 0);
     const duplicates = this.outcomes.reduce((n, o) => n + o.duplicates, 0);
-    const redelivered = this.delivered - this.queued;
+    // The bucket notifies every write, so the poller also sees the pipeline's own objects (and skips them).
+    const own = this.outcomes.reduce((n, o) => n + o.skipped.filter((k) => k.key !== undefined).length, 0);
     return (
-      `${this.queued} notifications queued (${COPIES} of each), ${this.delivered} received by the poller` +
-      (redelivered > 0 ? ` (${redelivered} SQS redeliveries)` : '') +
+      `${this.queued} notifications queued (${COPIES} of each upload's), ${this.delivered} messages received by the poller ` +
+      `(${own} of them about the pipeline's own writes, skipped)` +
+      (this.deleteErrors.length > 0 ? `, ${this.deleteErrors.length} deletes refused (e.g. ${this.deleteErrors[0]})` : '') +
       `, ${this.coldStarts} cold starts: ${signalled} file signals sent, ${duplicates} dropped as duplicates by a warm signaller`
     );
   }
