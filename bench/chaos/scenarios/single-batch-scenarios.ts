@@ -2,6 +2,19 @@ import type { IngestProgressV1 } from '../../../src/contracts/ingest-batch';
 import type { Scenario } from '../scenario';
 import { describeProgress, runSingleBatch, type BatchUnderTest } from './single-batch';
 
+/**
+ * Waits until a seeded fraction (15..60 %) of the batch's shards is done: mid-batch whatever the
+ * batch's speed. False when the batch finished first.
+ */
+async function untilMidBatch(batch: BatchUnderTest): Promise<boolean> {
+  const fraction = 0.15 + 0.45 * batch.random();
+  for (;;) {
+    const p = await batch.progress();
+    if (p && p.shards.total > 0 && p.shards.done >= fraction * p.shards.total && p.phase === 'processing') return true;
+    if (!(await batch.wait(250))) return false;
+  }
+}
+
 /** Generous: a stalled batch is reported, never waited for forever. */
 const deadline = (estimateSeconds: number, extraSeconds: number) => Math.round(300 + 6 * estimateSeconds + extraSeconds);
 const s = (seconds: number) => `${seconds.toFixed(1)} s`;
@@ -75,7 +88,7 @@ export const serverSigkill: Scenario = {
         ownServer: true,
         deadlineSeconds: deadline(estimate, 180),
         disrupt: async (batch) => {
-          if (!(await batch.wait((0.2 + 0.4 * batch.random()) * batch.estimateSeconds * 1000))) {
+          if (!(await untilMidBatch(batch))) {
             batch.notes.push('the batch finished before the server was killed');
             return;
           }
@@ -106,7 +119,7 @@ export const twoWorkers: Scenario = {
         store: 'fs',
         deadlineSeconds: deadline(estimate, 120),
         disrupt: async (batch) => {
-          if (!(await batch.wait((0.2 + 0.4 * batch.random()) * batch.estimateSeconds * 1000))) {
+          if (!(await untilMidBatch(batch))) {
             batch.notes.push('the batch finished before a worker was killed');
             return;
           }
