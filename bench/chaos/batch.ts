@@ -41,12 +41,21 @@ export async function startBatch(
   }
 }
 
-/** The workflow's progress query; undefined while the server or every worker is down. */
-export async function progressOf(client: Client, workflowId: string): Promise<IngestProgressV1 | undefined> {
+/**
+ * The workflow's progress query; undefined while the server or every worker is down (a query
+ * needs a worker to answer it, so it is bounded: a killed worker must not stall the harness).
+ */
+export async function progressOf(client: Client, workflowId: string, timeoutMs = 5000): Promise<IngestProgressV1 | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
   try {
-    return await client.workflow.getHandle(workflowId).query<IngestProgressV1>('progress');
-  } catch {
-    return undefined;
+    const query = client.workflow
+      .getHandle(workflowId)
+      .query<IngestProgressV1>('progress')
+      .catch(() => undefined);
+    return await Promise.race([query, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
