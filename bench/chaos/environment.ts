@@ -16,6 +16,7 @@ import { ChaosDevServer } from './dev-server';
 import { WorkerProcess } from './worker-process';
 
 export const CLI_ENTRY = path.join(repoRoot(), 'dist', 'src', 'client', 'cli.js');
+const BUNDLE_ENTRY = path.join(repoRoot(), 'dist', 'src', 'workers', 'workflow-bundle.js');
 export const MODEL_NAME = 'chaos';
 const REGION = 'us-east-1';
 
@@ -69,6 +70,10 @@ export class ChaosEnvironment {
     this.shardSize = Math.min(5000, Math.max(100, Math.ceil(settings.docs / 40)));
   }
 
+  get workflowBundle(): string {
+    return path.join(this.settings.dir, 'workflow-bundle.js');
+  }
+
   get docs(): number {
     return this.settings.docs;
   }
@@ -83,6 +88,11 @@ export class ChaosEnvironment {
     this.corpus = await writeCorpus(path.join(dir, 'corpus'), docs, [concurrentBatches, 6]);
     const fsStore = new FsObjectStore(this.storeRoot);
     await fsStore.putStream(this.corpusKey, createReadStream(this.corpus.file));
+    // Workers start from a bundle made once, as the image's workers do (WORKFLOW_BUNDLE): a restarted
+    // worker polls again within seconds instead of bundling the workflow code anew.
+    this.log('bundling the workflow code (npm run build:bundle)');
+    const bundled = await runToCompletion(process.execPath, [BUNDLE_ENTRY, this.workflowBundle], process.env, 5 * 60_000);
+    if (bundled.code !== 0) throw new Error(`workflow bundle failed (${bundled.code}): ${bundled.stderr.slice(-2000)}`);
     this.log('starting the Temporal dev server');
     this.server = await ChaosDevServer.start(path.join(dir, 'temporal'));
     this.client = await this.connect(this.server.address);
@@ -95,7 +105,7 @@ export class ChaosEnvironment {
   appEnv(values: Record<string, string>): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     const owned =
-      /^(TEMPORAL_|AWS_|S3_|STORE|DATA_DIR$|PAYLOAD_|CODEC_|ETL$|BATCH|NOTIFY$|METRICS$|MODEL_NAME$|SHARD_|MAX_RECORD|RETRAIN|DRIFT|LOG_LEVEL$|REDACT|SNS_|CLOUDWATCH_|GLUE_|DEBUG$)/;
+      /^(TEMPORAL_|AWS_|S3_|STORE|DATA_DIR$|PAYLOAD_|CODEC_|ETL$|BATCH|NOTIFY$|METRICS$|MODEL_NAME$|SHARD_|MAX_RECORD|RETRAIN|DRIFT|LOG_LEVEL$|REDACT|SNS_|CLOUDWATCH_|GLUE_|DEBUG$|WORKER_|WORKFLOW_|INFRA_RETRY|SQS_|OTEL_)/;
     for (const [name, value] of Object.entries(process.env)) if (!owned.test(name)) env[name] = value;
     return {
       ...env,
@@ -110,6 +120,7 @@ export class ChaosEnvironment {
       RETRAIN_AFTER_LABELLED_ROWS: '0',
       DRIFT_CHECK_EVERY_BATCHES: '0',
       LOG_LEVEL: 'info',
+      WORKFLOW_BUNDLE: this.workflowBundle,
       ...values,
     };
   }

@@ -12,7 +12,7 @@ import { sleep } from '../child';
 import { idsOf, type CorpusPart } from '../corpus';
 import { MODEL_NAME, type ChaosEnvironment, type S3Fixture } from '../environment';
 import { newRow, type Scenario, type ScenarioRow } from '../scenario';
-import { account, readExportedResults } from '../verify';
+import { account, readExportedResults, type ExportedResults } from '../verify';
 
 /** Files of one folder within this window join one batch; the harness plays the window's end (closeBatch). */
 const WINDOW_MS = 60 * 60_000;
@@ -25,7 +25,8 @@ const VISIBILITY_SECONDS = 20;
  * signaller with the Lambda's own environment. Every notification is delivered three times (SQS
  * and S3 are at-least-once), through warm and cold signallers (a cold start forgets its dedupe).
  * The corpus is six files: four on time, one delivered while the batch finalises, one after the
- * batch completed. Every file must be scored exactly once, in this batch or another.
+ * batch completed. Every file must be scored exactly once: a file the window's batch no longer
+ * takes (its submitFiles update is refused once intake closed) goes to a follow-up batch.
  */
 export const s3Events: Scenario = {
   name: 's3-events',
@@ -85,6 +86,7 @@ export const s3Events: Scenario = {
 
       const exportEnv = workerEnv;
       const files: string[] = [];
+      const exportsByBatch = new Map<string, ExportedResults>();
       for (const [i, o] of outcomes.entries()) {
         if (o.status !== 'COMPLETED') continue;
         const file = path.join(dataDir, `export-${i + 1}.jsonl`);
@@ -94,6 +96,7 @@ export const s3Events: Scenario = {
           continue;
         }
         files.push(file);
+        exportsByBatch.set(o.workflowId, exported.results);
         const strays = await strayResultObjects(store, o.batchId);
         if (strays.length > 0) row.problems.push(`${o.batchId}: ${strays.length} result objects outside the manifest`);
       }
@@ -110,6 +113,22 @@ export const s3Events: Scenario = {
         const extra = [...idsOf(part)].reduce((n, id) => n + Math.max(0, (results.counts.get(id) ?? 0) - 1), 0);
         if (extra > 0) row.problems.push(`${path.basename(part.file)} (${labels[i]}): ${extra} rows scored more than once`);
       });
+      // Where each file was scored: on-time files in the window's batch; the file delivered after
+      // that batch completed in a follow-up batch (its update-with-start was refused or the window's
+      // batch had finished), never silently in none.
+      const scoredIn = parts.map((part) =>
+        [...exportsByBatch].filter(([, r]) => [...idsOf(part)].some((id) => r.counts.has(id))).map(([workflowId]) => workflowId),
+      );
+      parts.forEach((part, i) => {
+        const where = scoredIn[i].map((id) => (mainBatches.includes(id) ? `${id} (the window's batch)` : `${id} (a follow-up batch)`));
+        row.notes.push(`${path.basename(part.file)} (${labels[i]}) scored in ${where.join(' and ') || 'no batch'}`);
+        if (i < 4 && !scoredIn[i].every((id) => mainBatches.includes(id)))
+          row.problems.push(`${path.basename(part.file)} (on time) was not scored in the window's batch`);
+        if (i === 5 && scoredIn[i].some((id) => mainBatches.includes(id)))
+          row.problems.push(`${path.basename(part.file)} was scored in a batch that had already completed`);
+      });
+      const followUps = events.lateGroups();
+      if (followUps.length > 0) row.notes.push(`sent to a follow-up batch by the signaller: ${followUps.join('; ')}`);
       return row;
     } finally {
       await worker.stop();
@@ -166,6 +185,12 @@ class EventDelivery {
     const log = (entry: Record<string, unknown>) =>
       appendFileSync(this.logFile, JSON.stringify({ at: new Date().toISOString(), ...entry }) + '\n');
     return createS3EventSignaller({ client: this.env.client, settings: this.settings, windowMs: WINDOW_MS, log });
+  }
+
+  /** Groups the window's batch refused (intake closed or finished) and a follow-up batch took. */
+  lateGroups(): string[] {
+    const late = this.outcomes.flatMap((o) => o.signalled.filter((g) => g.late && g.accepted.length > 0));
+    return late.map((g) => `${g.accepted.map((k) => path.basename(k)).join(', ')} -> ${g.batchId}`);
   }
 
   get workflowIds(): string[] {

@@ -1,4 +1,5 @@
 import type { IngestProgressV1 } from '../../../src/contracts/ingest-batch';
+import { layout } from '../../../src/pipeline/layout';
 import type { Scenario } from '../scenario';
 import { describeProgress, runSingleBatch, type BatchUnderTest } from './single-batch';
 
@@ -177,7 +178,8 @@ export const ACCESS_DENIED_DEADLINE_SECONDS = 420;
 
 export const s3AccessDenied: Scenario = {
   name: 's3-access-denied',
-  summary: 'S3 answers AccessDenied to every request under results/: a typed failure, an alert, nothing partial presented as a result',
+  summary:
+    "S3 answers AccessDenied to every request under the batch's results prefix (batches/<id>/results/): a typed failure, an alert, nothing partial presented as a result",
   run: (env, estimate) =>
     runSingleBatch(
       env,
@@ -187,8 +189,10 @@ export const s3AccessDenied: Scenario = {
         store: 's3-via-proxy',
         deadlineSeconds: Math.round(ACCESS_DENIED_DEADLINE_SECONDS + 2 * estimate),
         expectFailure: /AccessDenied/,
-        prepare: ({ proxy, bucket, prefix }) => {
-          const denied = `/${bucket}/${prefix}/results/`;
+        prepare: ({ proxy, bucket, prefix, batchId }) => {
+          // The batch's own result parts (what scoring writes and export reads), not the lake's
+          // Parquet copy under results/, which is bookkeeping written after the batch's outcome.
+          const denied = `/${bucket}/${prefix}/${layout.resultsPrefix(batchId)}`;
           proxy?.deny((r) => r.path.startsWith(denied));
         },
       },

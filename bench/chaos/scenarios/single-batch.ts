@@ -46,7 +46,7 @@ export interface SingleBatchPlan {
   /** The scenario expects this failure type instead of results. */
   expectFailure?: RegExp;
   /** Runs before the batch starts (e.g. installs a proxy rule). */
-  prepare?: (batch: { proxy?: FaultProxy; bucket?: string; prefix?: string }) => void;
+  prepare?: (batch: { proxy?: FaultProxy; bucket?: string; prefix?: string; batchId: string }) => void;
   disrupt?: (batch: BatchUnderTest) => Promise<void>;
 }
 
@@ -86,8 +86,8 @@ export async function runSingleBatch(env: ChaosEnvironment, plan: SingleBatchPla
   const workers = Array.from({ length: plan.workers }, (_, i) => env.worker(`worker-${i + 1}`, workerEnv, dataDir));
   try {
     for (const worker of workers) await worker.start();
-    plan.prepare?.({ proxy, bucket, prefix });
     const batchId = `${plan.scenario}-${env.runId}`;
+    plan.prepare?.({ proxy, bucket, prefix, batchId });
     const started = Date.now();
     const workflowId = await startBatch(env, workerEnv, batchId, [env.corpusKey]);
     let finished = false;
