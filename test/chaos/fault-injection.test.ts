@@ -5,7 +5,7 @@ import { runChaos } from '../../bench/chaos/run';
 /**
  * The short subset of `npm run chaos` (docs/reliability.md): a real dev server with a SQLite file,
  * standalone worker processes (both queues), moto behind the fault proxy, and the faults
- * themselves, on 5,000 documents, side by side (each scenario on its own task queue and workers).
+ * themselves, on 2,000 documents, side by side (each scenario on its own task queue and workers).
  * Worker kills are left to `npm run chaos`: each costs a heartbeat timeout (one minute) before
  * the killed worker's activities are retried, which would make this file long.
  */
@@ -14,7 +14,7 @@ describe('fault injection: the short subset of npm run chaos', () => {
     this.timeout(4 * 60_000);
     const scenarios = ['reference', 'server-sigkill', 's3-access-denied', 's3-events', 'concurrent-batches'];
     const report = await runChaos({
-      docs: 5000,
+      docs: 2000,
       scenarios,
       seed: 42,
       workerKills: 1,

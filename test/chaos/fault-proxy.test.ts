@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { FaultProxy } from '../../bench/chaos/fault-proxy';
 import { createS3Client } from '../../src/aws/clients';
 import { S3ObjectStore } from '../../src/storage/s3-object-store';
@@ -34,10 +34,13 @@ describe('fault injection: the S3 fault proxy in front of moto', () => {
 
   it('answers AccessDenied under a denied prefix only, as S3 does (the SDK reports AccessDenied, 403)', async () => {
     proxy.deny((r) => r.path.startsWith('/chaos-proxy-test/nlp/results/'));
-    const denied = await store.put('results/b1/part-00000.jsonl', 'x').then(
-      () => undefined,
-      (err: Error & { $metadata?: { httpStatusCode?: number } }) => err,
-    );
+    // The SDK's own view (the store turns it into StoreAccessDeniedError: test/aws/s3-access-denied.test.ts).
+    const denied = await s3
+      .send(new PutObjectCommand({ Bucket: 'chaos-proxy-test', Key: 'nlp/results/b1/part-00000.jsonl', Body: 'x' }))
+      .then(
+        () => undefined,
+        (err: Error & { $metadata?: { httpStatusCode?: number } }) => err,
+      );
     assert.equal(denied?.name, 'AccessDenied');
     assert.equal(denied?.$metadata?.httpStatusCode, 403);
     await store.put('processed/b1/shard-00000.jsonl', 'fine');
