@@ -59,7 +59,6 @@ const { recordModelF1 } = proxyActivities<TelemetryActivities>(infraActivityOpti
  * goes unnoticed before the work resumes elsewhere (a fit from its last checkpoint).
  */
 function cpuActivityOptions(input: ContinuousTrainingInputV1) {
-  // The baseline reads the whole training set once: as long as a fit, so the same generous limits.
   return infraActivityOptions({
     startToCloseMs: 2 * 3_600_000,
     heartbeatMs: input.fitHeartbeatTimeoutMs ?? TRAINING_DEFAULTS.fitHeartbeatTimeoutMs,
@@ -74,7 +73,10 @@ function heavyActivities(input: ContinuousTrainingInputV1) {
   const { assembleTrainingSet, summarizeSearch } = proxyActivities<TrainingActivities>(options);
   const { evaluateConfiguration, fitCandidate, evaluateVersion, refitCandidate, planSearch, evaluateFold } =
     cpuActivities<TrainingActivities>(options);
-  const { computeBaseline } = cpuActivities<DriftActivities>(options);
+  // The baseline reads the whole training set once: as long as a fit, heartbeating every shard it reads.
+  const { computeBaseline } = cpuActivities<DriftActivities>(
+    infraActivityOptions({ startToCloseMs: 2 * 3_600_000, heartbeatMs: 120_000, long: true }),
+  );
   return {
     assembleTrainingSet,
     summarizeSearch,

@@ -206,7 +206,6 @@ export async function driftCorrection(input: DriftCorrectionInputV1): Promise<Dr
       cooldown: decision.cooldown,
     };
     await writeDriftReport({ key: reportKey, report });
-    if (alert) await publishDriftAlert(notification(alert, result, decision));
     if (patched('drift-report-html')) {
       const psis = statistics.flatMap((s) =>
         s.kind === 'distribution' && s.psi !== null && s.status !== 'insufficient-data' ? [s.psi] : [],
@@ -218,6 +217,7 @@ export async function driftCorrection(input: DriftCorrectionInputV1): Promise<Dr
       });
       upsertMemo({ report: reportKey, ...(html && { reportHtml: html.key }) });
     }
+    if (alert) await publishDriftAlert(notification(alert, result, decision));
 
     status.phase = 'done';
     upsertSearchAttributes([{ key: searchAttributes.pipelineStage, value: `drift-${decision.decision}` }]);

@@ -34,16 +34,14 @@ export function ingestActivities(window: InfraRetryV1) {
       proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 2 * HOUR, heartbeatMs: MINUTE, long: true }, window)),
       ['prepareSource'],
     ),
-    // Finalisation reads every shard summary of the batch (thousands at 100M documents): minutes, heartbeating.
-    ...pick(
-      proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 30 * MINUTE, heartbeatMs: 2 * MINUTE, long: true }, window)),
-      ['finalizeBatch'],
-    ),
+    // Finalisation reads every shard summary of the batch (thousands at 100M documents): minutes,
+    // heartbeating; within the retry window, which is its whole budget.
+    ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 30 * MINUTE, heartbeatMs: 2 * MINUTE }, window)), [
+      'finalizeBatch',
+    ]),
     // Statistics merge the range summaries (no shard is read again): bookkeeping.
     ...pick(
-      proxyActivities<IngestActivities>(
-        infraActivityOptions({ startToCloseMs: 30 * MINUTE, heartbeatMs: 2 * MINUTE, long: true }, bookkeeping),
-      ),
+      proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: 30 * MINUTE, heartbeatMs: 2 * MINUTE }, bookkeeping)),
       ['recordBatchStatistics'],
     ),
     ...pick(proxyActivities<IngestActivities>(infraActivityOptions({ startToCloseMs: MINUTE }, bookkeeping)), ['notify', 'recordMetrics']),

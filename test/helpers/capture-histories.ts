@@ -16,8 +16,10 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { driftCorrectionInput } from '../../src/activities/drift/request-drift-check';
 import { signalWithStartTraining } from '../../src/activities/training/submit-training';
-import { ingestWorkflowId, startIngest } from '../../src/client/ingest';
-import { addFilesSignal, closeBatchSignal } from '../../src/workflows/ingest-batch';
+import { ingestWorkflowId } from '../../src/client/ingest';
+import { closeBatchSignal, submitFilesUpdate } from '../../src/workflows/ingest-batch';
+import type { IngestOptionsV1, SourceRefV1 } from '../../src/contracts/ingest-batch';
+import { buildIngestOptions, startIngestBatch } from '../../src/starters';
 import { loadSettings } from '../../src/config/settings';
 import {
   MANUAL_PROMOTION_WORKFLOW,
@@ -92,69 +94,44 @@ export async function captureHistories(log: (line: string) => void): Promise<str
 
     log('ingestBatch (asks for a drift check: driftCorrection)');
     const batchId = 'capture-batch';
-    // As the CLI starts it (memo, search attributes), with small shards and a drift check after it.
-    const batchSettings = {
-      ...settings,
-      temporal: { ...settings.temporal, taskQueue: fx.taskQueue },
-      pipeline: { ...settings.pipeline, driftCheckEveryBatches: 1, retrainAfterLabelledRows: 0 },
-    };
-    const batch = await startIngest(client, batchSettings, {
-      batchId,
-      modelName: MODEL,
-      sources: [{ key: FIXTURE_CANARY_KEY }],
-      shardSize: 40,
-      parallelism: 2,
-    });
+    // As the CLI starts it (memo, search attributes), with explicit overrides of the deployment's
+    // settings: small shards, no training trigger, and a drift check only where asked.
+    const ingest = (id: string, sources: SourceRefV1[], overrides: Partial<IngestOptionsV1> = {}) =>
+      startIngestBatch(client, fx.taskQueue, {
+        version: 1,
+        batchId: id,
+        modelName: MODEL,
+        sources,
+        options: buildIngestOptions({ shardSize: 40, driftCheckEveryBatches: 0, retrainAfterLabelledRows: 0, ...overrides }),
+      });
+    const batch = await ingest(batchId, [{ key: FIXTURE_CANARY_KEY }], { parallelism: 2, driftCheckEveryBatches: 1 });
     await batch.result();
     files.push(await save(client, ingestWorkflowId(batchId)));
     files.push(await save(client, `${ingestWorkflowId(batchId)}-range-0000`));
     await client.workflow.getHandle(driftWorkflowId(MODEL)).result();
     files.push(await save(client, driftWorkflowId(MODEL)));
 
-    log('ingestBatch branches: scoring in local processes (the AWS Batch placement), the intake window with signals, a failure');
-    const quiet = { ...batchSettings, pipeline: { ...batchSettings.pipeline, driftCheckEveryBatches: 0 } };
+    log('ingestBatch branches: scoring in local processes (the AWS Batch placement), the intake window with submitFiles, a failure');
     await fx.deps.store.put('raw/capture/late.csv', messagesToCsv(messages.slice(300, 360)));
-    const placed = await startIngest(
-      client,
-      { ...quiet, batch: 'local' },
-      {
-        batchId: 'capture-batch-placement',
-        modelName: MODEL,
-        sources: [{ key: 'raw/capture/late.csv' }],
-        shardSize: 40,
-      },
-    );
+    const placed = await ingest('capture-batch-placement', [{ key: 'raw/capture/late.csv' }], { placement: { scoring: 'local' } });
     await placed.result();
     files.push(await save(client, placed.workflowId, undefined, 'batch-placement'));
     files.push(await save(client, `${placed.workflowId}-range-0000`, undefined, 'remote-scoring'));
-    const windowed = await startIngest(client, quiet, {
-      batchId: 'capture-batch-window',
-      modelName: MODEL,
-      sources: [{ key: 'raw/capture/late.csv' }],
-      windowMs: 120_000,
-      shardSize: 40,
+    const windowed = await ingest('capture-batch-window', [{ key: 'raw/capture/late.csv' }], { windowMs: 120_000 });
+    // One new file and one it already has (a redelivered S3 event).
+    await windowed.executeUpdate(submitFilesUpdate, {
+      args: [{ sources: [{ key: FIXTURE_CANARY_KEY }, { key: 'raw/capture/late.csv' }] }],
     });
-    await windowed.signal(addFilesSignal, { sources: [{ key: FIXTURE_CANARY_KEY }, { key: 'raw/capture/late.csv' }] });
     await windowed.signal(closeBatchSignal);
     await windowed.result();
     files.push(await save(client, windowed.workflowId, undefined, 'intake-window'));
     await fx.deps.store.put('raw/capture/empty.csv', '');
-    const failed = await startIngest(client, quiet, {
-      batchId: 'capture-batch-failed',
-      modelName: MODEL,
-      sources: [{ key: 'raw/capture/empty.csv' }],
-    });
+    const failed = await ingest('capture-batch-failed', [{ key: 'raw/capture/empty.csv' }]);
     await failed.result().catch(() => undefined);
     files.push(await save(client, failed.workflowId, undefined, 'failed', 'FAILED'));
 
     log('closedRunWatch (alerts once on a terminated batch)');
-    const terminated = await startIngest(client, quiet, {
-      batchId: 'capture-batch-terminated',
-      modelName: MODEL,
-      sources: [{ key: 'raw/capture/late.csv' }],
-      windowMs: 600_000,
-      shardSize: 40,
-    });
+    const terminated = await ingest('capture-batch-terminated', [{ key: 'raw/capture/late.csv' }], { windowMs: 600_000 });
     await terminated.terminate('fixture capture: a batch stopped from outside');
     // Visibility is eventually consistent: wait until the watcher's query can find the run.
     const query = `WorkflowType = 'ingestBatch' AND ExecutionStatus = 'Terminated'`;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, WorkflowFailedError } from '@temporalio/client';
 import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { loadSettings } from '../../src/config/settings';
@@ -12,35 +12,22 @@ import { ShardThreadPool } from '../../src/workers/shard-pool';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { seedModel } from '../helpers/seed-model';
+import { activityAttemptsOf } from '../helpers/batch-history';
 import { pipelineFixture, type PipelineFixture } from '../helpers/temporal-env';
 
 const settings = loadSettings({});
 
-/** The attempts each activity type was started with, from the run's history. */
-async function attemptsOf(fx: PipelineFixture, workflowId: string): Promise<Record<string, number[]>> {
-  const history = await fx.env.client.workflow.getHandle(workflowId).fetchHistory();
-  const scheduled = new Map<string, string>();
-  const attempts: Record<string, number[]> = {};
-  for (const event of history.events ?? []) {
-    const s = event.activityTaskScheduledEventAttributes;
-    if (s) scheduled.set(String(event.eventId), s.activityType?.name ?? '?');
-    const started = event.activityTaskStartedEventAttributes;
-    if (started) {
-      const type = scheduled.get(String(started.scheduledEventId)) ?? '?';
-      (attempts[type] ??= []).push(started.attempt ?? 0);
-    }
-  }
-  return attempts;
-}
+const attemptsOf = (fx: PipelineFixture, workflowId: string) => activityAttemptsOf(fx.env.client, workflowId);
 
-/** The ApplicationFailure under the workflow's failure (an activity's, or the workflow's own). */
+/** The ApplicationFailure under the workflow's failure (an activity's, or a workflow's own), through a failed range. */
 async function failureOf(promise: Promise<unknown>): Promise<{ failure: ApplicationFailure; activityType?: string }> {
   const err = await promise.then(
     () => assert.fail('the batch should fail'),
     (e: unknown) => e,
   );
   assert.ok(err instanceof WorkflowFailedError, String(err));
-  const cause = err.cause;
+  // A failure inside a range (child workflow) reaches the batch wrapped in a ChildWorkflowFailure.
+  const cause = err.cause instanceof ChildWorkflowFailure ? err.cause.cause : err.cause;
   if (cause instanceof ActivityFailure) {
     assert.ok(cause.cause instanceof ApplicationFailure, String(cause.cause));
     return { failure: cause.cause, activityType: cause.activityType };
@@ -103,19 +90,19 @@ describe('permanent failures fail at once, typed (real Temporal server)', functi
     assert.deepEqual((await attemptsOf(fx, handle.workflowId)).resolveModel, [1]);
   });
 
-  it('a scoring process that exits with the permanent code fails runScoringJob once, non-retryably, typed', async () => {
+  it('a scoring process that exits with the permanent code fails its range at once, non-retryably, typed: the job is never resubmitted', async () => {
     // The processes look for the job spec in an empty store: ObjectNotFound, exit code 2.
     const runner = new LocalProcessRunner({ env: { STORE: 'fs', STORE_ROOT: emptyDir, DATA_DIR: emptyDir } });
     worker = await fx.newWorker({ runners: { scoring: runner, pollMs: 100 } });
     running = worker.run();
     try {
       const handle = await start('perm', [{ key: 'raw/perm/a.csv' }], { placement: { scoring: 'local' } });
-      const { failure, activityType } = await failureOf(handle.result());
-      assert.equal(activityType, 'runScoringJob');
+      const { failure } = await failureOf(handle.result());
       assert.equal(failure.type, 'RemoteJobBadInput');
       assert.equal(failure.nonRetryable, true);
       assert.match(failure.message, /ObjectNotFound|no such object/);
-      assert.deepEqual((await attemptsOf(fx, handle.workflowId)).runScoringJob, [1]);
+      // One submission, polled until it failed: no second job.
+      assert.deepEqual((await attemptsOf(fx, handle.workflowId)).submitRemoteJob, [1]);
     } finally {
       await runner.close();
     }

@@ -4,16 +4,10 @@ import { startIngest } from '../../src/client/ingest';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { seedModel } from '../helpers/seed-model';
+import { scheduledActivityTypes } from '../helpers/batch-history';
 import { pipelineFixture, type PipelineFixture } from '../helpers/temporal-env';
 
-/** The activity types a run scheduled, in order. */
-async function scheduledActivities(fx: PipelineFixture, workflowId: string): Promise<string[]> {
-  const history = await fx.env.client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).flatMap((e) => {
-    const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
-    return name ? [name] : [];
-  });
-}
+const scheduledActivities = (fx: PipelineFixture, workflowId: string) => scheduledActivityTypes(fx.env.client, workflowId);
 
 describe('where stages run is the deployment’s decision, not the starter’s (real Temporal server)', function () {
   this.timeout(120_000);
@@ -52,7 +46,7 @@ describe('where stages run is the deployment’s decision, not the starter’s (
     const result = await handle.result();
     assert.equal(result.scored, 30);
     const activities = await scheduledActivities(fx, handle.workflowId);
-    assert.ok(activities.includes('runScoringJob'), `scoring ran in the worker instead of local processes: ${activities.join(', ')}`);
+    assert.ok(activities.includes('submitRemoteJob'), `scoring ran in the worker instead of local processes: ${activities.join(', ')}`);
   });
 
   it('a batch overrides placement only when it asks explicitly', async () => {
@@ -64,6 +58,6 @@ describe('where stages run is the deployment’s decision, not the starter’s (
     } as Parameters<typeof startIngest>[2]);
     const result = await handle.result();
     assert.equal(result.scored, 30);
-    assert.ok(!(await scheduledActivities(fx, handle.workflowId)).includes('runScoringJob'));
+    assert.ok(!(await scheduledActivities(fx, handle.workflowId)).includes('submitRemoteJob'));
   });
 });
