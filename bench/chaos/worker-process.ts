@@ -19,12 +19,28 @@ export class WorkerProcess {
     private readonly logFile: string,
   ) {}
 
+  /**
+   * Starts the process and waits until it polls. A process that exits before polling (it could
+   * not set up, e.g. under heavy load) is started again, up to twice, as the container's
+   * supervisor (ECS) restarts a failed task; `failedStarts` keeps the count.
+   */
   async start(): Promise<void> {
     if (this.child?.running) throw new Error(`${this.name} is already running`);
-    this.generation++;
-    this.child = new Child(`${this.name} #${this.generation}`, process.execPath, [WORKER_ENTRY], this.env, this.logFile);
-    await this.child.waitForOutput(/"msg":"worker polling"/, 120_000);
+    for (let attempt = 1; ; attempt++) {
+      this.generation++;
+      this.child = new Child(`${this.name} #${this.generation}`, process.execPath, [WORKER_ENTRY], this.env, this.logFile);
+      try {
+        await this.child.waitForOutput(/"msg":"worker polling"/, 120_000);
+        return;
+      } catch (err) {
+        if (this.child.running || attempt >= 3) throw err;
+        this.failedStarts.push((err as Error).message.slice(0, 500));
+      }
+    }
   }
+
+  /** Why earlier processes exited before polling (restarted by start()). */
+  readonly failedStarts: string[] = [];
 
   get running(): boolean {
     return this.child?.running ?? false;

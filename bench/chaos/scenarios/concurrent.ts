@@ -69,6 +69,8 @@ export function concurrentBatches(batches: number): Scenario {
         row.sha256 = all.sha256;
         return row;
       } finally {
+        if (worker.failedStarts.length > 0)
+          row.notes.push(`${worker.name} exited before polling and was started again: ${worker.failedStarts.join('; ')}`);
         await worker.stop();
       }
     },

@@ -131,6 +131,8 @@ export const s3Events: Scenario = {
       if (followUps.length > 0) row.notes.push(`sent to a follow-up batch by the signaller: ${followUps.join('; ')}`);
       return row;
     } finally {
+      if (worker.failedStarts.length > 0)
+        row.notes.push(`${worker.name} exited before polling and was started again: ${worker.failedStarts.join('; ')}`);
       await worker.stop();
     }
   },

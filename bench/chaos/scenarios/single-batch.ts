@@ -145,6 +145,9 @@ export async function runSingleBatch(env: ChaosEnvironment, plan: SingleBatchPla
     if (accounting.unexpected > 0) row.problems.push(`${accounting.unexpected} exported rows carry ids that were never input`);
     return row;
   } finally {
+    for (const worker of workers)
+      if (worker.failedStarts.length > 0)
+        row.notes.push(`${worker.name} exited before polling and was started again: ${worker.failedStarts.join('; ')}`);
     for (const worker of workers) await worker.stop();
     await proxy?.close();
     if (plan.ownServer) await server.stop();
