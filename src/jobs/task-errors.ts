@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/settings';
 import { ModelArtifactError } from '../model/artifacts/errors';
-import { InvalidKeyError, ObjectNotFoundError } from '../storage/object-store';
+import { InvalidKeyError, ObjectNotFoundError, StoreAccessDeniedError } from '../storage/object-store';
 
 /**
  * Exit codes of the job entrypoints. AWS Batch's retry strategy (evaluateOnExit) and the local
@@ -32,6 +32,8 @@ export const permanentFailureTypes = {
   modelArtifactInvalid: 'ModelArtifactInvalid',
   objectNotFound: 'ObjectNotFound',
   invalidKey: 'InvalidKey',
+  /** The deployment's role may not read or write the key (S3 AccessDenied): a policy to fix, not an outage to wait out. */
+  accessDenied: 'AccessDenied',
 } as const;
 
 /** The failure type of a permanent error; undefined for errors another attempt may fix. */
@@ -41,6 +43,7 @@ export function permanentFailureType(err: unknown): string | undefined {
   if (err instanceof ModelArtifactError) return permanentFailureTypes.modelArtifactInvalid;
   if (err instanceof ObjectNotFoundError) return permanentFailureTypes.objectNotFound;
   if (err instanceof InvalidKeyError) return permanentFailureTypes.invalidKey;
+  if (err instanceof StoreAccessDeniedError) return permanentFailureTypes.accessDenied;
   return undefined;
 }
 

@@ -46,6 +46,20 @@ export class PreconditionFailedError extends Error {
   }
 }
 
+/**
+ * The store refused the caller's credentials for this key (S3 AccessDenied: a role or bucket
+ * policy without the permission). Not an outage: another attempt with the same role fails the same.
+ */
+export class StoreAccessDeniedError extends Error {
+  override readonly name = 'StoreAccessDeniedError';
+  constructor(
+    readonly key: string,
+    detail = 'access denied',
+  ) {
+    super(`access denied to ${key}: ${detail}`);
+  }
+}
+
 export class InvalidKeyError extends Error {
   override readonly name = 'InvalidKeyError';
   constructor(

@@ -16,6 +16,7 @@ import {
   ObjectStore,
   PreconditionFailedError,
   PutOptions,
+  StoreAccessDeniedError,
   validateKey,
 } from './object-store';
 
@@ -153,7 +154,7 @@ export class S3ObjectStore implements ObjectStore {
       return { key, size: out.ContentLength ?? 0, etag: unquote(out.ETag) };
     } catch (err) {
       if (isNotFound(err)) return undefined;
-      throw err;
+      throw translate(err, key);
     }
   }
 
@@ -164,13 +165,18 @@ export class S3ObjectStore implements ObjectStore {
     if (slash >= 0) validateKey(prefix.slice(0, slash));
     let continuationToken: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: this.prefix + prefix,
-          ContinuationToken: continuationToken,
-        }),
-      );
+      let page;
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix + prefix,
+            ContinuationToken: continuationToken,
+          }),
+        );
+      } catch (err) {
+        throw translate(err, prefix);
+      }
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined || !object.Key.startsWith(this.prefix)) continue;
         const key = object.Key.slice(this.prefix.length);
@@ -186,7 +192,11 @@ export class S3ObjectStore implements ObjectStore {
   async delete(key: string): Promise<void> {
     const objectKey = this.objectKey(key);
     // DeleteObject succeeds for a missing key, matching the filesystem store's `rm --force`.
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+    } catch (err) {
+      throw translate(err, key);
+    }
   }
 
   private objectKey(key: string): string {
@@ -234,12 +244,25 @@ function isNotFound(err: unknown): boolean {
   return code === 'NoSuchKey' || code === 'NotFound' || statusOf(err) === 404;
 }
 
+/**
+ * S3's answer when the credentials lack a permission (or the bucket blocks all access). HEAD
+ * answers carry no body, so there only the status tells: 403 with no error code of its own (other
+ * 403s, such as RequestTimeTooSkewed or SignatureDoesNotMatch, name themselves and stay as they are).
+ */
+function isAccessDenied(err: unknown): boolean {
+  const code = codeOf(err);
+  if (code === 'AccessDenied' || code === 'AllAccessDisabled') return true;
+  return statusOf(err) === 403 && (code === undefined || code === 'Forbidden' || code === 'Unknown' || code === 'UnknownError');
+}
+
 function translate(err: unknown, key: string): unknown {
+  if (isAccessDenied(err)) return new StoreAccessDeniedError(key, (err as Error).message);
   if (isNotFound(err)) return new ObjectNotFoundError(key);
   return err;
 }
 
 function translateWrite(err: unknown, key: string, options: PutOptions): unknown {
+  if (isAccessDenied(err)) return new StoreAccessDeniedError(key, (err as Error).message);
   const code = codeOf(err);
   if (code === 'PreconditionFailed' || statusOf(err) === 412) return new PreconditionFailedError(key);
   const conditional = options.ifMatch !== undefined || options.ifNoneMatch === true;
