@@ -85,7 +85,7 @@ function stemsOf(tokensNoStop: string[], language: Language, options: TextOption
 export function cleanDocument(input: TextInput, options?: Partial<TextOptions>): CleanedText {
   const resolved = resolveTextOptions(options);
   const { text, tokens, language } = tokenise(input, resolved);
-  const textClean = tokens.join(' ');
+  const textClean = tokenIds.joined(tokens);
   const tokensNoStop = withoutStopwords(tokens, language, resolved);
   const stems = stemsOf(tokensNoStop, language, resolved);
   const compound = language === 'en' ? vaderCompound(text) : spanishCompound(tokens);

@@ -32,6 +32,8 @@ export class WordTable {
   }
 
   readonly words: string[] = [];
+  /** Code units of the longest word: a longer slice is not looked up at all. */
+  maxLength = 0;
   private slots: Int32Array;
   private mask: number;
   private pool: Uint16Array;
@@ -63,6 +65,7 @@ export class WordTable {
     if (2 * (this.words.length + 1) > this.mask + 1) this.grow();
     const id = this.words.length;
     this.words.push(word);
+    if (word.length > this.maxLength) this.maxLength = word.length;
     if (this.poolLength + word.length > this.pool.length) {
       const grown = new Uint16Array(Math.max(this.pool.length * 2, this.poolLength + word.length));
       grown.set(this.pool);
