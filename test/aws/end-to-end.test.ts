@@ -592,15 +592,22 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
       await listBucketKeys(aws.s3, names.bucket, key(`processed/${batchId}/`)),
       [0, 1, 2].map((i) => key(`processed/${batchId}/shard-0000${i}.jsonl`)),
     );
+    // The batch's folder: its outputs, and the small per-source, per-shard and per-range summaries
+    // that finalisation read by prefix (no list of them travelled through a workflow history).
     assert.deepEqual(await listBucketKeys(aws.s3, names.bucket, key(`batches/${batchId}/`)), [
+      ...[0, 1, 2].map((i) => key(`batches/${batchId}/fingerprints/shard-0000${i}.bin`)),
       key(`batches/${batchId}/lake.json`),
       key(`batches/${batchId}/manifest.json`),
       key(`batches/${batchId}/profile.json`),
+      key(`batches/${batchId}/ranges/range-0000.fingerprints.bin`),
+      key(`batches/${batchId}/ranges/range-0000.json`),
       key(`batches/${batchId}/reports/batch.html`),
       ...[0, 1, 2].flatMap((i) => [
         key(`batches/${batchId}/results/part-0000${i}.jsonl`),
         key(`batches/${batchId}/results/part-0000${i}.summary.json`),
       ]),
+      ...[0, 1, 2].map((i) => key(`batches/${batchId}/shards/shard-0000${i}.json`)),
+      ...[0, 1].map((i) => key(`batches/${batchId}/sources/source-000${i}.json`)),
       key(`batches/${batchId}/statistics.json`),
     ]);
     // The data lake holds the same batch as Parquet, one part per shard, in its Hive partition.
@@ -619,7 +626,11 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     const textOptions = (await new ModelRegistry(happyStore).load(MODEL, 'v1')).config.text;
     for (let i = 0; i < 3; i++) {
       const rows = parseJsonl<ProcessedRecord>(await happyStore.get(`processed/${batchId}/shard-0000${i}.jsonl`), 'processed');
-      const staged = parseJsonl<StagedRecord>(await happyStore.get(`staged/${batchId}/shard-0000${i}.jsonl`), 'staged');
+      // The shard's summary names the staged shard it was cleaned from (staged shards are numbered per source).
+      const { stagedKey } = JSON.parse((await happyStore.get(`batches/${batchId}/shards/shard-0000${i}.json`)).toString('utf8')) as {
+        stagedKey: string;
+      };
+      const staged = parseJsonl<StagedRecord>(await happyStore.get(stagedKey), 'staged');
       assert.deepEqual(rows, cleanStagedRecords(staged, textOptions));
       for (const row of rows) {
         assert.equal('text' in row, false);
@@ -765,9 +776,20 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     const submissions = attempts.submitRemoteJob?.length ?? 0;
     assert.ok(submissions >= 2 && submissions <= MAX_JOB_SUBMISSIONS, `the job was submitted ${submissions} times`);
 
-    // Nothing half-written: no result part, summary, statistics or manifest for the batch.
+    // Nothing half-written: no result part, result summary, statistics, profile, lake index, report
+    // or manifest for the batch. Only the work state of the stages that ran (source, shard and range
+    // summaries, fingerprints), which nothing downstream reads without a manifest.
     const key = (k: string) => `${failingNames.prefix}/${k}`;
-    assert.deepEqual(await listBucketKeys(failingAws.s3, failingNames.bucket, key(`batches/${batchId}/`)), []);
+    const written = await listBucketKeys(failingAws.s3, failingNames.bucket, key(`batches/${batchId}/`));
+    const workState = /\/batches\/[^/]+\/(sources|shards|fingerprints|ranges)\//;
+    assert.deepEqual(
+      written.filter((k) => !workState.test(k)),
+      [],
+    );
+    assert.ok(
+      written.some((k) => k.includes('/sources/')),
+      `the source was prepared: ${written.join(', ')}`,
+    );
     assert.deepEqual(
       (await listBucketKeys(failingAws.s3, failingNames.bucket, key('results/'))).filter((k) => k.includes(batchId)),
       [],

@@ -14,7 +14,7 @@ import {
   ingestQueries,
   ingestSignals,
   type IngestBatchInputV1,
-  type IngestBatchResultV1,
+  type IngestBatchResultV2,
   type IngestProgressV1,
 } from '../../src/contracts/ingest-batch';
 import { searchAttributes } from '../../src/contracts/search-attributes';
@@ -23,8 +23,6 @@ import { pollOnce } from '../../src/lambda/sqs-poller';
 import { FileMetricsSink } from '../../src/metrics/file-metrics-sink';
 import { ModelRegistry } from '../../src/model';
 import { FileNotifier } from '../../src/notify/file-notifier';
-import { parseJsonl } from '../../src/pipeline/jsonl';
-import type { ResultRecord } from '../../src/pipeline/records';
 import type { ObjectStore } from '../../src/storage/object-store';
 import { S3ObjectStore } from '../../src/storage/s3-object-store';
 import { createPipelineWorker } from '../../src/workers/pipeline-worker';
@@ -33,6 +31,7 @@ import { decodePayload, testCodecEnv, testDataConverter } from '../helpers/codec
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { MotoServer, startMoto } from '../helpers/moto';
 import { seedModel } from '../helpers/seed-model';
+import { readResultRecords } from '../helpers/batch-results';
 import { devServerEnv, workflowBundle } from '../helpers/temporal-env';
 
 const WINDOW = 60 * 60_000;
@@ -180,10 +179,8 @@ describe('S3 upload to ingestBatch over the wire, nothing dropped (moto + Tempor
     return args.map((a) => a.sources.map((s) => s.key));
   }
 
-  async function resultIds(result: IngestBatchResultV1): Promise<string[]> {
-    const ids: string[] = [];
-    for (const key of result.resultKeys) ids.push(...parseJsonl<ResultRecord>(await store.get(key), key).map((r) => r.id));
-    return ids.sort();
+  async function resultIds(result: IngestBatchResultV2): Promise<string[]> {
+    return (await readResultRecords(store, result)).map((r) => r.id).sort();
   }
 
   it('one batch per folder and window; a file arriving while it finalises goes to a follow-up batch and is scored there', async () => {
@@ -197,7 +194,7 @@ describe('S3 upload to ingestBatch over the wire, nothing dropped (moto + Tempor
     const { workflowId, batchId } = first;
     assert.equal(first.late, false);
     assert.deepEqual(first.accepted, [`${folder}/a.csv`]);
-    const handle = client.workflow.getHandle<(i: IngestBatchInputV1) => Promise<IngestBatchResultV1>>(workflowId);
+    const handle = client.workflow.getHandle<(i: IngestBatchInputV1) => Promise<IngestBatchResultV2>>(workflowId);
     const description = await handle.describe();
     assert.equal(description.taskQueue, settings.temporal.taskQueue);
     assert.equal(description.typedSearchAttributes.get(searchAttributes.batchId), batchId);
@@ -237,7 +234,7 @@ describe('S3 upload to ingestBatch over the wire, nothing dropped (moto + Tempor
         .sort(),
     );
     assert.equal(result.unprocessedFiles, undefined);
-    const followUp = client.workflow.getHandle<(i: IngestBatchInputV1) => Promise<IngestBatchResultV1>>(third.workflowId);
+    const followUp = client.workflow.getHandle<(i: IngestBatchInputV1) => Promise<IngestBatchResultV2>>(third.workflowId);
     await followUp.signal(ingestSignals.closeBatch);
     assert.deepEqual(
       await resultIds(await followUp.result()),
@@ -300,7 +297,7 @@ describe('S3 upload to ingestBatch over the wire, nothing dropped (moto + Tempor
         (left.Messages ?? []).filter((m) => (m.Body ?? '').includes(upload)),
         [],
       );
-      const handle = client.workflow.getHandle<(i: IngestBatchInputV1) => Promise<IngestBatchResultV1>>(workflowId);
+      const handle = client.workflow.getHandle<(i: IngestBatchInputV1) => Promise<IngestBatchResultV2>>(workflowId);
       await handle.signal(ingestSignals.closeBatch);
       assert.deepEqual(await resultIds(await handle.result()), messages.map((m) => m.id).sort());
     } finally {

@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from '@temporalio/worker';
-import { Worker } from '@temporalio/worker';
-import { createDriftActivities } from '../../src/activities/drift';
-import { createIngestActivities } from '../../src/activities/ingest';
-import { createLakeActivities } from '../../src/activities/lake';
-import { createReportActivities } from '../../src/activities/reports';
-import { createTelemetryActivities } from '../../src/activities/telemetry';
-import { createTrainingActivities } from '../../src/activities/training';
+import type { PipelineWorker } from '../../src/workers/pipeline-worker';
 import { signalWithStartTraining } from '../../src/activities/training/submit-training';
 import { runManualPromotion } from '../../src/client/training-models';
 import { loadSettings } from '../../src/config/settings';
 import { promotionLogPrefix, type PromotionLogEntry } from '../../src/training/promotion-log';
 import { buildTrainingInput } from '../../src/training/training-input';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
-import { testDataConverter } from '../helpers/codec';
 import { seedModel } from '../helpers/seed-model';
-import { pipelineFixture, workflowBundle, type PipelineFixture } from '../helpers/temporal-env';
+import { pipelineFixture, type PipelineFixture } from '../helpers/temporal-env';
 
 const baseSettings = loadSettings({});
 
@@ -43,30 +36,14 @@ function losePromotionCompletion(lost: string[]): ActivityInterceptorsFactory {
 describe('promotion survives a lost activity completion (real Temporal server)', function () {
   this.timeout(180_000);
   let fx: PipelineFixture;
-  let worker: Worker;
+  let worker: PipelineWorker;
   let running: Promise<void>;
   const lost: string[] = [];
 
   before(async () => {
     fx = await pipelineFixture();
-    const deps = { ...fx.deps, client: fx.env.client };
-    worker = await Worker.create({
-      connection: fx.env.nativeConnection,
-      namespace: fx.env.namespace ?? 'default',
-      taskQueue: fx.taskQueue,
-      dataConverter: testDataConverter,
-      workflowBundle: await workflowBundle(),
-      // The pipeline worker's activities (src/workers/pipeline-worker.ts), with the interceptor.
-      activities: {
-        ...createIngestActivities(deps),
-        ...createTrainingActivities(deps),
-        ...createDriftActivities(deps),
-        ...createLakeActivities(deps.store),
-        ...createReportActivities(deps),
-        ...createTelemetryActivities(deps),
-      },
-      interceptors: { activity: [losePromotionCompletion(lost)] },
-    });
+    // The pipeline worker (both task queues), with the interceptor.
+    worker = await fx.newWorker({ client: fx.env.client }, { activityInterceptors: [losePromotionCompletion(lost)] });
     running = worker.run();
   });
   after(async () => {

@@ -5,6 +5,7 @@ import { installRuntimeLogger } from '../../logging';
 import { runWorkerProcess } from '../../workers/worker-process';
 import { UserError } from '../user-error';
 import type { CliContext } from './context';
+import { examples } from './examples';
 
 function parseQueues(value: string): WorkerQueueKind[] {
   const queues = value.split(',').map((q) => q.trim());
@@ -25,7 +26,11 @@ export function registerWorker(program: Command, ctx: CliContext): void {
     .option('--cpu-slots <n>', 'CPU-bound activities at once (default: WORKER_CPU_SLOTS, the cores)')
     .addHelpText(
       'after',
-      '\nExamples:\n  npx nlp-batch worker\n  npx nlp-batch worker --queues cpu --cpu-slots 8     # a scoring-only machine\n  npx nlp-batch worker --queues workflows             # orchestration and light I/O only',
+      examples([
+        'nlp-batch worker',
+        'nlp-batch worker --queues cpu --cpu-slots 8    # a scoring-only machine',
+        'nlp-batch worker --queues workflows            # orchestration and light I/O only',
+      ]),
     )
     .action(async (opts: { queues?: string; cpuSlots?: string }) => {
       const settings = ctx.settings();
