@@ -1,15 +1,19 @@
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+// [A-Za-z0-9_] by ASCII code: the scans below run over every local part and domain of a mail.
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_WORD[c] = /[A-Za-z0-9_]/.test(String.fromCharCode(c)) ? 1 : 0;
 
-function isWordChar(ch: string): boolean {
-  return ch.charCodeAt(0) < 128 ? /[A-Za-z0-9_]/.test(ch) : LETTER_OR_DIGIT.test(ch);
+/** A code unit of `[A-Za-z0-9_]`, or a letter or digit of another script (a lone surrogate is neither). */
+function isWordChar(c: number): boolean {
+  return c < 128 ? ASCII_WORD[c] === 1 : LETTER_OR_DIGIT.test(String.fromCharCode(c));
 }
 
-function isLocalPartChar(ch: string): boolean {
-  return isWordChar(ch) || ch === '.' || ch === '%' || ch === '+' || ch === '-';
+function isLocalPartChar(c: number): boolean {
+  return isWordChar(c) || c === 46 || c === 37 || c === 43 || c === 45; // . % + -
 }
 
-function isDomainChar(ch: string): boolean {
-  return (ch !== '_' && isWordChar(ch)) || ch === '-' || ch === '.';
+function isDomainChar(c: number): boolean {
+  return (c !== 95 && isWordChar(c)) || c === 45 || c === 46; // not _, but - and .
 }
 
 /**
@@ -24,16 +28,16 @@ export function removeAddresses(text: string): string {
   let copied = 0;
   while (at !== -1) {
     let start = at;
-    while (start > copied && isLocalPartChar(text[start - 1])) start--;
+    while (start > copied && isLocalPartChar(text.charCodeAt(start - 1))) start--;
     let end = at + 1;
     if (start < at) {
-      while (end < text.length && isDomainChar(text[end])) end++;
-      while (end > at + 1 && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
+      while (end < text.length && isDomainChar(text.charCodeAt(end))) end++;
+      while (end > at + 1 && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end--;
       const domain = text.slice(at + 1, end);
       const dot = domain.indexOf('.');
       if (dot <= 0 || dot === domain.length - 1) end = at + 1;
     } else {
-      while (end < text.length && isWordChar(text[end])) end++;
+      while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
     }
     if (end > at + 1) {
       out += text.slice(copied, start) + ' ';

@@ -74,9 +74,29 @@ function wordUnitsAt(s: string, i: number, c: number): number {
   return isWordCodePoint(((c - 0xd800) << 10) + (low - 0xdc00) + 0x10000) ? 2 : 0;
 }
 
-/** Vocabulary ids of the last `cleanTokensWithIds` call (-1: not interned), reused between calls. */
+/**
+ * Vocabulary ids of the last `cleanTokensWithIds` call (-1: not interned), and its tokens joined by
+ * single spaces while they were scanned (when all ASCII), reused between calls.
+ */
 export class TokenIds {
   ids = new Int32Array(512);
+  /** The tokens' code units separated by spaces, valid when `ascii` (see `joined`). */
+  bytes = Buffer.alloc(4096);
+  joinedLength = 0;
+  ascii = true;
+
+  /**
+   * `tokens.join(' ')` for the tokens of the last scan: one copy of the bytes written during the
+   * scan when they were all ASCII (Array.prototype.join costs ~40-60 ns a token, as much as finding
+   * the token), else the join itself.
+   */
+  joined(tokens: readonly string[]): string {
+    return this.ascii ? this.bytes.toString('latin1', 0, this.joinedLength) : tokens.join(' ');
+  }
+
+  ensureBytes(capacity: number): void {
+    if (capacity > this.bytes.length) this.bytes = Buffer.alloc(Math.max(capacity, 2 * this.bytes.length));
+  }
 
   ensure(capacity: number): void {
     if (capacity <= this.ids.length) return;
@@ -99,6 +119,11 @@ export function cleanTokensWithIds(text: string, ids: TokenIds): string[] {
   const tokens: string[] = [];
   let idArray = ids.ids;
   const n = s.length;
+  // Tokens plus single spaces never exceed the prepared text.
+  ids.ensureBytes(n);
+  const bytes = ids.bytes;
+  let written = 0;
+  let ascii = true;
   let i = 0;
   while (i < n) {
     let c = s.charCodeAt(i);
@@ -109,16 +134,19 @@ export function cleanTokensWithIds(text: string, ids: TokenIds): string[] {
     const start = i;
     let hash = WordTable.HASH_START;
     let hasDigit = false;
+    if (written > 0) bytes[written++] = 32;
     for (;;) {
       if (c < 128) {
         // ASCII word characters are digits (<= 57) and letters.
         if (unitClass[c] !== IN_WORD) break;
         if (c <= 57) hasDigit = true;
         hash = WordTable.hashStep(hash, c);
+        bytes[written++] = c;
         i++;
       } else {
         const units = wordUnitsAt(s, i, c);
         if (units === 0) break;
+        ascii = false;
         hash = WordTable.hashStep(hash, c);
         if (units === 2) hash = WordTable.hashStep(hash, s.charCodeAt(i + 1));
         i += units;
@@ -140,6 +168,8 @@ export function cleanTokensWithIds(text: string, ids: TokenIds): string[] {
       tokens.push(s.slice(start, i));
     }
   }
+  ids.joinedLength = written;
+  ids.ascii = ascii;
   return tokens;
 }
 
@@ -155,7 +185,7 @@ export function cleanTokens(text: string): string[] {
 
 /** `text_clean` of the data dictionary: the cleaned words separated by single spaces. */
 export function cleanText(text: string): string {
-  return cleanTokens(text).join(' ');
+  return scratch.joined(cleanTokensWithIds(text, scratch));
 }
 
 /** Splits a `text_clean` string back into its words. */

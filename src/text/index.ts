@@ -52,13 +52,14 @@ function tokenise(input: TextInput, options: TextOptions): Tokenised {
 /** Tokens minus stopwords; their ids go to `keptIds`. Interned words answer from their flags. */
 function withoutStopwords(tokens: string[], language: Language, options: TextOptions): string[] {
   const bit = stopwordBit(language, options.keepNegations);
-  const stopwords = stopwordSet(language, options.keepNegations);
+  // Only words that were not interned (digits, > 30 units) need the set.
+  let stopwords: ReadonlySet<string> | undefined;
   const ids = tokenIds.ids;
   keptIds.ensure(tokens.length);
   const kept: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const id = ids[i];
-    if (id >= 0 ? vocabulary.isStopword(id, bit) : stopwords.has(tokens[i])) continue;
+    if (id >= 0 ? vocabulary.isStopword(id, bit) : (stopwords ??= stopwordSet(language, options.keepNegations)).has(tokens[i])) continue;
     keptIds.ids[kept.length] = id;
     kept.push(tokens[i]);
   }
@@ -85,7 +86,7 @@ function stemsOf(tokensNoStop: string[], language: Language, options: TextOption
 export function cleanDocument(input: TextInput, options?: Partial<TextOptions>): CleanedText {
   const resolved = resolveTextOptions(options);
   const { text, tokens, language } = tokenise(input, resolved);
-  const textClean = tokens.join(' ');
+  const textClean = tokenIds.joined(tokens);
   const tokensNoStop = withoutStopwords(tokens, language, resolved);
   const stems = stemsOf(tokensNoStop, language, resolved);
   const compound = language === 'en' ? vaderCompound(text) : spanishCompound(tokens);

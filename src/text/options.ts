@@ -22,6 +22,16 @@ export const DEFAULT_TEXT_OPTIONS: TextOptions = Object.freeze({
 
 export function resolveTextOptions(options: Partial<TextOptions> | undefined): TextOptions {
   if (options === undefined) return DEFAULT_TEXT_OPTIONS;
+  // Every document of a batch passes the same complete options: no copy for those (read-only here).
+  if (
+    options.keepNegations !== undefined &&
+    options.stem !== undefined &&
+    options.detectLanguage !== undefined &&
+    options.language !== undefined &&
+    LANGUAGES.includes(options.language)
+  ) {
+    return options as TextOptions;
+  }
   const resolved = { ...DEFAULT_TEXT_OPTIONS, ...options };
   if (!LANGUAGES.includes(resolved.language)) {
     throw new RangeError(`unsupported language ${JSON.stringify(resolved.language)}; expected one of ${LANGUAGES.join(', ')}`);

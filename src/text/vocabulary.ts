@@ -42,7 +42,11 @@ export class Vocabulary {
   /** The id of text[start, end) (already lower case), interning it if new; `hash` from WordTable.hashStep over the slice. */
   intern(text: string, start: number, end: number, hash: number): number {
     const id = this.table.getExactHashed(text, start, end, hash);
-    if (id >= 0) return id;
+    // The rest is cold (a new word), kept out of line so this stays small enough to inline.
+    return id >= 0 ? id : this.add(text, start, end);
+  }
+
+  private add(text: string, start: number, end: number): number {
     const word = copyOf(text, start, end);
     const added = this.table.add(word);
     if (added >= this.stopBits.length) {

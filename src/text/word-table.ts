@@ -32,6 +32,8 @@ export class WordTable {
   }
 
   readonly words: string[] = [];
+  /** Code units of the longest word: a longer slice is not looked up at all. */
+  maxLength = 0;
   private slots: Int32Array;
   private mask: number;
   private pool: Uint16Array;
@@ -58,11 +60,12 @@ export class WordTable {
   /** The word's id (existing or new). */
   add(word: string): number {
     const hash = hashOf(word);
-    const found = this.probe(hash, word, 0, word.length, false);
+    const found = this.probeExact(hash, word, 0, word.length);
     if (found !== EMPTY) return found;
     if (2 * (this.words.length + 1) > this.mask + 1) this.grow();
     const id = this.words.length;
     this.words.push(word);
+    if (word.length > this.maxLength) this.maxLength = word.length;
     if (this.poolLength + word.length > this.pool.length) {
       const grown = new Uint16Array(Math.max(this.pool.length * 2, this.poolLength + word.length));
       grown.set(this.pool);
@@ -77,7 +80,7 @@ export class WordTable {
 
   /** The id of `word`, or -1. */
   get(word: string): number {
-    return this.probe(hashOf(word), word, 0, word.length, false);
+    return this.probeExact(hashOf(word), word, 0, word.length);
   }
 
   /**
@@ -90,20 +93,17 @@ export class WordTable {
       const c = text.charCodeAt(i);
       hash = step(hash, c >= 65 && c <= 90 ? c | 32 : c);
     }
-    return this.probe(finish(hash), text, start, end, true);
+    return this.probeFolded(finish(hash), text, start, end);
   }
 
-  /** `getAsciiLower` when the caller already fed the slice's lower-cased code units to `hashStep`. */
-  getAsciiLowerHashed(text: string, start: number, end: number, partialHash: number): number {
-    return this.probe(finish(partialHash), text, start, end, true);
-  }
-
-  /** The id of `text.slice(start, end)` compared code unit by code unit, or -1; `partialHash` as for getAsciiLowerHashed. */
+  /** The id of `text.slice(start, end)` compared code unit by code unit, or -1; `partialHash` from `hashStep` over the slice. */
   getExactHashed(text: string, start: number, end: number, partialHash: number): number {
-    return this.probe(finish(partialHash), text, start, end, false);
+    return this.probeExact(finish(partialHash), text, start, end);
   }
 
-  private probe(hash: number, text: string, start: number, end: number, foldAscii: boolean): number {
+  // Two copies of one loop (exact, ASCII-folded) rather than one with a flag: each stays small
+  // enough for V8 to inline into the scanning loops that call it once per word.
+  private probeExact(hash: number, text: string, start: number, end: number): number {
     const top = hash >>> 16;
     if ((this.filter[top >>> 5] & (1 << (top & 31))) === 0) return EMPTY;
     const slots = this.slots;
@@ -115,14 +115,34 @@ export class WordTable {
       const id = slots[at + 1];
       if (id === EMPTY) return EMPTY;
       if (slots[at] === hash && slots[at + 3] === length) {
-        const offset = slots[at + 2];
-        let same = true;
-        for (let i = 0; i < length && same; i++) {
-          let c = text.charCodeAt(start + i);
-          if (foldAscii && c >= 65 && c <= 90) c |= 32;
-          same = pool[offset + i] === c;
+        const offset = slots[at + 2] - start;
+        let i = start;
+        while (i < end && pool[offset + i] === text.charCodeAt(i)) i++;
+        if (i === end) return id;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  private probeFolded(hash: number, text: string, start: number, end: number): number {
+    const top = hash >>> 16;
+    if ((this.filter[top >>> 5] & (1 << (top & 31))) === 0) return EMPTY;
+    const slots = this.slots;
+    const pool = this.pool;
+    const length = end - start;
+    let slot = hash & this.mask;
+    for (;;) {
+      const at = slot * STRIDE;
+      const id = slots[at + 1];
+      if (id === EMPTY) return EMPTY;
+      if (slots[at] === hash && slots[at + 3] === length) {
+        const offset = slots[at + 2] - start;
+        let i = start;
+        for (; i < end; i++) {
+          const c = text.charCodeAt(i);
+          if (pool[offset + i] !== (c >= 65 && c <= 90 ? c | 32 : c)) break;
         }
-        if (same) return id;
+        if (i === end) return id;
       }
       slot = (slot + 1) & this.mask;
     }

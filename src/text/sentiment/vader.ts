@@ -361,16 +361,17 @@ for (let c = 0; c < 128; c++) {
 
 /**
  * Splits on whitespace and looks each word up. One pass over each word's characters gathers what
- * the rules need (ALL CAPS, edge marks, "n't", the hash of its lower-cased form), so a plain ASCII
- * word costs no string at all.
+ * the rules need (ALL CAPS, edge marks, "n't"); a word short enough to be in the table is then
+ * looked up in place, lower-cased on the fly, so a plain ASCII word costs no string at all.
  */
 function scanWords(text: string, words: RuleWords): Scan {
   const out = scan;
   out.length = 0;
-  out.capitals = 0;
-  out.exclamations = 0;
-  out.questions = 0;
   const table = words.table;
+  const maxLength = table.maxLength;
+  let exclamations = 0;
+  let questions = 0;
+  let capitals = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -388,33 +389,27 @@ function scanWords(text: string, words: RuleWords): Scan {
     let lead = -1;
     let trail = start;
     let notContraction = false;
-    let hash = WordTable.HASH_START;
     for (; i < n; i++) {
       c = text.charCodeAt(i);
       if (c < 128) {
+        // Most frequent first: lower-case letters, capitals, then marks and spaces (digits: none).
         const cls = ASCII_CLASS[c];
-        if (cls === 0) {
-          // digits and the like
-        } else if ((cls & MARK) !== 0) {
+        if ((cls & LOWER) !== 0) hasLower = true;
+        else if ((cls & UPPER) !== 0) hasUpper = true;
+        else if ((cls & MARK) !== 0) {
           marks++;
-          if (c === 33) out.exclamations++;
-          else if (c === 63) out.questions++;
+          if (c === 33) exclamations++;
+          else if (c === 63) questions++;
           else if (c === 39 && i > start && i + 1 < n && (text.charCodeAt(i - 1) | 32) === 110 && (text.charCodeAt(i + 1) | 32) === 116)
             notContraction = true;
-          hash = WordTable.hashStep(hash, c);
           continue;
         } else if ((cls & SPACE) !== 0) break;
-        else if ((cls & UPPER) !== 0) {
-          hasUpper = true;
-          c |= 32;
-        } else hasLower = true;
       } else {
         if (isJsWhitespace(c)) break;
         ascii = false;
       }
       if (lead < 0) lead = i;
       trail = i + 1;
-      hash = WordTable.hashStep(hash, c);
     }
     const end = i;
     if (end - start <= 1) continue;
@@ -422,7 +417,7 @@ function scanWords(text: string, words: RuleWords): Scan {
     if (k >= out.ids.length) out.ensure(k + 1);
     const caps = hasUpper && !hasLower;
     out.caps[k] = caps ? 1 : 0;
-    if (caps) out.capitals++;
+    if (caps) capitals++;
     let id: number;
     let negated: boolean;
     if (ascii) {
@@ -436,7 +431,9 @@ function scanWords(text: string, words: RuleWords): Scan {
           if (trail - start > 1 && marks === end - trail && isEdgeMark(text, trail, end)) to = trail;
         }
       }
-      id = from === start && to === end ? table.getAsciiLowerHashed(text, start, end, hash) : table.getAsciiLower(text, from, to);
+      // Hashed after the scan, and only when short enough to be a rule word: mail is full of long
+      // tokens (markup, base64, URLs) that no rule names.
+      id = to - from <= maxLength ? table.getAsciiLower(text, from, to) : -1;
       negated = (id >= 0 && words.negation[id] === 1) || notContraction;
     } else {
       // Rare: non-ASCII lower-casing can change lengths, so this takes the string path.
@@ -449,6 +446,9 @@ function scanWords(text: string, words: RuleWords): Scan {
     out.ids[k] = id;
     out.negated[k] = negated ? 1 : 0;
   }
+  out.exclamations = exclamations;
+  out.questions = questions;
+  out.capitals = capitals;
   return out;
 }
 
