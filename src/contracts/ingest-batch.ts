@@ -34,8 +34,7 @@ export type ScoringPlacement = 'worker' | 'local' | 'aws';
  * A batch's options. The pipeline's sizes and limits (shardSize, parallelism, maxRecordBytes,
  * the training and drift triggers), where stages run, PII redaction and the retry window are the
  * deployment's: absent here, the workers' settings apply (the workflow asks a worker); present, they
- * override for this batch. Histories started before that (patch `deployment-settings`) carry the
- * starter's values in every field.
+ * override for this batch.
  */
 export interface IngestOptionsV1 {
   /** Rows per shard (default: the workers' SHARD_SIZE). */
@@ -48,11 +47,12 @@ export interface IngestOptionsV1 {
   /** Larger rows are quarantined (default: the workers' MAX_RECORD_BYTES). */
   maxRecordBytes?: number;
   /**
-   * @deprecated Read only by histories started before the workers decided placement (patch
-   * `deployment-settings`); new starts leave it out. Where cleaning ran: the starter's ETL setting.
+   * Where cleaning runs, as the workers' deployment decided it (filled by the workflow, see
+   * resolveDeployment; carried across continue-as-new). A starter's value is ignored: a batch asks
+   * for a placement with `placement`.
    */
   etl?: EtlPlacement;
-  /** @deprecated as `etl`: the starter's BATCH setting. */
+  /** Where scoring runs: as `etl`, the deployment's BATCH setting. */
   scoring?: ScoringPlacement;
   /**
    * An explicit per-batch override of where stages run (`ingest --etl/--scoring`). Absent, the
@@ -165,17 +165,6 @@ export interface IngestBatchResultV1 {
   quarantineKeys: string[];
   rejectedFiles: RejectedFileV1[];
   manifestKey: string;
-  /**
-   * Files that arrived through the legacy `addFiles` signal after intake had closed: not in this
-   * batch, alerted (batch.late-files), for the sender to resubmit. Absent when there were none.
-   */
-  unprocessedFiles?: string[];
-  /**
-   * Steps after the results were written (metrics, statistics, triggers, notification) that failed
-   * for good: the batch's results are complete, so it completes, and a batch.bookkeeping-failed
-   * alert names them. Absent when there were none.
-   */
-  bookkeepingFailures?: BookkeepingFailureV1[];
 }
 
 export interface BookkeepingFailureV1 {

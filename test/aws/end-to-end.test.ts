@@ -3,7 +3,6 @@ import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sd
 import { GetJobRunCommand, GetJobRunsCommand, JobRun } from '@aws-sdk/client-glue';
 import type { Message } from '@aws-sdk/client-sqs';
 import { ApplicationFailure, ChildWorkflowFailure, Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -18,6 +17,7 @@ import { remoteJobFailureTypes } from '../../src/contracts/ingest-batch';
 import { MAX_JOB_SUBMISSIONS } from '../../src/workflows/ingest-shard-range';
 import { createPayloadCodec, loadedCodecDataConverter } from '../../src/codec';
 import { createCloudWatchClient } from '../../src/aws/clients';
+import { activityAttempts } from '../helpers/batch-history';
 import { ingestWorkflowId, startIngest } from '../../src/client/ingest';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import { ingestSignals, type IngestBatchResultV2 } from '../../src/contracts/ingest-batch';
@@ -137,24 +137,6 @@ function jobProcessEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv
   return { ...env, ...DUMMY_CREDENTIALS, AWS_DEFAULT_REGION: REGION, ...extra };
 }
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-/** Per activity type: the attempt its last ActivityTaskStarted event records (history keeps only the last attempt). */
-function activityAttempts(events: HistoryEvent[]): Record<string, number[]> {
-  const types = new Map<string, string>();
-  for (const e of events) {
-    const scheduled = e.activityTaskScheduledEventAttributes;
-    if (scheduled) types.set(String(e.eventId), scheduled.activityType?.name ?? '?');
-  }
-  const out: Record<string, number[]> = {};
-  for (const e of events) {
-    const started = e.activityTaskStartedEventAttributes;
-    if (!started) continue;
-    const type = types.get(String(started.scheduledEventId)) ?? '?';
-    (out[type] ??= []).push(started.attempt ?? 1);
-  }
-  return out;
-}
 
 function attribute(message: Message, name: string): string | undefined {
   return message.MessageAttributes?.[name]?.StringValue;

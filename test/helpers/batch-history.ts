@@ -25,24 +25,31 @@ export async function scheduledActivityTypes(client: Client, workflowId: string)
   });
 }
 
-/** The attempts each activity type was started with, across the batch and its ranges. */
-export async function activityAttemptsOf(client: Client, workflowId: string): Promise<Record<string, number[]>> {
+/**
+ * Per activity type, the attempt each ActivityTaskStarted event of one history records (a history
+ * keeps only an activity's last attempt). Event ids are per history: pass one history's events.
+ */
+export function activityAttempts(events: HistoryEvent[]): Record<string, number[]> {
+  const types = new Map<string, string>();
   const attempts: Record<string, number[]> = {};
+  for (const event of events) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) types.set(String(event.eventId), scheduled.activityType?.name ?? '?');
+    const started = event.activityTaskStartedEventAttributes;
+    if (started) (attempts[types.get(String(started.scheduledEventId)) ?? '?'] ??= []).push(started.attempt ?? 1);
+  }
+  return attempts;
+}
+
+/** The same, across the batch's own history and its ranges'. */
+export async function activityAttemptsOf(client: Client, workflowId: string): Promise<Record<string, number[]>> {
   const parent = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   const histories = [parent];
   for (const event of parent) {
     const child = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
     if (child) histories.push((await client.workflow.getHandle(child).fetchHistory()).events ?? []);
   }
-  // Event ids are per history: match scheduled and started events within each one.
-  for (const events of histories) {
-    const scheduled = new Map<string, string>();
-    for (const event of events) {
-      const s = event.activityTaskScheduledEventAttributes;
-      if (s) scheduled.set(String(event.eventId), s.activityType?.name ?? '?');
-      const started = event.activityTaskStartedEventAttributes;
-      if (started) (attempts[scheduled.get(String(started.scheduledEventId)) ?? '?'] ??= []).push(started.attempt ?? 0);
-    }
-  }
-  return attempts;
+  const all: Record<string, number[]> = {};
+  for (const events of histories) for (const [type, list] of Object.entries(activityAttempts(events))) (all[type] ??= []).push(...list);
+  return all;
 }

@@ -10,6 +10,7 @@ import type { ObjectStore } from '../../src/storage/object-store';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { seedModel } from '../helpers/seed-model';
+import { activityAttemptsOf } from '../helpers/batch-history';
 import { pipelineFixture, type PipelineFixture } from '../helpers/temporal-env';
 
 const settings = loadSettings({});
@@ -34,16 +35,7 @@ function manifestOutage(store: ObjectStore, failing: () => boolean): { store: Ob
 }
 
 async function finalizeAttempts(fx: PipelineFixture, workflowId: string): Promise<number[]> {
-  const history = await fx.env.client.workflow.getHandle(workflowId).fetchHistory();
-  const scheduled = new Map<string, string>();
-  const out: number[] = [];
-  for (const event of history.events ?? []) {
-    const s = event.activityTaskScheduledEventAttributes;
-    if (s) scheduled.set(String(event.eventId), s.activityType?.name ?? '?');
-    const started = event.activityTaskStartedEventAttributes;
-    if (started && scheduled.get(String(started.scheduledEventId)) === 'finalizeBatch') out.push(started.attempt ?? 0);
-  }
-  return out;
+  return (await activityAttemptsOf(fx.env.client, workflowId)).finalizeBatch ?? [];
 }
 
 describe('infrastructure retries are bounded by time, not by a small attempt count (real Temporal server)', function () {
