@@ -137,7 +137,6 @@ function jobProcessEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv
   return { ...env, ...DUMMY_CREDENTIALS, AWS_DEFAULT_REGION: REGION, ...extra };
 }
 
-
 function attribute(message: Message, name: string): string | undefined {
   return message.MessageAttributes?.[name]?.StringValue;
 }
