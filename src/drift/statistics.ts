@@ -90,6 +90,8 @@ export interface DocumentObservation {
   sentiment: number;
   /** `fingerprint(textClean)`, when the caller already computed it. */
   fingerprint?: number;
+  /** `identifyLanguage(tokens)`, when the caller already computed it. */
+  language?: DetectedLanguage;
 }
 
 export interface PredictionObservation {
@@ -167,7 +169,7 @@ export class StatisticsAccumulator {
     const compound = Number.isFinite(doc.sentiment) ? doc.sentiment : 0;
     addToHistogram(this.sentiment, compound);
     this.sentimentLabels[sentimentClass(compound)]++;
-    this.languages[identifyLanguage(doc.tokens)]++;
+    this.languages[doc.language ?? identifyLanguage(doc.tokens)]++;
 
     if (doc.tokens.length === 0) this.empty++;
     else {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TextClassifier } from '../model';
 import { PART_PROFILE_STEMS, ProfileAccumulator, shouldTraceInShard } from '../reports/profile';
 import type { ObjectStore } from '../storage/object-store';
-import { composeText } from '../text';
+import { composeText, identifyLanguage } from '../text';
 import { traceCleaning } from '../text/cleaning-trace';
 import { cleanStagedRecord } from './clean-records';
 import type { ResultRecord, StagedRecord } from './records';
@@ -39,12 +39,12 @@ export interface ShardStageContext {
   loadVocabulary(key: string): Promise<ReadonlySet<string>>;
 }
 
-/** Chunks of this many characters are handed to the store as one buffer each. */
+/** Lines are gathered into strings of about this many characters, then joined once. */
 const CHUNK_CHARS = 1 << 20;
 
 /** Collects JSON lines into a few large strings instead of one per record. */
 class LineBuffer {
-  readonly chunks: string[] = [];
+  private readonly chunks: string[] = [];
   private current = '';
   push(line: string): void {
     this.current += line + '\n';
@@ -53,10 +53,13 @@ class LineBuffer {
       this.current = '';
     }
   }
-  toBuffer(): Buffer {
+  /** The whole text; the store encodes it once (a Buffer per chunk and their concatenation cost two copies). */
+  toText(): string {
     if (this.current) this.chunks.push(this.current);
     this.current = '';
-    return Buffer.concat(this.chunks.map((c) => Buffer.from(c)));
+    const text = this.chunks.join('');
+    this.chunks.length = 0;
+    return text;
   }
 }
 
@@ -102,11 +105,14 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
     const processed = cleanStagedRecord(staged, classifier.config.text, task.redactPii);
     processedLines.push(JSON.stringify(processed));
     if (processed.label !== null) labelled++;
+    // Both accumulators count languages: identified once.
+    const language = identifyLanguage(processed.tokens);
     statistics.addDocument({
       label: processed.label,
       textClean: processed.text_clean,
       tokens: processed.tokens,
       compound: processed.sentiment.compound,
+      language,
     });
     const title = staged.title ?? '';
     const traced = shouldTraceInShard(task.index, shardRows, rows);
@@ -117,6 +123,7 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
       stems: processed.stems,
       rawChars: title ? title.length + 1 + staged.body.length : staged.body.length,
       trace: traced ? traceCleaning(composeText(title, staged.body)) : undefined,
+      language,
     });
     rows++;
     if (!score) continue;
@@ -136,10 +143,10 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
     resultLines.push(JSON.stringify(result));
   }
 
-  await ctx.store.put(task.processedKey, processedLines.toBuffer(), { contentType: 'application/x-ndjson' });
+  await ctx.store.put(task.processedKey, processedLines.toText(), { contentType: 'application/x-ndjson' });
   let sha256: string | null = null;
   if (task.resultKey !== undefined) {
-    const body = resultLines.toBuffer();
+    const body = resultLines.toText();
     sha256 = createHash('sha256').update(body).digest('hex');
     await ctx.store.put(task.resultKey, body, { contentType: 'application/x-ndjson' });
   }

@@ -1,5 +1,6 @@
 import { fingerprint, StatisticsAccumulator, type BaselineV1, type DatasetStatisticsV1 } from '../drift';
 import type { ObjectStore } from '../storage/object-store';
+import type { DetectedLanguage } from '../text/language';
 
 /** Terms kept in a shard's (and a batch's) statistics; OOV counts are exact regardless. */
 export const SHARD_VOCABULARY_LIMIT = 20_000;
@@ -9,6 +10,7 @@ export interface ShardDocument {
   textClean: string;
   tokens: readonly string[];
   compound: number;
+  language: DetectedLanguage;
 }
 
 /**
@@ -32,6 +34,7 @@ export class ShardStatistics {
       tokens: doc.tokens,
       sentiment: doc.compound,
       fingerprint: print,
+      language: doc.language,
     });
     // The accumulator keys duplicates by length and fingerprint; across shards the fingerprint alone
     // is used (a 53-bit hash: collisions stay rare at millions of documents).

@@ -1,5 +1,5 @@
 import { addToHistogram, CUTS, emptyHistogram, mergeHistograms, type HistogramV1 } from '../drift/histogram';
-import { identifyLanguage } from '../text/language';
+import { identifyLanguage, type DetectedLanguage } from '../text/language';
 import type { CleaningTrace } from '../text/cleaning-trace';
 
 /** Terms at each stage of a batch, for the report: tokens (from the statistics' vocabulary), without stopwords, stems. */
@@ -94,6 +94,8 @@ export interface ProfileDocument {
   rawChars?: number;
   /** The cleaning trace of that text, for the documents traced (see shouldTrace). */
   trace?: CleaningTrace;
+  /** `identifyLanguage(tokens)`, when the caller already computed it. */
+  language?: DetectedLanguage;
 }
 
 /** Every document is traced up to this many per batch, then one in TRACE_EVERY. */
@@ -185,7 +187,7 @@ export class ProfileAccumulator {
     }
     count(this.stems, doc.stems);
     // other (or unknown for too little text), never English by default: src/text/language.ts.
-    const language = doc.tokens.length === 0 ? 'none' : identifyLanguage(doc.tokens);
+    const language = doc.tokens.length === 0 ? 'none' : (doc.language ?? identifyLanguage(doc.tokens));
     this.languages[language] = (this.languages[language] ?? 0) + 1;
   }
 

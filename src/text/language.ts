@@ -201,13 +201,14 @@ export function identifyLanguage(tokens: readonly string[]): DetectedLanguage {
   let words = 0;
   let nonLatin = 0;
   for (const token of tokens) {
-    if (LANGUAGE_MARKERS.en.has(token)) en++;
-    else if (LANGUAGE_MARKERS.es.has(token)) es++;
-    else if (OTHER_MARKERS.has(token)) other++;
-    const letter = LETTER.exec(token);
-    if (letter === null) continue;
+    const marker = MARKER_OF.get(token);
+    if (marker === EN) en++;
+    else if (marker === ES) es++;
+    else if (marker === OTHER) other++;
+    const script = firstLetterScript(token);
+    if (script === NO_LETTER) continue;
     words++;
-    if (!LATIN_LETTER.test(letter[0])) nonLatin++;
+    if (script === NON_LATIN) nonLatin++;
   }
   if (words === 0) return 'unknown';
   if (nonLatin * 2 > words) return 'other';
@@ -215,6 +216,38 @@ export function identifyLanguage(tokens: readonly string[]): DetectedLanguage {
   if (en > es * 1.5 && en >= 2) return 'en';
   if (es > en * 1.5 && es >= 2) return 'es';
   return words >= MIN_WORDS_FOR_OTHER ? 'other' : 'unknown';
+}
+
+const EN = 1;
+const ES = 2;
+const OTHER = 3;
+/** One lookup per token instead of three; English wins over Spanish over the others, as the sets are tested. */
+const MARKER_OF = new Map<string, number>([
+  ...[...OTHER_MARKERS].map((w): [string, number] => [w, OTHER]),
+  ...[...LANGUAGE_MARKERS.es].map((w): [string, number] => [w, ES]),
+  ...[...LANGUAGE_MARKERS.en].map((w): [string, number] => [w, EN]),
+]);
+
+const NO_LETTER = 0;
+const LATIN = 1;
+const NON_LATIN = 2;
+
+/**
+ * The script of a token's first letter, as `LETTER` then `LATIN_LETTER` would say. Batch statistics
+ * call this for every token, so ASCII (letters are Latin, the rest are not letters) is answered
+ * without a regular expression; the first non-ASCII character hands the rest to the regexes.
+ */
+function firstLetterScript(token: string): number {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 0x80) {
+      const letter = LETTER.exec(token.slice(i));
+      if (letter === null) return NO_LETTER;
+      return LATIN_LETTER.test(letter[0]) ? LATIN : NON_LATIN;
+    }
+    if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) return LATIN;
+  }
+  return NO_LETTER;
 }
 
 /**

@@ -109,6 +109,7 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
     );
   }
   if (queues.has('cpu')) {
+    deps.shardPool?.start();
     workers.push(
       await Worker.create({
         ...common,

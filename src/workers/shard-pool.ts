@@ -35,12 +35,20 @@ export class ShardThreadPool {
 
   /**
    * `env` makes loadSettings() in each thread describe the same store (see storeEnvironment).
-   * Threads start on the first task, so processes that never clean a shard never pay for them.
+   * Threads start on `start()` or the first task, so processes that never clean a shard never pay for them.
    */
   constructor(
     private readonly env: Record<string, string>,
     readonly size = os.availableParallelism(),
   ) {}
+
+  /**
+   * Starts the threads now: a worker that polls the CPU queue will need them, and a thread spends
+   * most of a second loading its modules, which would otherwise delay the first batch's first shard.
+   */
+  start(): void {
+    this.piscina();
+  }
 
   /** The running piscina pool (tests look at its threads). */
   get threads(): Piscina['threads'] {

@@ -9,7 +9,7 @@ import { batchLayout, layout } from '../../pipeline/layout';
 import { crossPartDuplicates, mergeManyStatistics, unionFingerprints } from '../../pipeline/merge-statistics';
 import type { ResultRecord, StagedRecord } from '../../pipeline/records';
 import { mergeManyProfiles, PART_PROFILE_STEMS, ProfileAccumulator, shouldTraceInShard, type BatchProfileV1 } from '../../reports/profile';
-import { composeText } from '../../text';
+import { composeText, identifyLanguage } from '../../text';
 import { traceCleaning } from '../../text/cleaning-trace';
 import { shardsOfBlocks } from '../../pipeline/shard-blocks';
 import { ShardStatistics, SHARD_VOCABULARY_LIMIT, VocabularyLoader } from '../../pipeline/shard-statistics';
@@ -88,7 +88,8 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
             assertProcessedShape(value, `${processedKey} record ${i + 1}`);
             const r = completeProcessedRecord(value, classifier.config.text);
             if (r.label !== null) labelled++;
-            stats.addDocument({ label: r.label, textClean: r.text_clean, tokens: r.tokens, compound: r.sentiment.compound });
+            const language = identifyLanguage(r.tokens);
+            stats.addDocument({ label: r.label, textClean: r.text_clean, tokens: r.tokens, compound: r.sentiment.compound, language });
             const raw = staged[i]?.id === r.id ? staged[i] : undefined;
             const text = raw ? composeText(raw.title ?? '', raw.body) : undefined;
             profiler.add({
@@ -98,6 +99,7 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
               stems: r.stems,
               rawChars: text?.length,
               trace: text !== undefined && shouldTraceInShard(shard.index, records.length, i) ? traceCleaning(text) : undefined,
+              language,
             });
           });
           await store.put(fingerprintsKey, fingerprintsToBytes(stats.distinctFingerprints()));

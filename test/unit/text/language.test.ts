@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { cleanDocument, cleanTokens, detectLanguage, identifyLanguage } from '../../../src/text';
+import { LANGUAGE_MARKERS, LATIN_LETTER, LETTER, MIN_WORDS_FOR_OTHER, OTHER_MARKERS } from '../../../src/text/language';
 
 describe('language detection', () => {
   it('tells English from Spanish by function words', () => {
@@ -45,5 +46,64 @@ describe('language detection', () => {
     assert.equal(identifyLanguage([]), 'unknown');
     assert.equal(identifyLanguage(['iphone', 'ok', '42']), 'unknown');
     assert.equal(identifyLanguage(['123', '456']), 'unknown');
+  });
+
+  it('names the same language as the rule written with sets and regular expressions, on any tokens', () => {
+    // The rule as documented, one set and one regex at a time: the fast path must agree with it.
+    const byRule = (tokens: readonly string[]) => {
+      let en = 0;
+      let es = 0;
+      let other = 0;
+      let words = 0;
+      let nonLatin = 0;
+      for (const token of tokens) {
+        if (LANGUAGE_MARKERS.en.has(token)) en++;
+        else if (LANGUAGE_MARKERS.es.has(token)) es++;
+        else if (OTHER_MARKERS.has(token)) other++;
+        const letter = LETTER.exec(token);
+        if (letter === null) continue;
+        words++;
+        if (!LATIN_LETTER.test(letter[0])) nonLatin++;
+      }
+      if (words === 0) return 'unknown';
+      if (nonLatin * 2 > words) return 'other';
+      if (other >= 2 && other > Math.max(en, es)) return 'other';
+      if (en > es * 1.5 && en >= 2) return 'en';
+      if (es > en * 1.5 && es >= 2) return 'es';
+      return words >= MIN_WORDS_FOR_OTHER ? 'other' : 'unknown';
+    };
+    const pool = [
+      ...LANGUAGE_MARKERS.en,
+      ...LANGUAGE_MARKERS.es,
+      ...OTHER_MARKERS,
+      'phone',
+      '42',
+      '3d',
+      '_',
+      "'",
+      '2x',
+      'ñandú',
+      'über',
+      '東京',
+      '1東',
+      'москва',
+      '9москва',
+      'αβγ',
+      'x東',
+      '😀',
+      '😀a',
+      '١٢٣',
+      'é1',
+    ];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const seen = new Set<string>();
+    for (let doc = 0; doc < 3000; doc++) {
+      const tokens = Array.from({ length: next() % 40 }, () => pool[next() % pool.length]);
+      const expected = byRule(tokens);
+      seen.add(expected);
+      assert.equal(identifyLanguage(tokens), expected, tokens.join(' '));
+    }
+    assert.deepEqual([...seen].sort(), ['en', 'es', 'other', 'unknown']);
   });
 });
