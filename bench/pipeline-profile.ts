@@ -24,6 +24,7 @@ export async function profileBatch(client: Client, workflowId: string, ranges: n
     histories.push((await client.workflow.getHandle(id).fetchHistory()).events ?? []);
   }
   const stages = new Map<string, { count: number; busy: number; first: number; last: number; queued: number }>();
+  const timeline: Array<{ type: string; scheduled: number; started: number; closed: number }> = [];
   for (const events of histories) {
     const byId = new Map<string, HistoryEvent>();
     for (const e of events) byId.set(String(e.eventId), e);
@@ -40,7 +41,16 @@ export async function profileBatch(client: Client, workflowId: string, ranges: n
       s.last = Math.max(s.last, seconds(e.eventTime));
       s.queued = Math.max(s.queued, seconds(started?.eventTime) - seconds(scheduled?.eventTime));
       stages.set(type, s);
+      timeline.push({ type, scheduled: seconds(scheduled?.eventTime), started: seconds(started?.eventTime), closed: seconds(e.eventTime) });
     }
+  }
+  if (process.env.BENCH_TIMELINE) {
+    // Every activity's schedule, start and close, from the batch's first event (diagnosing idle slots).
+    const origin = Math.min(...histories.map((h) => seconds(h[0]?.eventTime)));
+    for (const t of timeline.sort((a, b) => a.scheduled - b.scheduled))
+      process.stderr.write(
+        `${t.type.padEnd(22)} scheduled ${(t.scheduled - origin).toFixed(2).padStart(6)}  started ${(t.started - origin).toFixed(2).padStart(6)}  closed ${(t.closed - origin).toFixed(2).padStart(6)}\n`,
+      );
   }
   return [...stages.entries()]
     .map(([activity, s]) => ({ activity, count: s.count, busySeconds: s.busy, spanSeconds: s.last - s.first, maxQueuedSeconds: s.queued }))

@@ -140,8 +140,14 @@ export class StatisticsAccumulator {
   private readonly sentiment = emptyHistogram(CUTS.sentiment);
   private readonly sentimentLabels = { positive: 0, negative: 0, neutral: 0 };
   private readonly languages: Record<DetectedLanguage, number> = { en: 0, es: 0, other: 0, unknown: 0 };
-  /** `doc`: the last document (by number) that counted the term's document frequency. */
-  private readonly terms = new Map<string, { df: number; tf: number; doc: number }>();
+  /**
+   * Term -> slot in the count arrays (one hash lookup per token and no object per term). `lastDoc`:
+   * the last document (by number) that counted the term's document frequency.
+   */
+  private readonly terms = new Map<string, number>();
+  private df = new Float64Array(1024);
+  private tf = new Float64Array(1024);
+  private lastDoc = new Float64Array(1024);
   private tokens = 0;
   private empty = 0;
   private duplicate = 0;
@@ -180,13 +186,14 @@ export class StatisticsAccumulator {
 
     // Stamping each term with the document number counts document frequency without a set per document.
     const stamp = this.documents;
-    for (const token of doc.tokens) {
-      let entry = this.terms.get(token);
-      if (!entry) this.terms.set(token, (entry = { df: 0, tf: 0, doc: 0 }));
-      entry.tf++;
-      if (entry.doc !== stamp) {
-        entry.doc = stamp;
-        entry.df++;
+    const { tokens } = doc;
+    for (let i = 0; i < tokens.length; i++) {
+      let slot = this.terms.get(tokens[i]);
+      if (slot === undefined) slot = this.addTerm(tokens[i]);
+      this.tf[slot]++;
+      if (this.lastDoc[slot] !== stamp) {
+        this.lastDoc[slot] = stamp;
+        this.df[slot]++;
       }
     }
     this.tokens += doc.tokens.length;
@@ -196,6 +203,22 @@ export class StatisticsAccumulator {
       this.oovTokens += doc.tokens.length;
       for (const token of doc.tokens) if (!reference.terms.has(token)) this.oovUnseen++;
     }
+  }
+
+  private addTerm(term: string): number {
+    const slot = this.terms.size;
+    this.terms.set(term, slot);
+    if (slot === this.tf.length) {
+      const grow = (a: Float64Array) => {
+        const grown = new Float64Array(a.length * 2);
+        grown.set(a);
+        return grown;
+      };
+      this.df = grow(this.df);
+      this.tf = grow(this.tf);
+      this.lastDoc = grow(this.lastDoc);
+    }
+    return slot;
   }
 
   addPrediction(p: PredictionObservation): void {
@@ -220,7 +243,7 @@ export class StatisticsAccumulator {
 
   toStatistics(): DatasetStatisticsV1 {
     const all: Array<[string, number, number]> = [];
-    for (const [term, { df, tf }] of this.terms) all.push([term, df, tf]);
+    for (const [term, slot] of this.terms) all.push([term, this.df[slot], this.tf[slot]]);
     all.sort(byFrequency);
     const top = all.slice(0, this.vocabularyLimit);
     const clone = (h: typeof this.textLength) => ({ cuts: [...h.cuts], counts: [...h.counts] });

@@ -74,7 +74,12 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
     ...createReportActivities(deps),
     ...createTelemetryActivities(deps),
   };
-  Object.assign(all, inCpuPool({ resolveBaseline: all.resolveBaseline as never }, deps.shardPool));
+  const ingestCpu = {
+    resolveBaseline: all.resolveBaseline,
+    summarizeShardRange: all.summarizeShardRange,
+    summarizeRemoteShards: all.summarizeRemoteShards,
+  };
+  Object.assign(all, inCpuPool(ingestCpu as never, deps.shardPool));
   const workflowModules = options.workflowModules ?? [];
   const cpuNames = new Set<string>(CPU_QUEUE_ACTIVITIES);
   const pick = (cpu: boolean) => Object.fromEntries(Object.entries(all).filter(([name]) => cpuNames.has(name) === cpu));

@@ -18,6 +18,8 @@ export const CPU_ACTIVITIES = [
   'computeBaseline',
   'ensureBaseline',
   'resolveBaseline',
+  'summarizeShardRange',
+  'summarizeRemoteShards',
 ] as const;
 export type CpuActivityName = (typeof CPU_ACTIVITIES)[number];
 

@@ -5,6 +5,8 @@ import { Activity } from '@temporalio/worker/lib/activity';
 import Piscina from 'piscina';
 import { DEFAULT_BASELINE_OPTIONS, createComputeBaseline, createEnsureBaseline } from '../activities/drift/baseline';
 import { createResolveBaseline } from '../activities/ingest/resolve-baseline';
+import { ModelCache } from '../activities/ingest/model-cache';
+import { createSummarizeActivities } from '../activities/ingest/summarize';
 import { createEvaluateVersion } from '../activities/training/evaluate-version';
 import { createFitCandidate, createRefitCandidate } from '../activities/training/fit-candidate';
 import { createSearchActivities } from '../activities/training/search';
@@ -57,6 +59,8 @@ function cpuActivities(): Record<string, ActivityFn> {
     computeBaseline: createComputeBaseline(store, registry, DEFAULT_BASELINE_OPTIONS),
     ensureBaseline: createEnsureBaseline(store, registry, DEFAULT_BASELINE_OPTIONS),
     resolveBaseline: createResolveBaseline(store, registry),
+    // A range's summary merges its shards' statistics: CPU work that would idle a thread from the main thread.
+    ...createSummarizeActivities(store, new ModelCache(registry)),
   } as unknown as Record<string, ActivityFn>;
   return activities;
 }

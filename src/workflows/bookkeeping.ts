@@ -8,16 +8,23 @@ import type { BookkeepingFailureV1 } from '../contracts/ingest-batch';
  * and the batch still completes. Cancellation still cancels.
  */
 export class Bookkeeping {
-  readonly failures: BookkeepingFailureV1[] = [];
+  private readonly failed: Array<{ at: number; failure: BookkeepingFailureV1 }> = [];
+  private started = 0;
+
+  /** In the order the steps were started, whichever finished first (some run side by side). */
+  get failures(): BookkeepingFailureV1[] {
+    return [...this.failed].sort((a, b) => a.at - b.at).map((f) => f.failure);
+  }
 
   async run(step: string, work: () => Promise<unknown>): Promise<void> {
+    const at = this.started++;
     try {
       await work();
     } catch (err) {
       if (isCancellation(err)) throw err;
       const error = describe(err);
       log.warn('bookkeeping step failed after the results were written', { step, error });
-      this.failures.push({ step, error });
+      this.failed.push({ at, failure: { step, error } });
     }
   }
 }

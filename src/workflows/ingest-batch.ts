@@ -52,7 +52,7 @@ export const DEFAULT_RANGE_SHARDS = 500;
 export const DEFAULT_PREPARE_PARALLELISM = 4;
 export const DEFAULT_RANGE_CONCURRENCY = 4;
 /** How often a file being prepared tells this workflow about its staged shards (at most). */
-const ANNOUNCE_EVERY_MS = 2000;
+const ANNOUNCE_EVERY_MS = 250;
 /** Rejected files named in a NoValidInput failure (all of them are in the store). */
 const REJECTIONS_NAMED = 20;
 /** Source keys remembered across continue-as-new to drop duplicate S3 events (they arrive close together). */
@@ -380,14 +380,17 @@ export async function ingestBatch(input: IngestBatchInputV1): Promise<IngestBatc
     ]);
     // From here on the batch's results are complete: a step that fails is recorded, not fatal.
     const bookkeeping = new Bookkeeping();
-    await bookkeeping.run('recordMetrics', () =>
-      recordMetrics({ batchId, model: pinned, inputRows, scored, quarantined, predictedCounts, startedAt: state.startedAt }),
-    );
-    // Statistics and the report's profile were computed while the shards were processed: this
-    // merges the range summaries (no shard is read again), then the report renders from them.
-    await bookkeeping.run('recordBatchStatistics', () => recordBatchStatistics({ batchId, model: pinned, quarantined, baselineKey }));
-    // The data lake's Parquet parts are part of the results: writing them is not bookkeeping.
-    const lake = await writeResultsParquet({ batchId });
+    // Side by side: the three read what finalisation wrote and nothing of each other.
+    const [, , lake] = await Promise.all([
+      bookkeeping.run('recordMetrics', () =>
+        recordMetrics({ batchId, model: pinned, inputRows, scored, quarantined, predictedCounts, startedAt: state.startedAt }),
+      ),
+      // Statistics and the report's profile were computed while the shards were processed: this
+      // merges the range summaries (no shard is read again); the report renders from them below.
+      bookkeeping.run('recordBatchStatistics', () => recordBatchStatistics({ batchId, model: pinned, quarantined, baselineKey })),
+      // The data lake's Parquet parts are part of the results: writing them is not bookkeeping.
+      writeResultsParquet({ batchId }),
+    ]);
     // A report that cannot be drawn must not fail a batch whose results are stored.
     const report = await writeBatchReport({ batchId }).catch((err) => {
       log.warn('batch report not written', { batchId, error: errorMessage(err) });

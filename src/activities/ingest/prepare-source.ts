@@ -8,6 +8,9 @@ import { asRejectedFile } from '../../pipeline/rejected-file';
 import type { ObjectStore } from '../../storage/object-store';
 import type { PrepareSourceInput, PrepareSourceOutput, SourceSummaryV1 } from './types';
 
+/** A long file's staged shards are announced at least this often (see announce below). */
+const ANNOUNCE_AT_LEAST_EVERY_MS = 30_000;
+
 /**
  * Streams one input file, validates every row and writes the good ones as staged shards and the bad
  * ones to quarantine with their reason. A file that cannot be read at all (binary, empty, no text
@@ -46,10 +49,11 @@ export function createPrepareSource(store: ObjectStore) {
         // A gzip stream can still turn out truncated after shards were staged, which rejects the file
         // (its staged shards are removed): its shards are announced only once it was read whole.
         if (input.announceEveryMs === undefined || compression !== null || shards.length === announced || !workflowExecution) return;
-        // At most every announceEveryMs, and then only once the staged shards doubled or 15 periods
-        // passed: a few dozen signals even for a file of a hundred million rows.
+        // At most every announceEveryMs, and then only once the staged shards doubled or
+        // ANNOUNCE_AT_LEAST_EVERY_MS passed: the CPU slots fill within a second of the file's start,
+        // and a file of a hundred million rows sends a few hundred signals over its hours.
         const since = Date.now() - announcedAt;
-        if (announced > 0 && (since < input.announceEveryMs || (shards.length < 2 * announced && since < 15 * input.announceEveryMs)))
+        if (announced > 0 && (since < input.announceEveryMs || (shards.length < 2 * announced && since < ANNOUNCE_AT_LEAST_EVERY_MS)))
           return;
         announced = shards.length;
         announcedAt = Date.now();
