@@ -47,6 +47,7 @@ export async function profileBatch(client: Client, workflowId: string, ranges: n
   if (process.env.BENCH_TIMELINE) {
     // Every activity's schedule, start and close, from the batch's first event (diagnosing idle slots).
     const origin = Math.min(...histories.map((h) => seconds(h[0]?.eventTime)));
+    process.stderr.write(`timeline from ${new Date(origin * 1000).toISOString()}\n`);
     for (const t of timeline.sort((a, b) => a.scheduled - b.scheduled))
       process.stderr.write(
         `${t.type.padEnd(22)} scheduled ${(t.scheduled - origin).toFixed(2).padStart(6)}  started ${(t.started - origin).toFixed(2).padStart(6)}  closed ${(t.closed - origin).toFixed(2).padStart(6)}\n`,

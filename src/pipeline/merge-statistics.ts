@@ -9,42 +9,58 @@ function emptyVocabulary(v: VocabularyV1): VocabularyV1 {
 }
 
 /**
- * The statistics of many parts (shards, then ranges) at once: the same result as folding
- * `mergeStatistics` over them, but the vocabularies are summed in one map and sorted once instead
- * of once per part (hundreds of 20,000-term sorts otherwise).
+ * The statistics of many parts (shards, then ranges), added one at a time: the same result as
+ * folding `mergeStatistics` over them, but the vocabularies are summed in one map and sorted once
+ * instead of once per part (hundreds of 20,000-term sorts otherwise), and a part can be dropped as
+ * soon as it was added (memory: the distinct terms, not every part's vocabulary).
  */
-export function mergeManyStatistics(parts: readonly DatasetStatisticsV1[], vocabularyLimit: number): DatasetStatisticsV1 | null {
-  if (parts.length === 0) return null;
-  let merged: DatasetStatisticsV1 | null = null;
-  const terms = new Map<string, [string, number, number]>();
-  let lossless = true;
-  let distinctLowerBound = 0;
-  for (const part of parts) {
+export class StatisticsMerger {
+  private merged: DatasetStatisticsV1 | null = null;
+  private readonly terms = new Map<string, [string, number, number]>();
+  private lossless = true;
+  private distinctLowerBound = 0;
+  private tokens = 0;
+
+  add(part: DatasetStatisticsV1): void {
     const v = part.vocabulary;
     for (const [term, df, tf] of v.top) {
-      const entry = terms.get(term);
+      const entry = this.terms.get(term);
       if (entry) {
         entry[1] += df;
         entry[2] += tf;
-      } else terms.set(term, [term, df, tf]);
+      } else this.terms.set(term, [term, df, tf]);
     }
-    lossless &&= v.exact && v.top.length === v.distinctTerms;
-    distinctLowerBound = Math.max(distinctLowerBound, v.distinctTerms);
+    this.lossless &&= v.exact && v.top.length === v.distinctTerms;
+    this.distinctLowerBound = Math.max(this.distinctLowerBound, v.distinctTerms);
+    this.tokens += v.tokens;
     const light = { ...part, vocabulary: emptyVocabulary(v) };
-    merged = merged === null ? light : mergeStatistics(merged, light, vocabularyLimit);
+    // The vocabulary limit only bounds `top`, which is rebuilt from `terms` in result().
+    this.merged = this.merged === null ? light : mergeStatistics(this.merged, light, 0);
   }
-  const result = merged as DatasetStatisticsV1;
-  const top = [...terms.values()].sort(byFrequency).slice(0, vocabularyLimit);
-  result.vocabulary = {
-    documents: result.documents,
-    tokens: parts.reduce((n, p) => n + p.vocabulary.tokens, 0),
-    distinctTerms: lossless ? terms.size : Math.max(distinctLowerBound, terms.size),
-    exact: lossless,
-    limit: vocabularyLimit,
-    top,
-    coveredTokens: top.reduce((s, t) => s + t[2], 0),
-  };
-  return result;
+
+  /** The merged statistics (null when no part was added), their vocabulary cut to `vocabularyLimit` terms. */
+  result(vocabularyLimit: number): DatasetStatisticsV1 | null {
+    if (this.merged === null) return null;
+    const result = { ...this.merged };
+    const top = [...this.terms.values()].sort(byFrequency).slice(0, vocabularyLimit);
+    result.vocabulary = {
+      documents: result.documents,
+      tokens: this.tokens,
+      distinctTerms: this.lossless ? this.terms.size : Math.max(this.distinctLowerBound, this.terms.size),
+      exact: this.lossless,
+      limit: vocabularyLimit,
+      top: top.map((t) => [t[0], t[1], t[2]]),
+      coveredTokens: top.reduce((s, t) => s + t[2], 0),
+    };
+    return result;
+  }
+}
+
+/** `StatisticsMerger` over a list. */
+export function mergeManyStatistics(parts: readonly DatasetStatisticsV1[], vocabularyLimit: number): DatasetStatisticsV1 | null {
+  const merger = new StatisticsMerger();
+  for (const part of parts) merger.add(part);
+  return merger.result(vocabularyLimit);
 }
 
 /**

@@ -128,8 +128,36 @@ function topTerms(counts: Map<string, number>, n: number): Array<[string, number
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n);
 }
 
-function count(map: Map<string, number>, terms: readonly string[]): void {
-  for (const t of terms) map.set(t, (map.get(t) ?? 0) + 1);
+/** Occurrences by term: one hash lookup per occurrence (a Map of counts costs a get and a set). */
+class TermCounts {
+  private readonly slots = new Map<string, number>();
+  private counts = new Float64Array(1024);
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  addAll(terms: readonly string[]): void {
+    for (let i = 0; i < terms.length; i++) {
+      let slot = this.slots.get(terms[i]);
+      if (slot === undefined) {
+        slot = this.slots.size;
+        this.slots.set(terms[i], slot);
+        if (slot === this.counts.length) {
+          const grown = new Float64Array(this.counts.length * 2);
+          grown.set(this.counts);
+          this.counts = grown;
+        }
+      }
+      this.counts[slot]++;
+    }
+  }
+
+  toMap(): Map<string, number> {
+    const map = new Map<string, number>();
+    for (const [term, slot] of this.slots) map.set(term, this.counts[slot]);
+    return map;
+  }
 }
 
 const zeroRemoval = (): RemovalV1 => ({ removed: 0, documents: 0 });
@@ -146,7 +174,7 @@ export class ProfileAccumulator {
   private tracedRawChars = 0;
   private readonly stopwords = { ...zeroRemoval(), tokensBefore: 0 };
   private readonly stopwordTerms = new Set<string>();
-  private readonly stems = new Map<string, number>();
+  private readonly stems = new TermCounts();
   private readonly languages: Record<string, number> = {};
 
   constructor(private readonly topN = PROFILE_TOP_TERMS) {}
@@ -185,7 +213,7 @@ export class ProfileAccumulator {
         else this.stopwordTerms.add(token);
       }
     }
-    count(this.stems, doc.stems);
+    this.stems.addAll(doc.stems);
     // other (or unknown for too little text), never English by default: src/text/language.ts.
     const language = doc.tokens.length === 0 ? 'none' : (doc.language ?? identifyLanguage(doc.tokens));
     this.languages[language] = (this.languages[language] ?? 0) + 1;
@@ -212,7 +240,7 @@ export class ProfileAccumulator {
       stopwords: { ...this.stopwords },
       stopwordTerms: [...this.stopwordTerms].sort(),
       distinct: { stems: this.stems.size },
-      top: { stems: topTerms(this.stems, this.topN) },
+      top: { stems: topTerms(this.stems.toMap(), this.topN) },
       languages: { ...this.languages },
     };
   }
@@ -264,22 +292,32 @@ export function mergeProfiles(a: BatchProfileV1, b: BatchProfileV1, topN = PROFI
  * while no part truncated a stem the union ranks.
  */
 export function mergeManyProfiles(parts: readonly BatchProfileV1[], topN = PROFILE_TOP_TERMS): BatchProfileV1 | null {
-  if (parts.length === 0) return null;
-  const stems = new Map<string, number>();
-  let complete = true;
-  let lowerBound = 0;
-  let merged: BatchProfileV1 | null = null;
-  for (const part of parts) {
-    for (const [t, c] of part.top.stems) stems.set(t, (stems.get(t) ?? 0) + c);
-    complete &&= part.top.stems.length === part.distinct.stems;
-    lowerBound = Math.max(lowerBound, part.distinct.stems);
+  const merger = new ProfileMerger();
+  for (const part of parts) merger.add(part);
+  return merger.result(topN);
+}
+
+/** `mergeManyProfiles` one part at a time, so that a part can be dropped once added. */
+export class ProfileMerger {
+  private readonly stems = new Map<string, number>();
+  private complete = true;
+  private lowerBound = 0;
+  private merged: BatchProfileV1 | null = null;
+
+  add(part: BatchProfileV1): void {
+    for (const [t, c] of part.top.stems) this.stems.set(t, (this.stems.get(t) ?? 0) + c);
+    this.complete &&= part.top.stems.length === part.distinct.stems;
+    this.lowerBound = Math.max(this.lowerBound, part.distinct.stems);
     const light: BatchProfileV1 = { ...part, distinct: { stems: 0 }, top: { stems: [] } };
-    merged = merged === null ? light : mergeProfiles(merged, light, 0);
+    this.merged = this.merged === null ? light : mergeProfiles(this.merged, light, 0);
   }
-  const result = merged as BatchProfileV1;
-  return {
-    ...result,
-    distinct: { stems: complete ? stems.size : Math.max(lowerBound, stems.size) },
-    top: { stems: topTerms(stems, topN) },
-  };
+
+  result(topN = PROFILE_TOP_TERMS): BatchProfileV1 | null {
+    if (this.merged === null) return null;
+    return {
+      ...this.merged,
+      distinct: { stems: this.complete ? this.stems.size : Math.max(this.lowerBound, this.stems.size) },
+      top: { stems: topTerms(this.stems, topN) },
+    };
+  }
 }

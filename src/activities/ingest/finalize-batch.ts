@@ -1,8 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ingestFailureTypes, MAX_REJECTED_FILES_IN_RESULT, type RejectedFileV1 } from '../../contracts/ingest-batch';
 import { batchLayout, layout } from '../../pipeline/layout';
-import { readShardSummary } from '../../pipeline/shard-summary';
 import type { ObjectStore } from '../../storage/object-store';
+import type { RangePartV1, RangeSummaryV1 } from './summarize';
 import type { FinalizeBatchInput, FinalizeBatchOutput, SourceSummaryV1 } from './types';
 
 export const MANIFEST_SCHEMA_VERSION = 2;
@@ -17,7 +17,7 @@ export async function* readSummaries<T>(store: ObjectStore, prefix: string): Asy
 
 /**
  * Writes the batch's manifest (`batches/<batchId>/manifest.json`): what went in, what came out, and how to verify it. Everything comes
- * from the summaries the stages left in the store, read by prefix, and is checked against the
+ * from the source and range summaries the stages left in the store, read by prefix, and is checked against the
  * totals the workflow reconciled: a missing or extra summary fails the batch instead of writing a
  * manifest that does not add up.
  */
@@ -30,15 +30,16 @@ export function createFinalizeBatch(store: ObjectStore) {
     const rejectedFiles: RejectedFileV1[] = sources.flatMap((s) => (s.rejected ? [s.rejected] : []));
     const accepted = sources.filter((s) => !s.rejected);
 
-    const parts: Array<{ shard: number; key: string; rows: number; sha256: string | null }> = [];
+    // The range summaries list their shards' result parts: a few reads instead of one per shard
+    // (each shard summary also carries its statistics and profile, which finalisation does not need).
+    const parts: RangePartV1[] = [];
     let scored = 0;
-    for await (const object of store.list(batchLayout.shardSummariesPrefix(batchId))) {
-      if (!object.key.endsWith('.json')) continue;
-      const shard = await readShardSummary(store, object.key);
-      scored += shard.scored;
-      if (shard.resultKey) parts.push({ shard: shard.index, key: shard.resultKey, rows: shard.scored, sha256: shard.sha256 });
-      if (parts.length % 500 === 0) context.heartbeat({ parts: parts.length });
+    for await (const range of readSummaries<RangeSummaryV1>(store, batchLayout.rangeSummariesPrefix(batchId))) {
+      scored += range.scored;
+      parts.push(...range.parts);
+      context.heartbeat({ parts: parts.length });
     }
+    parts.sort((a, b) => a.shard - b.shard);
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     const counts = {
       inputRows: sum(accepted.map((s) => s.inputRows)),

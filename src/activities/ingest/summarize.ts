@@ -6,9 +6,9 @@ import { completeProcessedRecord, assertProcessedShape } from '../../jobs/proces
 import { readScoringSummary } from '../../jobs/scoring-summary';
 import { parseJsonl } from '../../pipeline/jsonl';
 import { batchLayout, layout } from '../../pipeline/layout';
-import { crossPartDuplicates, mergeManyStatistics, unionFingerprints } from '../../pipeline/merge-statistics';
+import { crossPartDuplicates, StatisticsMerger, unionFingerprints } from '../../pipeline/merge-statistics';
 import type { ResultRecord, StagedRecord } from '../../pipeline/records';
-import { mergeManyProfiles, PART_PROFILE_STEMS, ProfileAccumulator, shouldTraceInShard, type BatchProfileV1 } from '../../reports/profile';
+import { PART_PROFILE_STEMS, ProfileMerger, ProfileAccumulator, shouldTraceInShard, type BatchProfileV1 } from '../../reports/profile';
 import { composeText, identifyLanguage } from '../../text';
 import { traceCleaning } from '../../text/cleaning-trace';
 import { shardsOfBlocks } from '../../pipeline/shard-blocks';
@@ -39,6 +39,18 @@ export interface RangeSummaryV1 {
   profile: BatchProfileV1 | null;
   /** The range's distinct document fingerprints (sorted Float64Array bytes). */
   fingerprintsKey: string;
+  /**
+   * The range's result parts, by shard number, as its shard summaries name them: finalisation
+   * builds the manifest from the range summaries instead of reading every shard summary again.
+   */
+  parts: RangePartV1[];
+}
+
+export interface RangePartV1 {
+  shard: number;
+  key: string;
+  rows: number;
+  sha256: string | null;
 }
 
 export function createSummarizeActivities(store: ObjectStore, models: ModelCache) {
@@ -136,10 +148,14 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
      */
     async summarizeShardRange(input: { batchId: string; range: number; blocks: ShardRangeRef['blocks'] }): Promise<SummarizeRangeOutput> {
       const { batchId, range } = input;
-      const statistics: DatasetStatisticsV1[] = [];
-      const profiles: BatchProfileV1[] = [];
+      // Each summary is folded in and dropped: a range of hundreds of shards never holds all
+      // their vocabularies at once.
+      const statistics = new StatisticsMerger();
+      const profiles = new ProfileMerger();
+      let profiled = false;
       const fingerprints: Float64Array[] = [];
       const predictedCounts: Record<string, number> = {};
+      const parts: RangePartV1[] = [];
       let rows = 0;
       let scored = 0;
       let labelled = 0;
@@ -150,12 +166,16 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
         scored += summary.scored;
         labelled += summary.labelled;
         for (const [label, n] of Object.entries(summary.predictedCounts)) predictedCounts[label] = (predictedCounts[label] ?? 0) + n;
-        if (summary.statistics) statistics.push(summary.statistics);
-        if (summary.profile) profiles.push(summary.profile);
+        if (summary.resultKey) parts.push({ shard: summary.index, key: summary.resultKey, rows: summary.scored, sha256: summary.sha256 });
+        if (summary.statistics) statistics.add(summary.statistics);
+        if (summary.profile) {
+          profiles.add(summary.profile);
+          profiled = true;
+        }
         if (summary.fingerprintsKey) fingerprints.push(await readFingerprints(store, summary.fingerprintsKey));
         if (shard.index % 50 === 0) Context.current().heartbeat({ shard: shard.index });
       }
-      const merged = mergeManyStatistics(statistics, SHARD_VOCABULARY_LIMIT);
+      const merged = statistics.result(SHARD_VOCABULARY_LIMIT);
       if (merged) merged.quality.duplicate += crossPartDuplicates(fingerprints);
       const fingerprintsKey = batchLayout.rangeSummary(batchId, range).replace(/\.json$/, '.fingerprints.bin');
       await store.put(fingerprintsKey, fingerprintsToBytes(unionFingerprints(fingerprints)));
@@ -170,8 +190,9 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
         labelled,
         predictedCounts,
         statistics: merged,
-        profile: mergeManyProfiles(profiles, PART_PROFILE_STEMS),
+        profile: profiled ? profiles.result(PART_PROFILE_STEMS) : null,
         fingerprintsKey,
+        parts: parts.sort((a, b) => a.shard - b.shard),
       };
       await store.put(summaryKey, JSON.stringify(summary), { contentType: 'application/json' });
       return { summaryKey, shards: shards.length, rows, scored, predictedCounts };
