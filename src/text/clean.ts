@@ -25,19 +25,27 @@ export function composeText(title: string | undefined, body: string): string {
 }
 
 /**
- * The text `text_clean` is cut from: markup, URLs, e-mail addresses and @mentions removed, lower
- * case, apostrophes inside words dropped.
+ * The text `text_clean` is cut from, before lower-casing: NFC (when not ASCII), markup, URLs,
+ * e-mail addresses and @mentions removed. `ids.inputAscii` says whether the result is ASCII.
  */
-function preparedText(text: string): string {
-  let s = NON_ASCII.test(text) ? text.normalize('NFC') : text;
+function strippedText(text: string, ids: TokenIds): string {
+  const ascii = !NON_ASCII.test(text);
+  let s = ascii ? text : text.normalize('NFC');
   if (s.includes('<')) {
     s = s.replace(SCRIPT_OR_STYLE, ' ').replace(HTML_COMMENT, ' ').replace(HTML_TAG, ' ');
   }
-  s = decodeHtmlEntities(s);
+  const decoded = decodeHtmlEntities(s);
+  // An entity can decode to a character outside ASCII (&nbsp;, &eacute;).
+  ids.inputAscii = ascii && (decoded === s || !NON_ASCII.test(decoded));
+  s = decoded;
   if (URL_HINT.test(s)) s = s.replace(URL, ' ');
-  s = removeAddresses(s).toLowerCase();
-  if (APOSTROPHE_HINT.test(s)) s = s.replace(INNER_APOSTROPHE, '');
-  return s;
+  return removeAddresses(s);
+}
+
+/** Lower case, apostrophes inside words dropped: what the general scan reads. */
+function lowerCased(stripped: string): string {
+  const s = stripped.toLowerCase();
+  return APOSTROPHE_HINT.test(s) ? s.replace(INNER_APOSTROPHE, '') : s;
 }
 
 /** A word is a run of letters, marks and digits of any script: `/[\p{L}\p{M}\p{N}]+/u`. */
@@ -84,6 +92,10 @@ export class TokenIds {
   bytes = Buffer.alloc(4096);
   joinedLength = 0;
   ascii = true;
+  /** Whether the stripped text of the last scan was ASCII (it then took `scanAscii`). */
+  inputAscii = true;
+  /** The stripped text as Latin-1 bytes, for `scanAscii`. */
+  input = Buffer.alloc(4096);
 
   /**
    * `tokens.join(' ')` for the tokens of the last scan: one copy of the bytes written during the
@@ -96,6 +108,10 @@ export class TokenIds {
 
   ensureBytes(capacity: number): void {
     if (capacity > this.bytes.length) this.bytes = Buffer.alloc(Math.max(capacity, 2 * this.bytes.length));
+  }
+
+  ensureInput(capacity: number): void {
+    if (capacity > this.input.length) this.input = Buffer.alloc(Math.max(capacity, 2 * this.input.length));
   }
 
   ensure(capacity: number): void {
@@ -114,8 +130,93 @@ export class TokenIds {
  * again, with its stopword flags and stem at hand.
  */
 export function cleanTokensWithIds(text: string, ids: TokenIds): string[] {
-  const s = preparedText(text);
+  const stripped = strippedText(text, ids);
   vocabulary.startDocument();
+  // Two loops rather than one with rare branches: the ASCII one (most documents) never meets a
+  // character it has not seen, so V8 optimises it once instead of re-optimising it as documents
+  // with accents, astral letters or typographic apostrophes first come by.
+  return ids.inputAscii ? scanAscii(stripped, ids) : scanGeneral(lowerCased(stripped), ids);
+}
+
+// Classes of the ASCII scan, by byte (a separator is 0; letters compare >= LOWER).
+const DIGIT = 1;
+const LOWER = 2;
+const UPPER = 3;
+const ASCII_CLASS = new Uint8Array(256);
+for (let c = 48; c <= 57; c++) ASCII_CLASS[c] = DIGIT;
+for (let c = 97; c <= 122; c++) ASCII_CLASS[c] = LOWER;
+for (let c = 65; c <= 90; c++) ASCII_CLASS[c] = UPPER;
+const APOSTROPHE = 39;
+
+/**
+ * `scanGeneral(lowerCased(s))` for an ASCII `s`, without building the lower-case copy: letters are
+ * folded and an apostrophe between two letters skipped ("Don't" -> "dont") as the word is read,
+ * from a Latin-1 copy of the text (typed-array reads cost less than charCodeAt). The token's bytes
+ * written for `text_clean` are what its vocabulary id is looked up by.
+ */
+function scanAscii(s: string, ids: TokenIds): string[] {
+  const n = s.length;
+  ids.ensureInput(n);
+  const src = ids.input;
+  src.write(s, 0, n, 'latin1');
+  // Tokens plus single spaces never exceed the text.
+  ids.ensureBytes(n);
+  const bytes = ids.bytes;
+  const tokens: string[] = [];
+  let idArray = ids.ids;
+  let written = 0;
+  let i = 0;
+  while (i < n) {
+    let cls = ASCII_CLASS[src[i]];
+    if (cls === 0) {
+      i++;
+      continue;
+    }
+    if (written > 0) bytes[written++] = 32;
+    const from = i;
+    const begin = written;
+    let hash = WordTable.HASH_START;
+    let hasDigit = false;
+    // The token differs from s.slice(from, i): upper case folded or an apostrophe dropped.
+    let rewritten = false;
+    for (;;) {
+      let c = src[i];
+      if (cls === UPPER) {
+        c |= 32;
+        rewritten = true;
+      } else if (cls === DIGIT) hasDigit = true;
+      hash = WordTable.hashStep(hash, c);
+      bytes[written++] = c;
+      if (++i >= n) break;
+      cls = ASCII_CLASS[src[i]];
+      if (cls === 0) {
+        // INNER_APOSTROPHE: a letter before (this word's last character) and a letter after.
+        if (src[i] !== APOSTROPHE || i + 1 >= n || ASCII_CLASS[src[i - 1]] < LOWER || ASCII_CLASS[src[i + 1]] < LOWER) break;
+        rewritten = true;
+        cls = ASCII_CLASS[src[++i]];
+      }
+    }
+    const k = tokens.length;
+    if (k >= idArray.length) {
+      ids.ensure(k + 1);
+      idArray = ids.ids;
+    }
+    if (isInternable(written - begin, hasDigit)) {
+      const id = vocabulary.internBytes(bytes, begin, written, hash);
+      idArray[k] = id;
+      tokens.push(vocabulary.word(id));
+    } else {
+      idArray[k] = -1;
+      tokens.push(rewritten ? bytes.toString('latin1', begin, written) : s.slice(from, i));
+    }
+  }
+  ids.joinedLength = written;
+  ids.ascii = true;
+  return tokens;
+}
+
+/** The tokenizer for any text (already lower case, inner apostrophes dropped). */
+function scanGeneral(s: string, ids: TokenIds): string[] {
   const tokens: string[] = [];
   let idArray = ids.ids;
   const n = s.length;

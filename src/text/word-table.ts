@@ -101,6 +101,58 @@ export class WordTable {
     return this.probeExact(finish(partialHash), text, start, end);
   }
 
+  /**
+   * `getAsciiLower` for code units held in a typed array (A-Z folded), with the hash of the folded
+   * units already computed by the caller's scan (`hashStep` from HASH_START).
+   */
+  getFoldedUnitsHashed(units: Uint16Array, start: number, end: number, partialHash: number): number {
+    const hash = finish(partialHash);
+    const top = hash >>> 16;
+    if ((this.filter[top >>> 5] & (1 << (top & 31))) === 0) return EMPTY;
+    const slots = this.slots;
+    const pool = this.pool;
+    const length = end - start;
+    let slot = hash & this.mask;
+    for (;;) {
+      const at = slot * STRIDE;
+      const id = slots[at + 1];
+      if (id === EMPTY) return EMPTY;
+      if (slots[at] === hash && slots[at + 3] === length) {
+        const offset = slots[at + 2] - start;
+        let i = start;
+        for (; i < end; i++) {
+          const c = units[i];
+          if (pool[offset + i] !== (c >= 65 && c <= 90 ? c | 32 : c)) break;
+        }
+        if (i === end) return id;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** The id of the word whose code units are bytes[start, end) (Latin-1), or -1; `partialHash` from `hashStep` over them. */
+  getBytesHashed(bytes: Uint8Array, start: number, end: number, partialHash: number): number {
+    const hash = finish(partialHash);
+    const top = hash >>> 16;
+    if ((this.filter[top >>> 5] & (1 << (top & 31))) === 0) return EMPTY;
+    const slots = this.slots;
+    const pool = this.pool;
+    const length = end - start;
+    let slot = hash & this.mask;
+    for (;;) {
+      const at = slot * STRIDE;
+      const id = slots[at + 1];
+      if (id === EMPTY) return EMPTY;
+      if (slots[at] === hash && slots[at + 3] === length) {
+        const offset = slots[at + 2] - start;
+        let i = start;
+        while (i < end && pool[offset + i] === bytes[i]) i++;
+        if (i === end) return id;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
   // Two copies of one loop (exact, ASCII-folded) rather than one with a flag: each stays small
   // enough for V8 to inline into the scanning loops that call it once per word.
   private probeExact(hash: number, text: string, start: number, end: number): number {

@@ -346,70 +346,106 @@ function isEdgeMark(text: string, from: number, to: number): boolean {
   return EDGE_MARKS.has(text.slice(from, to));
 }
 
-// ASCII character classes for the one-pass word scan.
+// Character classes for the one-pass word scan, by UTF-16 code unit (64 KiB, of which the hot
+// ASCII part stays in cache): one table read per character, no branch on the character's range.
 const SPACE = 1;
 const MARK = 2;
 const UPPER = 4;
 const LOWER = 8;
-const ASCII_CLASS = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  if (isJsWhitespace(c)) ASCII_CLASS[c] |= SPACE;
-  if (isPunctuation(c)) ASCII_CLASS[c] |= MARK;
-  if (c >= 65 && c <= 90) ASCII_CLASS[c] |= UPPER;
-  if (c >= 97 && c <= 122) ASCII_CLASS[c] |= LOWER;
+/** Outside ASCII and not white space: the word takes the string path (`wideWord`). */
+const WIDE = 16;
+const UNIT_CLASS = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) {
+  if (isJsWhitespace(c)) UNIT_CLASS[c] = SPACE;
+  else if (c >= 128) UNIT_CLASS[c] = WIDE;
+  else if (isPunctuation(c)) UNIT_CLASS[c] = MARK;
+  else if (c >= 65 && c <= 90) UNIT_CLASS[c] = UPPER;
+  else if (c >= 97 && c <= 122) UNIT_CLASS[c] = LOWER;
+}
+
+/** The text's UTF-16 code units, copied natively (typed-array reads cost less than charCodeAt). Reused. */
+let unitBytes = Buffer.alloc(8192);
+let units = new Uint16Array(unitBytes.buffer, unitBytes.byteOffset, unitBytes.length >> 1);
+
+function unitsOf(text: string): Uint16Array {
+  if (2 * text.length > unitBytes.length) {
+    unitBytes = Buffer.alloc(Math.max(2 * text.length, 2 * unitBytes.length));
+    units = new Uint16Array(unitBytes.buffer, unitBytes.byteOffset, unitBytes.length >> 1);
+  }
+  unitBytes.write(text, 0, 2 * text.length, 'utf16le');
+  return units;
+}
+
+/** Set by `wideWord`: whether the word it looked up is a negation. */
+let wideNegated = false;
+
+/**
+ * A word with a character outside ASCII: lower-casing can change lengths, so this takes the string
+ * path. Out of line: the scan's loop stays the same for documents that never have one.
+ */
+function wideWord(text: string, start: number, end: number, words: RuleWords): number {
+  let lower = text.slice(start, end).toLowerCase();
+  if (lower.includes('’') || lower.includes('ʼ')) lower = lower.replace(TYPOGRAPHIC_APOSTROPHE, "'");
+  lower = trimEdgeMark(lower);
+  const id = words.table.get(lower);
+  wideNegated = (id >= 0 && words.negation[id] === 1) || lower.includes("n't");
+  return id;
 }
 
 /**
  * Splits on whitespace and looks each word up. One pass over each word's characters gathers what
- * the rules need (ALL CAPS, edge marks, "n't"); a word short enough to be in the table is then
- * looked up in place, lower-cased on the fly, so a plain ASCII word costs no string at all.
+ * the rules need (ALL CAPS, edge marks, "n't") and hashes it lower-cased from its first character
+ * that is not a mark, so a plain ASCII word is looked up without a second read and costs no string.
  */
 function scanWords(text: string, words: RuleWords): Scan {
   const out = scan;
   out.length = 0;
   const table = words.table;
   const maxLength = table.maxLength;
+  const u = unitsOf(text);
   let exclamations = 0;
   let questions = 0;
   let capitals = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
-    let c = text.charCodeAt(i);
-    if (c < 128 ? (ASCII_CLASS[c] & SPACE) !== 0 : isJsWhitespace(c)) {
+    if (UNIT_CLASS[u[i]] === SPACE) {
       i++;
       continue;
     }
     const start = i;
-    let ascii = true;
+    let wide = false;
     let hasLower = false;
     let hasUpper = false;
     let marks = 0;
     // First character that is not a mark, and one past the last one.
     let lead = -1;
     let trail = start;
+    // Hash of the folded units from `lead` on, and its value at `trail`.
+    let hash = WordTable.HASH_START;
+    let trailHash = hash;
     let notContraction = false;
     for (; i < n; i++) {
-      c = text.charCodeAt(i);
-      if (c < 128) {
-        // Most frequent first: lower-case letters, capitals, then marks and spaces (digits: none).
-        const cls = ASCII_CLASS[c];
-        if ((cls & LOWER) !== 0) hasLower = true;
-        else if ((cls & UPPER) !== 0) hasUpper = true;
-        else if ((cls & MARK) !== 0) {
-          marks++;
-          if (c === 33) exclamations++;
-          else if (c === 63) questions++;
-          else if (c === 39 && i > start && i + 1 < n && (text.charCodeAt(i - 1) | 32) === 110 && (text.charCodeAt(i + 1) | 32) === 116)
-            notContraction = true;
-          continue;
-        } else if ((cls & SPACE) !== 0) break;
-      } else {
-        if (isJsWhitespace(c)) break;
-        ascii = false;
-      }
+      let c = u[i];
+      // Most frequent first: lower-case letters, capitals, then marks and spaces.
+      const cls = UNIT_CLASS[c];
+      if (cls === LOWER) hasLower = true;
+      else if (cls === UPPER) {
+        hasUpper = true;
+        c |= 32;
+      } else if (cls === MARK) {
+        marks++;
+        if (c === 33) exclamations++;
+        else if (c === 63) questions++;
+        else if (c === 39 && i > start && i + 1 < n && (u[i - 1] | 32) === 110 && (u[i + 1] | 32) === 116) notContraction = true;
+        if (lead >= 0) hash = WordTable.hashStep(hash, c);
+        continue;
+      } else if (cls === SPACE) break;
+      else if (cls === WIDE) wide = true;
       if (lead < 0) lead = i;
+      hash = WordTable.hashStep(hash, c);
       trail = i + 1;
+      trailHash = hash;
     }
     const end = i;
     if (end - start <= 1) continue;
@@ -420,7 +456,7 @@ function scanWords(text: string, words: RuleWords): Scan {
     if (caps) capitals++;
     let id: number;
     let negated: boolean;
-    if (ascii) {
+    if (!wide) {
       let from = start;
       let to = end;
       if (lead >= 0 && marks > 0) {
@@ -431,17 +467,16 @@ function scanWords(text: string, words: RuleWords): Scan {
           if (trail - start > 1 && marks === end - trail && isEdgeMark(text, trail, end)) to = trail;
         }
       }
-      // Hashed after the scan, and only when short enough to be a rule word: mail is full of long
-      // tokens (markup, base64, URLs) that no rule names.
-      id = to - from <= maxLength ? table.getAsciiLower(text, from, to) : -1;
+      // Looked up only when short enough to be a rule word: mail is full of long tokens (markup,
+      // base64, URLs) that no rule names. The scan's hash covers [lead, trail); other ranges (a
+      // mark kept at the start) are hashed again.
+      if (to - from > maxLength) id = -1;
+      else if (from === lead && to === trail) id = table.getFoldedUnitsHashed(u, from, to, trailHash);
+      else id = table.getAsciiLower(text, from, to);
       negated = (id >= 0 && words.negation[id] === 1) || notContraction;
     } else {
-      // Rare: non-ASCII lower-casing can change lengths, so this takes the string path.
-      let lower = text.slice(start, end).toLowerCase();
-      if (lower.includes('’') || lower.includes('ʼ')) lower = lower.replace(TYPOGRAPHIC_APOSTROPHE, "'");
-      lower = trimEdgeMark(lower);
-      id = table.get(lower);
-      negated = (id >= 0 && words.negation[id] === 1) || lower.includes("n't");
+      id = wideWord(text, start, end, words);
+      negated = wideNegated;
     }
     out.ids[k] = id;
     out.negated[k] = negated ? 1 : 0;
