@@ -1,11 +1,12 @@
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
-// [A-Za-z0-9_] by ASCII code: the scans below run over every local part and domain of a mail.
-const ASCII_WORD = new Uint8Array(128);
-for (let c = 0; c < 128; c++) ASCII_WORD[c] = /[A-Za-z0-9_]/.test(String.fromCharCode(c)) ? 1 : 0;
+import { unitTable } from './unit-table';
 
-/** A code unit of `[A-Za-z0-9_]`, or a letter or digit of another script (a lone surrogate is neither). */
+// By code unit: [A-Za-z0-9_], or a letter or digit of another script (a lone surrogate is neither).
+// The scans below run over every local part and domain of a mail.
+const WORD_UNIT = unitTable('[\\p{L}\\p{N}]');
+for (let c = 0; c < 128; c++) WORD_UNIT[c] = /[A-Za-z0-9_]/.test(String.fromCharCode(c)) ? 1 : 0;
+
 function isWordChar(c: number): boolean {
-  return c < 128 ? ASCII_WORD[c] === 1 : LETTER_OR_DIGIT.test(String.fromCharCode(c));
+  return WORD_UNIT[c] === 1;
 }
 
 function isLocalPartChar(c: number): boolean {

@@ -1,6 +1,7 @@
 import { removeAddresses } from './addresses';
 import { decodeHtmlEntities } from './html-entities';
 import { isInternable, vocabulary } from './vocabulary';
+import { unitTable } from './unit-table';
 import { WordTable } from './word-table';
 
 // Compiled once: cleaning runs on every document of every batch.
@@ -50,19 +51,11 @@ function lowerCased(stripped: string): string {
 
 /** A word is a run of letters, marks and digits of any script: `/[\p{L}\p{M}\p{N}]+/u`. */
 const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
-const UNKNOWN = 0;
-const IN_WORD = 1;
-const SEPARATOR = 2;
-/** Per UTF-16 code unit outside the surrogates, filled on first sight from WORD_CHAR. */
-const unitClass = new Uint8Array(0x10000);
-for (let c = 0; c < 128; c++) unitClass[c] = WORD_CHAR.test(String.fromCharCode(c)) ? IN_WORD : SEPARATOR;
+/** Per UTF-16 code unit: 1 for a word character (surrogates: 0, see `astralWordUnits`). */
+const WORD_UNIT = unitTable(WORD_CHAR.source);
+const SURROGATE_FIRST = 0xd800;
+const SURROGATE_LAST = 0xdfff;
 const astralClass = new Map<number, boolean>();
-
-function isWordUnit(c: number): boolean {
-  let kind = unitClass[c];
-  if (kind === UNKNOWN) unitClass[c] = kind = WORD_CHAR.test(String.fromCharCode(c)) ? IN_WORD : SEPARATOR;
-  return kind === IN_WORD;
-}
 
 function isWordCodePoint(cp: number): boolean {
   let word = astralClass.get(cp);
@@ -73,11 +66,10 @@ function isWordCodePoint(cp: number): boolean {
   return word;
 }
 
-/** Code units of the word character at i (2 for an astral letter), or 0 when s[i] is not one. */
-function wordUnitsAt(s: string, i: number, c: number): number {
-  if (c < 0xd800 || c > 0xdfff) return isWordUnit(c) ? 1 : 0;
-  if (c > 0xdbff || i + 1 >= s.length) return 0;
-  const low = s.charCodeAt(i + 1);
+/** 2 when u[i] (a surrogate, c) starts a pair that is an astral word character, else 0. */
+function astralWordUnits(u: Uint16Array, n: number, i: number, c: number): number {
+  if (c > 0xdbff || i + 1 >= n) return 0;
+  const low = u[i + 1];
   if (low < 0xdc00 || low > 0xdfff) return 0;
   return isWordCodePoint(((c - 0xd800) << 10) + (low - 0xdc00) + 0x10000) ? 2 : 0;
 }
@@ -94,8 +86,9 @@ export class TokenIds {
   ascii = true;
   /** Whether the stripped text of the last scan was ASCII (it then took `scanAscii`). */
   inputAscii = true;
-  /** The stripped text as Latin-1 bytes, for `scanAscii`. */
-  input = Buffer.alloc(4096);
+  /** The stripped text as Latin-1 bytes for `scanAscii`, or as UTF-16 for `scanGeneral` (`units`). */
+  input = Buffer.alloc(8192);
+  units = new Uint16Array(this.input.buffer, this.input.byteOffset, this.input.length >> 1);
 
   /**
    * `tokens.join(' ')` for the tokens of the last scan: one copy of the bytes written during the
@@ -110,8 +103,11 @@ export class TokenIds {
     if (capacity > this.bytes.length) this.bytes = Buffer.alloc(Math.max(capacity, 2 * this.bytes.length));
   }
 
+  /** Room for `capacity` bytes in `input` (twice the text's length for its UTF-16 units). */
   ensureInput(capacity: number): void {
-    if (capacity > this.input.length) this.input = Buffer.alloc(Math.max(capacity, 2 * this.input.length));
+    if (capacity <= this.input.length) return;
+    this.input = Buffer.alloc(Math.max(capacity, 2 * this.input.length));
+    this.units = new Uint16Array(this.input.buffer, this.input.byteOffset, this.input.length >> 1);
   }
 
   ensure(capacity: number): void {
@@ -163,7 +159,9 @@ function scanAscii(s: string, ids: TokenIds): string[] {
   ids.ensureBytes(n);
   const bytes = ids.bytes;
   const tokens: string[] = [];
-  let idArray = ids.ids;
+  // A token and the separator after it take at least two code units.
+  ids.ensure((n >> 1) + 1);
+  const idArray = ids.ids;
   let written = 0;
   let i = 0;
   while (i < n) {
@@ -197,10 +195,6 @@ function scanAscii(s: string, ids: TokenIds): string[] {
       }
     }
     const k = tokens.length;
-    if (k >= idArray.length) {
-      ids.ensure(k + 1);
-      idArray = ids.ids;
-    }
     if (isInternable(written - begin, hasDigit)) {
       const id = vocabulary.internBytes(bytes, begin, written, hash);
       idArray[k] = id;
@@ -218,8 +212,15 @@ function scanAscii(s: string, ids: TokenIds): string[] {
 /** The tokenizer for any text (already lower case, inner apostrophes dropped). */
 function scanGeneral(s: string, ids: TokenIds): string[] {
   const tokens: string[] = [];
-  let idArray = ids.ids;
   const n = s.length;
+  // Read from a UTF-16 copy: one array type whatever V8's representation of the string (one or
+  // two bytes a character, flat or not), so the loop is optimised once.
+  ids.ensureInput(2 * n);
+  const u = ids.units;
+  ids.input.write(s, 0, 2 * n, 'utf16le');
+  // A token and the separator after it take at least two code units.
+  ids.ensure((n >> 1) + 1);
+  const idArray = ids.ids;
   // Tokens plus single spaces never exceed the prepared text.
   ids.ensureBytes(n);
   const bytes = ids.bytes;
@@ -227,8 +228,8 @@ function scanGeneral(s: string, ids: TokenIds): string[] {
   let ascii = true;
   let i = 0;
   while (i < n) {
-    let c = s.charCodeAt(i);
-    if (c < 128 ? unitClass[c] !== IN_WORD : wordUnitsAt(s, i, c) === 0) {
+    let c = u[i];
+    if (WORD_UNIT[c] === 0 && (c < SURROGATE_FIRST || c > SURROGATE_LAST || astralWordUnits(u, n, i, c) === 0)) {
       i++;
       continue;
     }
@@ -237,31 +238,26 @@ function scanGeneral(s: string, ids: TokenIds): string[] {
     let hasDigit = false;
     if (written > 0) bytes[written++] = 32;
     for (;;) {
-      if (c < 128) {
-        // ASCII word characters are digits (<= 57) and letters.
-        if (unitClass[c] !== IN_WORD) break;
-        if (c <= 57) hasDigit = true;
+      if (WORD_UNIT[c] === 1) {
+        // ASCII word characters are digits (<= 57) and letters; only ASCII goes to `bytes`.
+        if (c < 128) {
+          if (c <= 57) hasDigit = true;
+          bytes[written++] = c;
+        } else ascii = false;
         hash = WordTable.hashStep(hash, c);
-        bytes[written++] = c;
         i++;
       } else {
-        const units = wordUnitsAt(s, i, c);
-        if (units === 0) break;
+        if (c < SURROGATE_FIRST || c > SURROGATE_LAST || astralWordUnits(u, n, i, c) === 0) break;
         ascii = false;
-        hash = WordTable.hashStep(hash, c);
-        if (units === 2) hash = WordTable.hashStep(hash, s.charCodeAt(i + 1));
-        i += units;
+        hash = WordTable.hashStep(WordTable.hashStep(hash, c), u[i + 1]);
+        i += 2;
       }
       if (i >= n) break;
-      c = s.charCodeAt(i);
+      c = u[i];
     }
     const k = tokens.length;
-    if (k >= idArray.length) {
-      ids.ensure(k + 1);
-      idArray = ids.ids;
-    }
     if (isInternable(i - start, hasDigit)) {
-      const id = vocabulary.intern(s, start, i, hash);
+      const id = vocabulary.internUnits(u, s, start, i, hash);
       idArray[k] = id;
       tokens.push(vocabulary.word(id));
     } else {

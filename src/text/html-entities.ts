@@ -17,9 +17,24 @@ export const ENTITY_PATTERN = /&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[a-zA-Z][a-zA-Z
 
 const FORMAT_CHARACTERS = /\p{Cf}/gu;
 
+/** Decoded references by reference + U+0000 + the character after it: mail repeats a few dozen. */
+const decodedReferences = new Map<string, string>();
+const MAX_CACHED_REFERENCES = 10_000;
+
 function decodeReference(reference: string, offset: number, text: string): string {
   // The character after the reference decides whether a legacy name without ";" is decoded.
   const next = text.charAt(offset + reference.length);
+  const key = `${reference}\u0000${next}`;
+  let value = decodedReferences.get(key);
+  if (value === undefined) {
+    value = decodeOne(reference, next);
+    if (decodedReferences.size >= MAX_CACHED_REFERENCES) decodedReferences.clear();
+    decodedReferences.set(key, value);
+  }
+  return value;
+}
+
+function decodeOne(reference: string, next: string): string {
   const decoded = decodeHTMLAttribute(reference + next);
   if (decoded === reference + next) return reference;
   const value = next === '' ? decoded : decoded.slice(0, decoded.length - next.length);

@@ -59,6 +59,12 @@ export class Vocabulary {
     return id >= 0 ? id : this.addWord(bytes.toString('latin1', start, end));
   }
 
+  /** `intern` for a text whose code units are also in `units` (compared there: no string reads). */
+  internUnits(units: Uint16Array, text: string, start: number, end: number, hash: number): number {
+    const id = this.table.getUnitsHashed(units, start, end, hash);
+    return id >= 0 ? id : this.add(text, start, end);
+  }
+
   private add(text: string, start: number, end: number): number {
     return this.addWord(copyOf(text, start, end));
   }

@@ -112,8 +112,11 @@ export class WordTable {
     const slots = this.slots;
     const pool = this.pool;
     const length = end - start;
-    let slot = hash & this.mask;
+    // Starts one slot early so the step to the next slot runs on every probe, not only on a
+    // collision: an operation V8 has never seen run makes optimised code bail out when it first does.
+    let slot = (hash - 1) & this.mask;
     for (;;) {
+      slot = (slot + 1) & this.mask;
       const at = slot * STRIDE;
       const id = slots[at + 1];
       if (id === EMPTY) return EMPTY;
@@ -126,7 +129,6 @@ export class WordTable {
         }
         if (i === end) return id;
       }
-      slot = (slot + 1) & this.mask;
     }
   }
 
@@ -138,8 +140,11 @@ export class WordTable {
     const slots = this.slots;
     const pool = this.pool;
     const length = end - start;
-    let slot = hash & this.mask;
+    // Starts one slot early so the step to the next slot runs on every probe, not only on a
+    // collision: an operation V8 has never seen run makes optimised code bail out when it first does.
+    let slot = (hash - 1) & this.mask;
     for (;;) {
+      slot = (slot + 1) & this.mask;
       const at = slot * STRIDE;
       const id = slots[at + 1];
       if (id === EMPTY) return EMPTY;
@@ -149,7 +154,31 @@ export class WordTable {
         while (i < end && pool[offset + i] === bytes[i]) i++;
         if (i === end) return id;
       }
+    }
+  }
+
+  /** `getBytesHashed` for UTF-16 code units (its own copy: each array type keeps its loop monomorphic). */
+  getUnitsHashed(units: Uint16Array, start: number, end: number, partialHash: number): number {
+    const hash = finish(partialHash);
+    const top = hash >>> 16;
+    if ((this.filter[top >>> 5] & (1 << (top & 31))) === 0) return EMPTY;
+    const slots = this.slots;
+    const pool = this.pool;
+    const length = end - start;
+    // Starts one slot early so the step to the next slot runs on every probe, not only on a
+    // collision: an operation V8 has never seen run makes optimised code bail out when it first does.
+    let slot = (hash - 1) & this.mask;
+    for (;;) {
       slot = (slot + 1) & this.mask;
+      const at = slot * STRIDE;
+      const id = slots[at + 1];
+      if (id === EMPTY) return EMPTY;
+      if (slots[at] === hash && slots[at + 3] === length) {
+        const offset = slots[at + 2] - start;
+        let i = start;
+        while (i < end && pool[offset + i] === units[i]) i++;
+        if (i === end) return id;
+      }
     }
   }
 
@@ -161,8 +190,11 @@ export class WordTable {
     const slots = this.slots;
     const pool = this.pool;
     const length = end - start;
-    let slot = hash & this.mask;
+    // Starts one slot early so the step to the next slot runs on every probe, not only on a
+    // collision: an operation V8 has never seen run makes optimised code bail out when it first does.
+    let slot = (hash - 1) & this.mask;
     for (;;) {
+      slot = (slot + 1) & this.mask;
       const at = slot * STRIDE;
       const id = slots[at + 1];
       if (id === EMPTY) return EMPTY;
@@ -172,7 +204,6 @@ export class WordTable {
         while (i < end && pool[offset + i] === text.charCodeAt(i)) i++;
         if (i === end) return id;
       }
-      slot = (slot + 1) & this.mask;
     }
   }
 
@@ -182,8 +213,11 @@ export class WordTable {
     const slots = this.slots;
     const pool = this.pool;
     const length = end - start;
-    let slot = hash & this.mask;
+    // Starts one slot early so the step to the next slot runs on every probe, not only on a
+    // collision: an operation V8 has never seen run makes optimised code bail out when it first does.
+    let slot = (hash - 1) & this.mask;
     for (;;) {
+      slot = (slot + 1) & this.mask;
       const at = slot * STRIDE;
       const id = slots[at + 1];
       if (id === EMPTY) return EMPTY;
@@ -196,7 +230,6 @@ export class WordTable {
         }
         if (i === end) return id;
       }
-      slot = (slot + 1) & this.mask;
     }
   }
 

@@ -403,6 +403,8 @@ function scanWords(text: string, words: RuleWords): Scan {
   const table = words.table;
   const maxLength = table.maxLength;
   const u = unitsOf(text);
+  // A word and the space after it take at least two code units.
+  out.ensure((text.length >> 1) + 1);
   let exclamations = 0;
   let questions = 0;
   let capitals = 0;
@@ -450,7 +452,6 @@ function scanWords(text: string, words: RuleWords): Scan {
     const end = i;
     if (end - start <= 1) continue;
     const k = out.length++;
-    if (k >= out.ids.length) out.ensure(k + 1);
     const caps = hasUpper && !hasLower;
     out.caps[k] = caps ? 1 : 0;
     if (caps) capitals++;
