@@ -131,7 +131,80 @@ export function cleanTokensWithIds(text: string, ids: TokenIds): string[] {
   // Two loops rather than one with rare branches: the ASCII one (most documents) never meets a
   // character it has not seen, so V8 optimises it once instead of re-optimising it as documents
   // with accents, astral letters or typographic apostrophes first come by.
-  return ids.inputAscii ? scanAscii(stripped, ids) : scanGeneral(lowerCased(stripped), ids);
+  if (ids.inputAscii) return scanAscii(stripped, ids);
+  const s = lowerCased(stripped);
+  const n = s.length;
+  // Read from a UTF-16 copy: one array type whatever V8's representation of the string (one or
+  // two bytes a character, flat or not), so the loop is optimised once.
+  ids.ensureInput(2 * n);
+  ids.input.write(s, 0, 2 * n, 'utf16le');
+  // A token and the separator after it take at least two code units; tokens plus single spaces
+  // never exceed the text.
+  ids.ensure((n >> 1) + 1);
+  ids.ensureBytes(n);
+  // A surrogate pair (emoji, an astral letter) is rare: such a document is scanned again by the
+  // loop that reads pairs, so the common loop has no call it would first make mid-run.
+  return scanBasic(ids, n) ?? scanGeneral(s, ids);
+}
+
+/** Per UTF-16 code unit: 1 in a word, 0 a separator, SURROGATE half of a pair (see `scanGeneral`). */
+const SURROGATE = 2;
+const UNIT_CLASS = WORD_UNIT.slice();
+UNIT_CLASS.fill(SURROGATE, SURROGATE_FIRST, SURROGATE_LAST + 1);
+
+/**
+ * The tokenizer for a text without surrogates (lower case, inner apostrophes dropped), read from
+ * the `n` UTF-16 units in `ids.units`; null as soon as it meets a surrogate.
+ */
+function scanBasic(ids: TokenIds, n: number): string[] | null {
+  const u = ids.units;
+  const input = ids.input;
+  const idArray = ids.ids;
+  const bytes = ids.bytes;
+  const tokens: string[] = [];
+  let written = 0;
+  let ascii = true;
+  let i = 0;
+  while (i < n) {
+    let c = u[i];
+    let cls = UNIT_CLASS[c];
+    if (cls !== 1) {
+      if (cls === SURROGATE) return null;
+      i++;
+      continue;
+    }
+    const start = i;
+    let hash = WordTable.HASH_START;
+    let hasDigit = false;
+    if (written > 0) bytes[written++] = 32;
+    for (;;) {
+      // ASCII word characters are digits (<= 57) and letters; only ASCII goes to `bytes`.
+      if (c < 128) {
+        if (c <= 57) hasDigit = true;
+        bytes[written++] = c;
+      } else ascii = false;
+      hash = WordTable.hashStep(hash, c);
+      if (++i >= n) break;
+      c = u[i];
+      cls = UNIT_CLASS[c];
+      if (cls !== 1) {
+        if (cls === SURROGATE) return null;
+        break;
+      }
+    }
+    const k = tokens.length;
+    if (isInternable(i - start, hasDigit)) {
+      const id = vocabulary.internUnits(u, input, start, i, hash);
+      idArray[k] = id;
+      tokens.push(vocabulary.word(id));
+    } else {
+      idArray[k] = -1;
+      tokens.push(input.toString('utf16le', 2 * start, 2 * i));
+    }
+  }
+  ids.joinedLength = written;
+  ids.ascii = ascii;
+  return tokens;
 }
 
 // Classes of the ASCII scan, by byte (a separator is 0; letters compare >= LOWER).
@@ -209,20 +282,16 @@ function scanAscii(s: string, ids: TokenIds): string[] {
   return tokens;
 }
 
-/** The tokenizer for any text (already lower case, inner apostrophes dropped). */
+/**
+ * The tokenizer for any text (already lower case, inner apostrophes dropped), whose UTF-16 units
+ * are in `ids.units` (sized by the caller).
+ */
 function scanGeneral(s: string, ids: TokenIds): string[] {
   const tokens: string[] = [];
   const n = s.length;
-  // Read from a UTF-16 copy: one array type whatever V8's representation of the string (one or
-  // two bytes a character, flat or not), so the loop is optimised once.
-  ids.ensureInput(2 * n);
   const u = ids.units;
-  ids.input.write(s, 0, 2 * n, 'utf16le');
-  // A token and the separator after it take at least two code units.
-  ids.ensure((n >> 1) + 1);
+  const input = ids.input;
   const idArray = ids.ids;
-  // Tokens plus single spaces never exceed the prepared text.
-  ids.ensureBytes(n);
   const bytes = ids.bytes;
   let written = 0;
   let ascii = true;
@@ -257,12 +326,12 @@ function scanGeneral(s: string, ids: TokenIds): string[] {
     }
     const k = tokens.length;
     if (isInternable(i - start, hasDigit)) {
-      const id = vocabulary.internUnits(u, s, start, i, hash);
+      const id = vocabulary.internUnits(u, input, start, i, hash);
       idArray[k] = id;
       tokens.push(vocabulary.word(id));
     } else {
       idArray[k] = -1;
-      tokens.push(s.slice(start, i));
+      tokens.push(input.toString('utf16le', 2 * start, 2 * i));
     }
   }
   ids.joinedLength = written;

@@ -59,10 +59,10 @@ export class Vocabulary {
     return id >= 0 ? id : this.addWord(bytes.toString('latin1', start, end));
   }
 
-  /** `intern` for a text whose code units are also in `units` (compared there: no string reads). */
-  internUnits(units: Uint16Array, text: string, start: number, end: number, hash: number): number {
+  /** `intern` for a word held as UTF-16 in units[start, end), `units` being a view of all of `bytes`. */
+  internUnits(units: Uint16Array, bytes: Buffer, start: number, end: number, hash: number): number {
     const id = this.table.getUnitsHashed(units, start, end, hash);
-    return id >= 0 ? id : this.add(text, start, end);
+    return id >= 0 ? id : this.addWord(bytes.toString('utf16le', 2 * start, 2 * end));
   }
 
   private add(text: string, start: number, end: number): number {
