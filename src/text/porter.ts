@@ -79,7 +79,9 @@ function measure(word: string, end: number): number {
   if (end <= 0) return -1;
   const g = categorize(word, end);
   const rest = g.count - (g.firstIsC ? 1 : 0);
-  return (rest - (rest > 0 && g.lastIsV ? 1 : 0)) / 2;
+  // Times 0.5 rather than / 2: the same value, but V8 sees a fraction from the first call instead
+  // of assuming integers and re-optimising the stemmer when a half first comes out.
+  return (rest - (rest > 0 && g.lastIsV ? 1 : 0)) * 0.5;
 }
 
 /** categorizeChars(word).substr(start, 3) === 'CVC' with substr's negative-start clamping. */

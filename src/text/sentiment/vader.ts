@@ -13,6 +13,7 @@ import { vaderLexicon } from './vader-lexicon';
 const BOOST_UP = 0.293;
 const BOOST_DOWN = -0.293;
 const CAPS_BOOST = 0.733;
+const CAPS_DAMPEN = -0.733;
 const NEGATION_SCALAR = -0.74;
 const NORMALISATION_ALPHA = 15;
 
@@ -235,15 +236,18 @@ interface RuleWords {
   negation: Uint8Array;
   phrase: Uint8Array;
   but: number;
-  least: number;
   kind: number;
   of: number;
-  so: number;
-  this: number;
-  never: number;
-  at: number;
-  very: number;
-  leastInLexicon: boolean;
+  /**
+   * Per word id + 1 (slot 0: a word no rule knows, id -1), 1 when the word is "never", "so" or
+   * "this", "least" that negates (not in the lexicon), "at" or "very": the rules read these flags
+   * for every word instead of comparing ids only when a rare word comes by (a comparison V8 first
+   * meets in optimised code sends it back to the interpreter).
+   */
+  neverFlag: Uint8Array;
+  soOrThisFlag: Uint8Array;
+  leastFlag: Uint8Array;
+  atOrVeryFlag: Uint8Array;
   /** Idiom valence by phraseKey of its word ids. */
   phrases: ReadonlyMap<number, number>;
   /** phraseKeys of the two-word boosters ("kind of", "sort of", "just enough"). */
@@ -251,6 +255,13 @@ interface RuleWords {
 }
 
 let ruleWords: RuleWords | undefined;
+
+/** 1 at (id + 1) of each of `words` (see RuleWords.neverFlag). */
+function flags(table: WordTable, words: readonly string[]): Uint8Array {
+  const flag = new Uint8Array(table.size + 1);
+  for (const word of words) flag[table.get(word) + 1] = 1;
+  return flag;
+}
 
 function rules(): RuleWords {
   if (ruleWords) return ruleWords;
@@ -280,15 +291,12 @@ function rules(): RuleWords {
     negation,
     phrase,
     but: id('but'),
-    least: id('least'),
     kind: id('kind'),
     of: id('of'),
-    so: id('so'),
-    this: id('this'),
-    never: id('never'),
-    at: id('at'),
-    very: id('very'),
-    leastInLexicon: lexicon.has('least'),
+    neverFlag: flags(table, ['never']),
+    soOrThisFlag: flags(table, ['so', 'this']),
+    leastFlag: flags(table, lexicon.has('least') ? [] : ['least']),
+    atOrVeryFlag: flags(table, ['at', 'very']),
     phrases: new Map(),
     boosterPhrases: new Set(),
   };
@@ -334,16 +342,50 @@ class Scan {
 
 const scan = new Scan();
 
-/** EDGE_MARKS.has(text.slice(from, to)) without the slice (the range holds marks only). */
-function isEdgeMark(text: string, from: number, to: number): boolean {
+/** Per ASCII code: a one-character edge mark. */
+const SINGLE_EDGE_MARK = new Uint8Array(128);
+/** Runs of "!" and "?" that are edge marks, by `markRunKey`. */
+const EDGE_MARK_RUNS = new Uint8Array(64);
+
+/** A number naming a run of up to 4 marks: a leading 1 bit, then 0 for "!" and 1 for anything else. */
+function markRunKey(u: ArrayLike<number>, from: number, to: number): number {
+  let key = 1;
+  for (let i = from; i < to; i++) key = (key << 1) | (u[i] === 33 ? 0 : 1);
+  return key;
+}
+
+for (const mark of EDGE_MARKS) {
+  if (mark.length === 1) SINGLE_EDGE_MARK[mark.charCodeAt(0)] = 1;
+  else
+    EDGE_MARK_RUNS[
+      markRunKey(
+        [...mark].map((ch) => ch.charCodeAt(0)),
+        0,
+        mark.length,
+      )
+    ] = 1;
+}
+
+/** EDGE_MARKS.has(text.slice(from, to)) read from the text's units (the range holds ASCII marks only). */
+function isEdgeMark(u: Uint16Array, from: number, to: number): boolean {
   const length = to - from;
-  if (length === 1) return EDGE_MARKS.has(text[from]);
+  if (length === 1) return SINGLE_EDGE_MARK[u[from]] === 1;
   if (length > 4) return false;
   for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
+    const c = u[i];
     if (c !== 33 && c !== 63) return false; // only runs of ! and ? are longer marks
   }
-  return EDGE_MARKS.has(text.slice(from, to));
+  return EDGE_MARK_RUNS[markRunKey(u, from, to)] === 1;
+}
+
+/** WordTable.hashStep over u[from, to) with A-Z folded (what `getFoldedUnitsHashed` expects). */
+function foldedHash(u: Uint16Array, from: number, to: number): number {
+  let hash = WordTable.HASH_START;
+  for (let i = from; i < to; i++) {
+    const c = u[i];
+    hash = WordTable.hashStep(hash, c >= 65 && c <= 90 ? c | 32 : c);
+  }
+  return hash;
 }
 
 // Character classes for the one-pass word scan, by UTF-16 code unit (64 KiB, of which the hot
@@ -367,12 +409,12 @@ for (let c = 0; c < 0x10000; c++) {
 let unitBytes = Buffer.alloc(8192);
 let units = new Uint16Array(unitBytes.buffer, unitBytes.byteOffset, unitBytes.length >> 1);
 
-function unitsOf(text: string): Uint16Array {
-  if (2 * text.length > unitBytes.length) {
-    unitBytes = Buffer.alloc(Math.max(2 * text.length, 2 * unitBytes.length));
+function unitsOf(text: string, n: number): Uint16Array {
+  if (2 * n > unitBytes.length) {
+    unitBytes = Buffer.alloc(Math.max(2 * n, 2 * unitBytes.length));
     units = new Uint16Array(unitBytes.buffer, unitBytes.byteOffset, unitBytes.length >> 1);
   }
-  unitBytes.write(text, 0, 2 * text.length, 'utf16le');
+  unitBytes.write(text, 0, 2 * n, 'utf16le');
   return units;
 }
 
@@ -402,13 +444,13 @@ function scanWords(text: string, words: RuleWords): Scan {
   out.length = 0;
   const table = words.table;
   const maxLength = table.maxLength;
-  const u = unitsOf(text);
+  const n = text.length;
+  const u = unitsOf(text, n);
   // A word and the space after it take at least two code units.
-  out.ensure((text.length >> 1) + 1);
+  out.ensure((n >> 1) + 1);
   let exclamations = 0;
   let questions = 0;
   let capitals = 0;
-  const n = text.length;
   let i = 0;
   while (i < n) {
     if (UNIT_CLASS[u[i]] === SPACE) {
@@ -463,9 +505,9 @@ function scanWords(text: string, words: RuleWords): Scan {
       if (lead >= 0 && marks > 0) {
         // VADER's edge-mark trim: one leading or one trailing run of marks, when the rest is clean.
         if (lead > start && trail === end) {
-          if (end - lead > 1 && marks === lead - start && isEdgeMark(text, start, lead)) from = lead;
+          if (end - lead > 1 && marks === lead - start && isEdgeMark(u, start, lead)) from = lead;
         } else if (lead === start && trail < end) {
-          if (trail - start > 1 && marks === end - trail && isEdgeMark(text, trail, end)) to = trail;
+          if (trail - start > 1 && marks === end - trail && isEdgeMark(u, trail, end)) to = trail;
         }
       }
       // Looked up only when short enough to be a rule word: mail is full of long tokens (markup,
@@ -473,7 +515,7 @@ function scanWords(text: string, words: RuleWords): Scan {
       // mark kept at the start) are hashed again.
       if (to - from > maxLength) id = -1;
       else if (from === lead && to === trail) id = table.getFoldedUnitsHashed(u, from, to, trailHash);
-      else id = table.getAsciiLower(text, from, to);
+      else id = table.getFoldedUnitsHashed(u, from, to, foldedHash(u, from, to));
       negated = (id >= 0 && words.negation[id] === 1) || notContraction;
     } else {
       id = wideWord(text, start, end, words);
@@ -490,16 +532,19 @@ function scanWords(text: string, words: RuleWords): Scan {
 
 function negationCheck(valence: number, s: Scan, w: RuleWords, distance: number, i: number): number {
   const ids = s.ids;
-  const soOrThis = (j: number) => ids[j] === w.so || ids[j] === w.this;
+  // A factor of 1 rather than an early return: the multiplication runs for every word.
+  let factor: number;
   if (distance === 0) {
-    return s.negated[i - 1] === 1 ? valence * NEGATION_SCALAR : valence;
+    factor = s.negated[i - 1] === 1 ? NEGATION_SCALAR : 1;
+  } else if (distance === 1) {
+    // "never so/this good"
+    const neverSo = w.neverFlag[ids[i - 2] + 1] & w.soOrThisFlag[ids[i - 1] + 1];
+    factor = neverSo === 1 ? 1.5 : s.negated[i - 2] === 1 ? NEGATION_SCALAR : 1;
+  } else {
+    const neverSo = (w.neverFlag[ids[i - 3] + 1] & w.soOrThisFlag[ids[i - 2] + 1]) | w.soOrThisFlag[ids[i - 1] + 1];
+    factor = neverSo === 1 ? 1.25 : s.negated[i - 3] === 1 ? NEGATION_SCALAR : 1;
   }
-  if (distance === 1) {
-    if (ids[i - 2] === w.never && soOrThis(i - 1)) return valence * 1.5;
-    return s.negated[i - 2] === 1 ? valence * NEGATION_SCALAR : valence;
-  }
-  if ((ids[i - 3] === w.never && soOrThis(i - 2)) || soOrThis(i - 1)) return valence * 1.25;
-  return s.negated[i - 3] === 1 ? valence * NEGATION_SCALAR : valence;
+  return valence * factor;
 }
 
 function idiomCheck(valence: number, s: Scan, w: RuleWords, i: number): number {
@@ -538,25 +583,24 @@ function inLexicon(w: RuleWords, id: number): boolean {
 
 function wordValence(s: Scan, w: RuleWords, i: number, capsDiffer: boolean): number {
   let valence = w.valence[s.ids[i]];
-  if (capsDiffer && s.caps[i] === 1) valence += valence > 0 ? CAPS_BOOST : -CAPS_BOOST;
+  // Adding 0 instead of skipping the addition, here and below: see RuleWords.neverFlag.
+  valence += capsDiffer && s.caps[i] === 1 ? (valence > 0 ? CAPS_BOOST : CAPS_DAMPEN) : 0;
   for (let distance = 0; distance < 3; distance++) {
     const j = i - distance - 1;
     if (j < 0 || inLexicon(w, s.ids[j])) continue;
-    let scalar = 0;
     const booster = s.ids[j] >= 0 ? w.booster[s.ids[j]] : 0;
-    if (booster !== 0) {
-      scalar = valence < 0 ? -booster : booster;
-      if (capsDiffer && s.caps[j] === 1) scalar += valence > 0 ? CAPS_BOOST : -CAPS_BOOST;
-    }
+    let scalar = booster * (valence < 0 ? -1 : 1);
+    scalar += booster !== 0 && capsDiffer && s.caps[j] === 1 ? (valence > 0 ? CAPS_BOOST : CAPS_DAMPEN) : 0;
     if (distance === 1) scalar *= 0.95;
     else if (distance === 2) scalar *= 0.9;
     valence = negationCheck(valence + scalar, s, w, distance, i);
     if (distance === 2) valence = idiomCheck(valence, s, w, i);
   }
   // "least" before a word negates it, unless "at least" / "very least".
-  if (i === 0 || s.ids[i - 1] !== w.least || w.leastInLexicon) return valence;
-  if (i > 1 && (s.ids[i - 2] === w.at || s.ids[i - 2] === w.very)) return valence;
-  return valence * NEGATION_SCALAR;
+  if (i === 0) return valence;
+  const least = w.leastFlag[s.ids[i - 1] + 1];
+  const shielded = i > 1 ? w.atOrVeryFlag[s.ids[i - 2] + 1] : 0;
+  return valence * ((least & (shielded ^ 1)) === 1 ? NEGATION_SCALAR : 1);
 }
 
 function punctuationEmphasis(exclamations: number, questions: number): number {
