@@ -128,18 +128,25 @@ export class TokenIds {
 export function cleanTokensWithIds(text: string, ids: TokenIds): string[] {
   const stripped = strippedText(text, ids);
   vocabulary.startDocument();
+  // Scratch arrays are sized here, out of the scan loops, whose code then has no growth path to
+  // first take mid-run: a token and the separator after it take at least two code units, tokens
+  // plus single spaces never exceed the text, and lower-casing outside ASCII can lengthen it.
   // Two loops rather than one with rare branches: the ASCII one (most documents) never meets a
   // character it has not seen, so V8 optimises it once instead of re-optimising it as documents
   // with accents, astral letters or typographic apostrophes first come by.
-  if (ids.inputAscii) return scanAscii(stripped, ids);
+  if (ids.inputAscii) {
+    const n = stripped.length;
+    ids.ensureInput(n);
+    ids.ensureBytes(n);
+    ids.ensure((n >> 1) + 1);
+    return scanAscii(stripped, ids);
+  }
   const s = lowerCased(stripped);
   const n = s.length;
   // Read from a UTF-16 copy: one array type whatever V8's representation of the string (one or
   // two bytes a character, flat or not), so the loop is optimised once.
   ids.ensureInput(2 * n);
   ids.input.write(s, 0, 2 * n, 'utf16le');
-  // A token and the separator after it take at least two code units; tokens plus single spaces
-  // never exceed the text.
   ids.ensure((n >> 1) + 1);
   ids.ensureBytes(n);
   // A surrogate pair (emoji, an astral letter) is rare: such a document is scanned again by the
@@ -224,16 +231,12 @@ const APOSTROPHE = 39;
  * written for `text_clean` are what its vocabulary id is looked up by.
  */
 function scanAscii(s: string, ids: TokenIds): string[] {
+  // ids.input, ids.bytes and ids.ids are sized by the caller.
   const n = s.length;
-  ids.ensureInput(n);
   const src = ids.input;
   src.write(s, 0, n, 'latin1');
-  // Tokens plus single spaces never exceed the text.
-  ids.ensureBytes(n);
   const bytes = ids.bytes;
   const tokens: string[] = [];
-  // A token and the separator after it take at least two code units.
-  ids.ensure((n >> 1) + 1);
   const idArray = ids.ids;
   let written = 0;
   let i = 0;

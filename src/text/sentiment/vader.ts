@@ -236,11 +236,9 @@ interface RuleWords {
   negation: Uint8Array;
   phrase: Uint8Array;
   but: number;
-  kind: number;
-  of: number;
   /**
    * Per word id + 1 (slot 0: a word no rule knows, id -1), 1 when the word is "never", "so" or
-   * "this", "least" that negates (not in the lexicon), "at" or "very": the rules read these flags
+   * "this", "least" that negates (not in the lexicon), "at" or "very", "kind", "of": the rules read these flags
    * for every word instead of comparing ids only when a rare word comes by (a comparison V8 first
    * meets in optimised code sends it back to the interpreter).
    */
@@ -248,6 +246,8 @@ interface RuleWords {
   soOrThisFlag: Uint8Array;
   leastFlag: Uint8Array;
   atOrVeryFlag: Uint8Array;
+  kindFlag: Uint8Array;
+  ofFlag: Uint8Array;
   /** Idiom valence by phraseKey of its word ids. */
   phrases: ReadonlyMap<number, number>;
   /** phraseKeys of the two-word boosters ("kind of", "sort of", "just enough"). */
@@ -291,8 +291,8 @@ function rules(): RuleWords {
     negation,
     phrase,
     but: id('but'),
-    kind: id('kind'),
-    of: id('of'),
+    kindFlag: flags(table, ['kind']),
+    ofFlag: flags(table, ['of']),
     neverFlag: flags(table, ['never']),
     soOrThisFlag: flags(table, ['so', 'this']),
     leastFlag: flags(table, lexicon.has('least') ? [] : ['least']),
@@ -590,7 +590,8 @@ function wordValence(s: Scan, w: RuleWords, i: number, capsDiffer: boolean): num
     if (j < 0 || inLexicon(w, s.ids[j])) continue;
     const booster = s.ids[j] >= 0 ? w.booster[s.ids[j]] : 0;
     let scalar = booster * (valence < 0 ? -1 : 1);
-    scalar += booster !== 0 && capsDiffer && s.caps[j] === 1 ? (valence > 0 ? CAPS_BOOST : CAPS_DAMPEN) : 0;
+    const capsBooster = (capsDiffer ? s.caps[j] : 0) * (booster !== 0 ? 1 : 0);
+    scalar += capsBooster * (valence > 0 ? CAPS_BOOST : CAPS_DAMPEN);
     if (distance === 1) scalar *= 0.95;
     else if (distance === 2) scalar *= 0.9;
     valence = negationCheck(valence + scalar, s, w, distance, i);
@@ -630,7 +631,7 @@ export function vaderCompound(text: string): number {
     valences[i] = 0;
     if (id < 0) continue;
     if (but === -1 && id === w.but) but = i;
-    const isKindOf = id === w.kind && i < n - 1 && s.ids[i + 1] === w.of;
+    const isKindOf = (w.kindFlag[id + 1] & (i < n - 1 ? w.ofFlag[s.ids[i + 1] + 1] : 0)) === 1;
     if (!isKindOf && w.booster[id] === 0 && !Number.isNaN(w.valence[id])) valences[i] = wordValence(s, w, i, capsDiffer);
   }
 
