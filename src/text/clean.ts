@@ -86,6 +86,12 @@ export class TokenIds {
   ascii = true;
   /** Whether the stripped text of the last scan was ASCII (it then took `scanAscii`). */
   inputAscii = true;
+  /**
+   * The tokens as they are found; a scan returns a copy of exactly its tokens (one allocation of
+   * the final size instead of an array grown by half again and again). Keeps the last long
+   * document's tokens until overwritten.
+   */
+  words: string[] = [];
   /** The stripped text as Latin-1 bytes for `scanAscii`, or as UTF-16 for `scanGeneral` (`units`). */
   input = Buffer.alloc(8192);
   units = new Uint16Array(this.input.buffer, this.input.byteOffset, this.input.length >> 1);
@@ -168,7 +174,8 @@ function scanBasic(ids: TokenIds, n: number): string[] | null {
   const input = ids.input;
   const idArray = ids.ids;
   const bytes = ids.bytes;
-  const tokens: string[] = [];
+  const tokens = ids.words;
+  let count = 0;
   let written = 0;
   let ascii = true;
   let i = 0;
@@ -199,19 +206,19 @@ function scanBasic(ids: TokenIds, n: number): string[] | null {
         break;
       }
     }
-    const k = tokens.length;
+    const k = count++;
     if (isInternable(i - start, hasDigit)) {
       const id = vocabulary.internUnits(u, input, start, i, hash);
       idArray[k] = id;
-      tokens.push(vocabulary.word(id));
+      tokens[k] = vocabulary.word(id);
     } else {
       idArray[k] = -1;
-      tokens.push(input.toString('utf16le', 2 * start, 2 * i));
+      tokens[k] = input.toString('utf16le', 2 * start, 2 * i);
     }
   }
   ids.joinedLength = written;
   ids.ascii = ascii;
-  return tokens;
+  return tokens.slice(0, count);
 }
 
 // Classes of the ASCII scan, by byte (a separator is 0; letters compare >= LOWER).
@@ -236,7 +243,8 @@ function scanAscii(s: string, ids: TokenIds): string[] {
   const src = ids.input;
   src.write(s, 0, n, 'latin1');
   const bytes = ids.bytes;
-  const tokens: string[] = [];
+  const tokens = ids.words;
+  let count = 0;
   const idArray = ids.ids;
   let written = 0;
   let i = 0;
@@ -270,19 +278,19 @@ function scanAscii(s: string, ids: TokenIds): string[] {
         cls = ASCII_CLASS[src[++i]];
       }
     }
-    const k = tokens.length;
+    const k = count++;
     if (isInternable(written - begin, hasDigit)) {
       const id = vocabulary.internBytes(bytes, begin, written, hash);
       idArray[k] = id;
-      tokens.push(vocabulary.word(id));
+      tokens[k] = vocabulary.word(id);
     } else {
       idArray[k] = -1;
-      tokens.push(rewritten ? bytes.toString('latin1', begin, written) : s.slice(from, i));
+      tokens[k] = rewritten ? bytes.toString('latin1', begin, written) : s.slice(from, i);
     }
   }
   ids.joinedLength = written;
   ids.ascii = true;
-  return tokens;
+  return tokens.slice(0, count);
 }
 
 /**
@@ -290,7 +298,8 @@ function scanAscii(s: string, ids: TokenIds): string[] {
  * are in `ids.units` (sized by the caller).
  */
 function scanGeneral(s: string, ids: TokenIds): string[] {
-  const tokens: string[] = [];
+  const tokens = ids.words;
+  let count = 0;
   const n = s.length;
   const u = ids.units;
   const input = ids.input;
@@ -327,19 +336,19 @@ function scanGeneral(s: string, ids: TokenIds): string[] {
       if (i >= n) break;
       c = u[i];
     }
-    const k = tokens.length;
+    const k = count++;
     if (isInternable(i - start, hasDigit)) {
       const id = vocabulary.internUnits(u, input, start, i, hash);
       idArray[k] = id;
-      tokens.push(vocabulary.word(id));
+      tokens[k] = vocabulary.word(id);
     } else {
       idArray[k] = -1;
-      tokens.push(input.toString('utf16le', 2 * start, 2 * i));
+      tokens[k] = input.toString('utf16le', 2 * start, 2 * i);
     }
   }
   ids.joinedLength = written;
   ids.ascii = ascii;
-  return tokens;
+  return tokens.slice(0, count);
 }
 
 const scratch = new TokenIds();

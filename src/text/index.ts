@@ -56,14 +56,17 @@ function withoutStopwords(tokens: string[], language: Language, options: TextOpt
   let stopwords: ReadonlySet<string> | undefined;
   const ids = tokenIds.ids;
   keptIds.ensure(tokens.length);
-  const kept: string[] = [];
+  const keptIdArray = keptIds.ids;
+  // Filled in scratch, then copied at its final size (see TokenIds.words).
+  const kept = keptIds.words;
+  let count = 0;
   for (let i = 0; i < tokens.length; i++) {
     const id = ids[i];
     if (id >= 0 ? vocabulary.isStopword(id, bit) : (stopwords ??= stopwordSet(language, options.keepNegations)).has(tokens[i])) continue;
-    keptIds.ids[kept.length] = id;
-    kept.push(tokens[i]);
+    keptIdArray[count] = id;
+    kept[count++] = tokens[i];
   }
-  return kept;
+  return kept.slice(0, count);
 }
 
 /** Stems of the kept tokens (ids in `keptIds`); a token that was not interned (digits, > 30 units) is its own stem. */
