@@ -128,8 +128,8 @@ export class TokenIds {
 
 /**
  * The words of `text_clean`, with their vocabulary ids in `ids` (see Vocabulary): one pass over
- * the prepared text finds each word and hashes it, and a word seen before is the same string
- * again, with its stopword flags and stem at hand.
+ * the stripped text finds each word, lower-cased, and hashes it, and a word seen before is the
+ * same string again, with its stopword flags and stem at hand.
  */
 export function cleanTokensWithIds(text: string, ids: TokenIds): string[] {
   const stripped = strippedText(text, ids);
