@@ -50,6 +50,16 @@ export interface PipelineWorker {
   run(): Promise<void>;
   shutdown(): void;
   getState(): ReturnType<Worker['getState']>;
+  /**
+   * Lets go of workers that were created but never run, so their connection can close: a process
+   * that fails before `run()` then reports its own error (a created worker holds its connection
+   * until it has run and shut down).
+   */
+  release(): Promise<void>;
+}
+
+async function releaseUnstarted(workers: readonly Worker[]): Promise<void> {
+  for (const w of workers) if (w.getState() === 'INITIALIZED') await w.runUntil(Promise.resolve());
 }
 
 export function workflowsPath(): string {
@@ -101,29 +111,35 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
     }),
   };
   const workers: Worker[] = [];
-  if (queues.has('workflows')) {
-    workers.push(
-      await Worker.create({
-        ...common,
-        taskQueue: options.taskQueue,
-        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
-        activities: pick(false),
-        maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 16,
-        interceptors: { workflowModules, activity: options.activityInterceptors ?? [] },
-      }),
-    );
-  }
-  if (queues.has('cpu')) {
-    deps.shardPool?.start();
-    workers.push(
-      await Worker.create({
-        ...common,
-        taskQueue: cpuTaskQueue(options.taskQueue),
-        activities: pick(true),
-        interceptors: { activity: options.activityInterceptors ?? [] },
-        maxConcurrentActivityTaskExecutions: options.cpuSlots ?? deps.shardPool?.size ?? os.availableParallelism(),
-      }),
-    );
+  try {
+    if (queues.has('workflows')) {
+      workers.push(
+        await Worker.create({
+          ...common,
+          taskQueue: options.taskQueue,
+          ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
+          activities: pick(false),
+          maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 16,
+          interceptors: { workflowModules, activity: options.activityInterceptors ?? [] },
+        }),
+      );
+    }
+    if (queues.has('cpu')) {
+      deps.shardPool?.start();
+      workers.push(
+        await Worker.create({
+          ...common,
+          taskQueue: cpuTaskQueue(options.taskQueue),
+          activities: pick(true),
+          interceptors: { activity: options.activityInterceptors ?? [] },
+          maxConcurrentActivityTaskExecutions: options.cpuSlots ?? deps.shardPool?.size ?? os.availableParallelism(),
+        }),
+      );
+    }
+  } catch (err) {
+    // The first queue's worker may exist already: let it go, then report what failed.
+    await releaseUnstarted(workers);
+    throw err;
   }
   return {
     workers,
@@ -142,5 +158,6 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
     shutdown: () => {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     },
+    release: () => releaseUnstarted(workers),
   };
 }

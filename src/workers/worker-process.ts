@@ -82,6 +82,8 @@ export async function runWorkerProcess(settings: Settings, logger: Logger, optio
     );
     await worker.run();
   } finally {
+    // Created but never run (the schedule call failed): released, or closing the connection would throw instead.
+    await worker?.release();
     await tracing?.shutdown();
     await deps.shardPool?.close();
     await closeRunners(deps.runners);

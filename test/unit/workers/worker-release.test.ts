@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { NativeConnection } from '@temporalio/worker';
+import { createPipelineWorker } from '../../../src/workers/pipeline-worker';
+import { testDataConverter } from '../../helpers/codec';
+import { pipelineFixture, workflowBundle, type PipelineFixture } from '../../helpers/temporal-env';
+
+/**
+ * A worker process that fails between creating its Temporal workers and running them (the
+ * closed-run-watch schedule refused, a CPU worker that cannot be created) must report that error
+ * and release its connection, not fail again with "Cannot close connection while Workers hold a
+ * reference to it", which hid the real cause.
+ */
+describe('pipeline workers that never ran', function () {
+  this.timeout(60_000);
+  let fx: PipelineFixture;
+  let connection: NativeConnection;
+
+  before(async () => {
+    fx = await pipelineFixture();
+  });
+  beforeEach(async () => {
+    connection = await NativeConnection.connect({ address: fx.env.address });
+  });
+  afterEach(async () => {
+    await connection.close().catch(() => undefined);
+  });
+
+  const create = async (cpuSlots?: number) =>
+    createPipelineWorker({
+      connection,
+      namespace: fx.env.namespace ?? 'default',
+      taskQueue: fx.taskQueue,
+      deps: { ...fx.deps, client: fx.env.client },
+      dataConverter: testDataConverter,
+      workflowBundle: await workflowBundle(),
+      ...(cpuSlots !== undefined && { cpuSlots }),
+    });
+
+  it('release their connection when the process gives up before running them', async () => {
+    const worker = await create();
+    await worker.release();
+    await connection.close();
+  });
+
+  it('fail with the original error, connection released, when the CPU worker cannot be created', async () => {
+    await assert.rejects(create(-1), (err: Error) => {
+      assert.doesNotMatch(err.message, /hold a reference/);
+      return true;
+    });
+    await connection.close();
+  });
+});
