@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { NativeConnection } from '@temporalio/worker';
 import { createPipelineWorker } from '../../../src/workers/pipeline-worker';
+import { ShardThreadPool } from '../../../src/workers/shard-pool';
 import { testDataConverter } from '../../helpers/codec';
 import { pipelineFixture, workflowBundle, type PipelineFixture } from '../../helpers/temporal-env';
 
@@ -25,12 +26,12 @@ describe('pipeline workers that never ran', function () {
     await connection.close().catch(() => undefined);
   });
 
-  const create = async (cpuSlots?: number) =>
+  const create = async (cpuSlots?: number, shardPool?: ShardThreadPool) =>
     createPipelineWorker({
       connection,
       namespace: fx.env.namespace ?? 'default',
       taskQueue: fx.taskQueue,
-      deps: { ...fx.deps, client: fx.env.client },
+      deps: { ...fx.deps, client: fx.env.client, ...(shardPool && { shardPool }) },
       dataConverter: testDataConverter,
       workflowBundle: await workflowBundle(),
       ...(cpuSlots !== undefined && { cpuSlots }),
@@ -48,5 +49,17 @@ describe('pipeline workers that never ran', function () {
       return true;
     });
     await connection.close();
+  });
+
+  it('start the CPU pool threads with a worker that polls the CPU queue, before any task', async () => {
+    const pool = new ShardThreadPool({ STORE: 'fs', STORE_ROOT: fx.deps.store.root, DATA_DIR: fx.dir }, 2);
+    assert.equal(pool.threads.length, 0);
+    const worker = await create(undefined, pool);
+    try {
+      assert.equal(pool.threads.length, 2);
+    } finally {
+      await worker.release();
+      await pool.close();
+    }
   });
 });
