@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ingestFailureTypes, MAX_REJECTED_FILES_IN_RESULT, type RejectedFileV1 } from '../../contracts/ingest-batch';
 import { batchLayout, layout } from '../../pipeline/layout';
+import { readShardSummary } from '../../pipeline/shard-summary';
 import type { ObjectStore } from '../../storage/object-store';
 import type { RangePartV1, RangeSummaryV1 } from './summarize';
 import type { FinalizeBatchInput, FinalizeBatchOutput, SourceSummaryV1 } from './types';
@@ -32,13 +33,17 @@ export function createFinalizeBatch(store: ObjectStore) {
 
     // The range summaries list their shards' result parts: a few reads instead of one per shard
     // (each shard summary also carries its statistics and profile, which finalisation does not need).
-    const parts: RangePartV1[] = [];
+    let parts: RangePartV1[] = [];
     let scored = 0;
+    let listed = true;
     for await (const range of readSummaries<RangeSummaryV1>(store, batchLayout.rangeSummariesPrefix(batchId))) {
       scored += range.scored;
-      parts.push(...range.parts);
+      // A range summarised by a release before the parts were listed (a rolling deploy mid-batch).
+      if (!Array.isArray(range.parts)) listed = false;
+      else parts.push(...range.parts);
       context.heartbeat({ parts: parts.length });
     }
+    if (!listed) ({ parts, scored } = await partsFromShardSummaries(store, batchId, context));
     parts.sort((a, b) => a.shard - b.shard);
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     const counts = {
@@ -95,4 +100,22 @@ export function createFinalizeBatch(store: ObjectStore) {
       rejectedFileCount: rejectedFiles.length,
     };
   };
+}
+
+/** Every shard summary of the batch, read one by one: what finalisation did before ranges listed their parts. */
+async function partsFromShardSummaries(
+  store: ObjectStore,
+  batchId: string,
+  context: Context,
+): Promise<{ parts: RangePartV1[]; scored: number }> {
+  const parts: RangePartV1[] = [];
+  let scored = 0;
+  for await (const object of store.list(batchLayout.shardSummariesPrefix(batchId))) {
+    if (!object.key.endsWith('.json')) continue;
+    const shard = await readShardSummary(store, object.key);
+    scored += shard.scored;
+    if (shard.resultKey) parts.push({ shard: shard.index, key: shard.resultKey, rows: shard.scored, sha256: shard.sha256 });
+    if (parts.length % 500 === 0) context.heartbeat({ parts: parts.length });
+  }
+  return { parts, scored };
 }

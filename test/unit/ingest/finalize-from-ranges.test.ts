@@ -108,4 +108,16 @@ describe('finalisation from range summaries', () => {
       return true;
     });
   });
+
+  it('falls back to the shard summaries when a range summary lists no parts (written by the previous release)', async () => {
+    const key = batchLayout.rangeSummary(batchId, 1);
+    const { parts: _dropped, ...older } = JSON.parse((await store.get(key)).toString('utf8')) as RangeSummaryV1;
+    await store.put(key, JSON.stringify(older));
+    const out = await finalize();
+    const manifest = JSON.parse((await store.get(out.manifestKey)).toString('utf8')) as { parts: Array<{ key: string; sha256: string }> };
+    assert.deepEqual(
+      manifest.parts.map((p) => p.sha256),
+      rowsOf.map((_, i) => `sha-of-${i}`),
+    );
+  });
 });
