@@ -1,3 +1,5 @@
+import { createRng } from '../src/model/evaluation/prng';
+
 /**
  * A seeded generator of labelled review-like documents, for benchmarks that need more text than
  * the real corpora hold. Each class draws from shared Zipf-distributed filler words plus its own
@@ -10,17 +12,6 @@ export interface SyntheticDoc {
   label: 'positive' | 'negative';
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'to', 'sa', 'vel', 'dor', 'an', 'is', 'qu', 'pe', 'ri', 'mon', 'tal', 'ex'];
 const POSITIVE = ['great', 'excellent', 'love', 'perfect', 'happy', 'recommend', 'wonderful', 'best', 'amazing', 'works well'];
 const NEGATIVE = ['terrible', 'broken', 'waste', 'refund', 'disappointed', 'worst', 'poor', 'never again', 'awful', 'returned'];
@@ -31,9 +22,9 @@ export class SyntheticCorpus {
   private readonly cumulative: Float64Array;
 
   constructor(seed = 7, vocabularySize = 20_000) {
-    this.random = mulberry32(seed);
+    this.random = createRng(seed);
     const words = new Set<string>();
-    const wordRandom = mulberry32(seed ^ 0x9e3779b9);
+    const wordRandom = createRng(seed ^ 0x9e3779b9);
     while (words.size < vocabularySize) {
       const n = 2 + Math.floor(wordRandom() * 3);
       let w = '';
