@@ -1,18 +1,9 @@
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { allSearchAttributes } from '../../src/contracts/search-attributes';
+import { searchAttributeArgs } from '../../src/temporal/dev-server';
 import { venvBin } from '../../src/util/repo-root';
 import { Child, freePort, sleep } from './child';
-
-const CLI_TYPE_NAMES: Record<string, string> = {
-  KEYWORD: 'Keyword',
-  TEXT: 'Text',
-  INT: 'Int',
-  DOUBLE: 'Double',
-  BOOL: 'Bool',
-  DATETIME: 'Datetime',
-  KEYWORD_LIST: 'KeywordList',
-};
 
 /**
  * `temporal server start-dev` from the project venv with a SQLite file, headless, on a free port.
@@ -43,7 +34,7 @@ export class ChaosDevServer {
     // Updates and update-with-start (adding files to a batch) are on, as on a production cluster.
     args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
     args.push('--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true');
-    for (const key of allSearchAttributes) args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
+    args.push(...searchAttributeArgs(allSearchAttributes));
     this.starts++;
     const child = new Child(
       `temporal server #${this.starts}`,

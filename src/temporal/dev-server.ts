@@ -36,6 +36,11 @@ const CLI_TYPE_NAMES: Record<string, string> = {
   KEYWORD_LIST: 'KeywordList',
 };
 
+/** `--search-attribute name=Type` for each key: how `temporal server start-dev` registers them. */
+export function searchAttributeArgs(keys: ReadonlyArray<SearchAttributeKey<SearchAttributeType>>): string[] {
+  return keys.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`]);
+}
+
 function splitAddress(address: string): { host: string; port: number } {
   const idx = address.lastIndexOf(':');
   return { host: address.slice(0, idx), port: Number(address.slice(idx + 1)) };
@@ -88,7 +93,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
   if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
-  for (const key of options.searchAttributes) args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
+  args.push(...searchAttributeArgs(options.searchAttributes));
 
   const log = openSync(options.logFile, 'a');
   const child = spawn(options.binary, args, { stdio: ['ignore', log, log], detached: false });

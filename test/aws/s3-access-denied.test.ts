@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
-import { FaultProxy } from '../../bench/chaos/fault-proxy';
-import { createS3Client } from '../../src/aws/clients';
+import type { FaultProxy } from '../../bench/chaos/fault-proxy';
 import { StoreAccessDeniedError } from '../../src/storage/object-store';
-import { S3ObjectStore } from '../../src/storage/s3-object-store';
-import { startMoto, type MotoServer } from '../helpers/moto';
+import type { S3ObjectStore } from '../../src/storage/s3-object-store';
+import { faultyS3, type FaultyS3 } from '../helpers/faulty-s3';
 
 /**
  * S3 answering AccessDenied (a role without permission on a prefix) reaches the caller as
@@ -13,26 +11,18 @@ import { startMoto, type MotoServer } from '../helpers/moto';
  * outage, and must not look like one (retried for hours) or like a missing object.
  */
 describe('S3ObjectStore: AccessDenied is its own error (moto behind a proxy answering 403 AccessDenied)', () => {
-  let moto: MotoServer;
+  let fx: FaultyS3;
   let proxy: FaultProxy;
-  let s3: S3Client;
   let store: S3ObjectStore;
 
   before(async function () {
     this.timeout(60_000);
-    moto = await startMoto();
-    proxy = await FaultProxy.start(moto.endpoint);
-    s3 = createS3Client({ ...moto.settings, endpoint: proxy.endpoint });
-    await s3.send(new CreateBucketCommand({ Bucket: 'denied-bucket' }));
-    store = new S3ObjectStore({ client: s3, bucket: 'denied-bucket', prefix: 'nlp' });
+    fx = await faultyS3('denied-bucket');
+    ({ proxy, store } = fx);
     await store.put('results/b1/part-00000.jsonl', 'written before the policy changed\n');
     proxy.deny((r) => r.path.startsWith('/denied-bucket/nlp/results/'));
   });
-  after(async () => {
-    s3?.destroy();
-    await proxy?.close();
-    await moto?.stop();
-  });
+  after(() => fx?.close());
 
   const denied = async (operation: () => Promise<unknown>) =>
     operation().then(

@@ -1,30 +1,22 @@
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { FaultProxy } from '../../bench/chaos/fault-proxy';
-import { createS3Client } from '../../src/aws/clients';
-import { S3ObjectStore } from '../../src/storage/s3-object-store';
-import { startMoto, type MotoServer } from '../helpers/moto';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { FaultProxy } from '../../bench/chaos/fault-proxy';
+import type { S3ObjectStore } from '../../src/storage/s3-object-store';
+import { faultyS3, type FaultyS3 } from '../helpers/faulty-s3';
 
 /** The chaos suite's S3 fault proxy, as the application's own S3 client sees it (over the wire, moto behind). */
 describe('fault injection: the S3 fault proxy in front of moto', () => {
-  let moto: MotoServer;
+  let fx: FaultyS3;
   let proxy: FaultProxy;
   let s3: S3Client;
   let store: S3ObjectStore;
 
   before(async function () {
     this.timeout(60_000);
-    moto = await startMoto();
-    proxy = await FaultProxy.start(moto.endpoint);
-    s3 = createS3Client({ ...moto.settings, endpoint: proxy.endpoint });
-    await s3.send(new CreateBucketCommand({ Bucket: 'chaos-proxy-test' }));
-    store = new S3ObjectStore({ client: s3, bucket: 'chaos-proxy-test', prefix: 'nlp' });
+    fx = await faultyS3('chaos-proxy-test');
+    ({ proxy, s3, store } = fx);
   });
-  after(async () => {
-    s3?.destroy();
-    await proxy?.close();
-    await moto?.stop();
-  });
+  after(() => fx?.close());
 
   it('forwards untouched requests byte for byte', async () => {
     const body = Buffer.from('{"id":"d0"}\n'.repeat(1000));
