@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +11,7 @@ import { csvRow } from '../src/datasets/csv-writer';
 import { loadSpamAssassin } from '../src/model';
 import { parseJsonl } from '../src/pipeline/jsonl';
 import { repoRoot, venvBin } from '../src/util/repo-root';
+import { freePort } from '../src/util/free-port';
 
 /*
  * Model quality on real labelled corpora: our `train` and `train --tune` (the continuousTraining
@@ -58,17 +58,6 @@ function duration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text);
   if (!match) throw new Error(`--budget: not a duration: ${text}`);
   return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 interface Row {

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+export { freePort } from '../../src/util/free-port';
 
 /**
  * A long-running child process of the chaos harness (dev server, worker): its output goes to a log
@@ -123,19 +123,6 @@ export function runToCompletion(
     child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('could not allocate a port'))));
     });
   });
 }

@@ -10,6 +10,7 @@ import { testCodecEnv } from '../helpers/codec';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { seedModel } from '../helpers/seed-model';
 import { pipelineFixture, type PipelineFixture } from '../helpers/temporal-env';
+import { freePort } from '../../src/util/free-port';
 
 interface OtlpSpan {
   name: string;
@@ -22,17 +23,6 @@ interface OtlpBody {
     resource?: { attributes?: Array<{ key: string; value: { stringValue?: string } }> };
     scopeSpans?: Array<{ spans?: OtlpSpan[] }>;
   }>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -18,6 +17,7 @@ import { testCodec, testCodecEnv, testDataConverter } from '../helpers/codec';
 import { messagesToCsv, sampleMessages } from '../helpers/corpus';
 import { seedModel } from '../helpers/seed-model';
 import { workflowBundle } from '../helpers/temporal-env';
+import { freePort } from '../../src/util/free-port';
 
 // CHROMIUM_PATH: another Chromium or Chrome binary (scripts/bootstrap.sh checks the same variable).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -29,17 +29,6 @@ interface BrowserGlobals {
   location: { origin: string };
   localStorage: { setItem(key: string, value: string): void };
   document: { body: { innerText: string } };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
