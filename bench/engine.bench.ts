@@ -30,8 +30,9 @@ import { repoRoot, venvBin } from '../src/util/repo-root';
  *   fit     both from the token file: two streaming passes + naive Bayes (ours) vs
  *           TfidfVectorizer.fit_transform + MultinomialNB.fit (sklearn), same options.
  *   predict both from the token file: vectorise + argmax over the test documents.
- * Fit and predict are timed over several rounds where cheap (see DatasetPlan) and the fastest
- * round counts, on both sides. Rates are documents per CPU-second of the process (user + system; both sides run one thread of
+ * Clean, fit and predict are timed over several rounds where cheap (see DatasetPlan) and the
+ * fastest round counts, on both sides; the first cleaning pass is reported too (ours is then cold:
+ * V8 compiles the cleaning code while it runs). Rates are documents per CPU-second of the process (user + system; both sides run one thread of
  * work, node's background GC threads count against us), so a busy shared machine distorts them far
  * less than wall time; wall-time rates are reported too. Peak RSS is the process maximum.
  */
@@ -43,6 +44,8 @@ interface Rates {
 }
 
 interface SideMetrics extends Rates {
+  /** Cleaning rate of the first pass alone (cold: our JIT compiles as it goes). */
+  firstCleanDocsPerSec: number;
   peakRssMb: number;
   accuracy: number;
   macroF1: number;
@@ -63,6 +66,7 @@ interface DatasetPlan {
   trainDocs: number;
   testDocs: number;
   /** Timed repetitions (the fastest counts, on both sides): shared machines are noisy. */
+  cleanRounds: number;
   fitRounds: number;
   predictRounds: number;
 }
@@ -115,7 +119,15 @@ function sizeName(docs: number): string {
 function plans(maxDocs: number, names: string[]): DatasetPlan[] {
   const chosen: DatasetPlan[] = [];
   if (names.includes('spam-assassin')) {
-    chosen.push({ name: 'spam-assassin', kind: 'spam-assassin', trainDocs: 0, testDocs: 0, fitRounds: 3, predictRounds: 3 });
+    chosen.push({
+      name: 'spam-assassin',
+      kind: 'spam-assassin',
+      trainDocs: 0,
+      testDocs: 0,
+      cleanRounds: 3,
+      fitRounds: 3,
+      predictRounds: 3,
+    });
   }
   for (const [name, size] of [
     ['synthetic-100k', 100_000],
@@ -128,7 +140,8 @@ function plans(maxDocs: number, names: string[]): DatasetPlan[] {
       kind: 'synthetic',
       trainDocs,
       testDocs: Math.max(1, Math.round(trainDocs / 10)),
-      // One fit round: peak RSS must describe a single fit (the 1M vs 100k memory comparison).
+      // One round: peak RSS must describe a single fit (the 1M vs 100k memory comparison).
+      cleanRounds: 1,
       fitRounds: 1,
       predictRounds: 3,
     });
@@ -205,6 +218,22 @@ async function cleanStage(plan: DatasetPlan, dir: string): Promise<{ train: numb
   return { ...counts, watch };
 }
 
+/** Cleaning alone over the same documents again (timed per batch of 1,000, like the first pass; nothing written). */
+async function cleanAgain(plan: DatasetPlan): Promise<Stopwatch> {
+  const watch = new Stopwatch();
+  let batch: LabelledRecord[] = [];
+  const clean = () => {
+    watch.time(() => batch.map((record) => cleanDocument(record, DEFAULT_TRAINING_CONFIG.text)[DEFAULT_TRAINING_CONFIG.features]));
+    batch = [];
+  };
+  for await (const { record } of rawRecords(plan)) {
+    batch.push(record);
+    if (batch.length === 1_000) clean();
+  }
+  clean();
+  return watch;
+}
+
 /** Lines of a UTF-8 file, read in 1 MiB chunks (readline costs more than the scoring it feeds). */
 async function* linesOf(file: string): AsyncGenerator<string> {
   let carry = '';
@@ -243,6 +272,12 @@ async function fastest<T>(rounds: number, run: (watch: Stopwatch) => Promise<T>)
 
 async function runOurs(plan: DatasetPlan, dir: string): Promise<SideMetrics & { train: number; test: number }> {
   const clean = await cleanStage(plan, dir);
+  // The first pass wrote the token files; later rounds only clean. The fastest round counts, as for fit and predict.
+  let cleanWatch = clean.watch;
+  for (let round = 1; round < plan.cleanRounds; round++) {
+    const watch = await cleanAgain(plan);
+    if (watch.cpuSeconds < cleanWatch.cpuSeconds) cleanWatch = watch;
+  }
   const fit = await fastest(plan.fitRounds, (watch) =>
     watch.timeAsync(() => trainModel(() => shardsFrom(path.join(dir, 'train.tsv')), DEFAULT_TRAINING_CONFIG)),
   );
@@ -266,14 +301,15 @@ async function runOurs(plan: DatasetPlan, dir: string): Promise<SideMetrics & { 
   return {
     train: clean.train,
     test: clean.test,
-    cleanDocsPerSec: total / clean.watch.cpuSeconds,
+    cleanDocsPerSec: total / cleanWatch.cpuSeconds,
+    firstCleanDocsPerSec: total / clean.watch.cpuSeconds,
     fitDocsPerSec: clean.train / fit.watch.cpuSeconds,
     predictDocsPerSec: clean.test / predict.watch.cpuSeconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     accuracy: report.accuracy,
     macroF1: report.macro.f1,
     wallClock: {
-      cleanDocsPerSec: total / clean.watch.wallSeconds,
+      cleanDocsPerSec: total / cleanWatch.wallSeconds,
       fitDocsPerSec: clean.train / fit.watch.wallSeconds,
       predictDocsPerSec: clean.test / predict.watch.wallSeconds,
     },
@@ -298,7 +334,7 @@ function runChild(plan: DatasetPlan, dir: string): Promise<SideMetrics & { train
 
 async function runSklearn(plan: DatasetPlan, dir: string): Promise<SideMetrics> {
   const script = path.join(repoRoot(), 'bench', 'engine_sklearn.py');
-  const rounds = JSON.stringify({ fit: plan.fitRounds, predict: plan.predictRounds });
+  const rounds = JSON.stringify({ clean: plan.cleanRounds, fit: plan.fitRounds, predict: plan.predictRounds });
   const { stdout } = await promisify(execFile)(venvBin('python'), [script, dir, JSON.stringify(DEFAULT_TRAINING_CONFIG), rounds], {
     maxBuffer: 1024 * 1024,
   });
@@ -312,6 +348,7 @@ function table(results: DatasetResult[]): string {
   for (const r of results) {
     const metrics: [string, (m: SideMetrics) => number, number][] = [
       ['clean docs/CPU-s', (m) => m.cleanDocsPerSec, 0],
+      ['clean docs/CPU-s (first pass)', (m) => m.firstCleanDocsPerSec, 0],
       ['fit docs/CPU-s', (m) => m.fitDocsPerSec, 0],
       ['predict docs/CPU-s', (m) => m.predictDocsPerSec, 0],
       ['clean docs/s (wall)', (m) => m.wallClock.cleanDocsPerSec, 0],

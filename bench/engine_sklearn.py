@@ -68,16 +68,22 @@ def main():
     # "clean": the analyzer sklearn runs on raw text (lower case, token regex, n-grams).
     analyzer = TfidfVectorizer(ngram_range=(min_n, max_n)).build_analyzer()
     # Streamed, timing the analyzer calls only (not JSON decoding), like our side times cleanDocument.
-    clean_cpu = clean_wall = 0.0
-    sample = 0
-    with open(os.path.join(directory, "raw-sample.jsonl"), encoding="utf-8") as f:
-        for line in f:
-            text = json.loads(line)
-            cpu, wall = time.process_time(), time.perf_counter()
-            analyzer(text)
-            clean_cpu += time.process_time() - cpu
-            clean_wall += time.perf_counter() - wall
-            sample += 1
+    # Several rounds where the plan asks for them: the fastest counts; the first is reported too.
+    clean = []
+    for _ in range(rounds.get("clean", 1)):
+        clean_cpu = clean_wall = 0.0
+        sample = 0
+        with open(os.path.join(directory, "raw-sample.jsonl"), encoding="utf-8") as f:
+            for line in f:
+                text = json.loads(line)
+                cpu, wall = time.process_time(), time.perf_counter()
+                analyzer(text)
+                clean_cpu += time.process_time() - cpu
+                clean_wall += time.perf_counter() - wall
+                sample += 1
+        clean.append((clean_cpu, clean_wall))
+    first_clean_cpu = clean[0][0]
+    clean_cpu, clean_wall = min(clean)
 
     def make_vectorizer():
         return TfidfVectorizer(
@@ -119,6 +125,7 @@ def main():
         json.dumps(
             {
                 "cleanDocsPerSec": sample / clean_cpu,
+                "firstCleanDocsPerSec": sample / first_clean_cpu,
                 "fitDocsPerSec": len(train_labels) / fit.cpu,
                 "predictDocsPerSec": len(test_labels) / predict.cpu,
                 # ru_maxrss is in KiB on Linux.
