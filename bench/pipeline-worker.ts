@@ -19,6 +19,11 @@ async function main(): Promise<void> {
   });
   process.on('message', (message: string) => {
     if (message === 'report') process.send?.({ maxRssMb: process.resourceUsage().maxRSS / 1024 });
+    // CPU of every thread of this process (main, CPU pool, V8 and libuv helpers) so far.
+    if (message === 'cpu') {
+      const used = process.cpuUsage();
+      process.send?.({ cpuSeconds: (used.user + used.system) / 1e6 });
+    }
     if (message === 'stop') worker.shutdown();
   });
   const running = worker.run();

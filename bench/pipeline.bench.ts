@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,12 @@ interface Row {
   ratio: number;
   pipelineSeconds: number;
   workerPeakRssMb: number;
+  /**
+   * CPU milliseconds per 1,000 documents: the bare loop's, the worker process's (every thread)
+   * during the batch, and the Temporal server's (null where /proc is not there). Unlike docs/s, a
+   * busy machine hardly moves them: they say how much work the pipeline adds per document.
+   */
+  cpuMsPer1000Docs: { bare: number; worker: number; server: number | null };
   /** The ingestBatch run's own history (its children's are separate). */
   parentHistoryEvents: number;
   parentHistoryBytes: number;
@@ -55,8 +61,9 @@ async function writeCorpus(file: string, docs: number, seed: number): Promise<vo
   await once(out, 'finish');
 }
 
-async function bare(file: string, classifier: TextClassifier): Promise<number> {
+async function bare(file: string, classifier: TextClassifier): Promise<{ docsPerSec: number; cpuSeconds: number }> {
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   let n = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     const row = JSON.parse(line) as { title: string; text: string };
@@ -64,7 +71,21 @@ async function bare(file: string, classifier: TextClassifier): Promise<number> {
     classifier.predict(clean.stems);
     n++;
   }
-  return n / (Number(process.hrtime.bigint() - started) / 1e9);
+  const used = process.cpuUsage(cpu);
+  return { docsPerSec: n / (Number(process.hrtime.bigint() - started) / 1e9), cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+/** User + system CPU seconds of a process so far, from /proc (Linux); null elsewhere. */
+function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 function startWorker(env: NodeJS.ProcessEnv) {
@@ -75,6 +96,13 @@ function startWorker(env: NodeJS.ProcessEnv) {
   });
   return {
     ready,
+    async cpuSeconds(): Promise<number> {
+      const reply = new Promise<number>((resolve) =>
+        child.on('message', (m: { cpuSeconds?: number }) => m.cpuSeconds !== undefined && resolve(m.cpuSeconds)),
+      );
+      child.send('cpu');
+      return reply;
+    },
     async peakRssMb(): Promise<number> {
       const reply = new Promise<number>((resolve) => child.on('message', (m: { maxRssMb?: number }) => m.maxRssMb && resolve(m.maxRssMb)));
       child.send('report');
@@ -201,12 +229,14 @@ async function main(): Promise<void> {
       await writeCorpus(file, docs, 2);
 
       log('bare scoring code');
-      const bareRate = await bare(file, classifier);
+      const bareRun = await bare(file, classifier);
 
       log('ingestBatch');
       const worker = startWorker(env);
       await worker.ready;
       const batchId = `bench-${docs}-${Date.now()}`;
+      const workerCpuBefore = await worker.cpuSeconds();
+      const serverCpuBefore = processCpuSeconds(server.pid);
       const started = process.hrtime.bigint();
       const handle = await client.workflow.start<typeof ingestBatch>('ingestBatch', {
         taskQueue: 'bench',
@@ -217,6 +247,8 @@ async function main(): Promise<void> {
       });
       const result = await handle.result();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const workerCpu = (await worker.cpuSeconds()) - workerCpuBefore;
+      const serverCpuAfter = processCpuSeconds(server.pid);
       const history = await handle.fetchHistory();
       if (result.scored !== docs) throw new Error(`pipeline scored ${result.scored} of ${docs}`);
       const rss = await worker.peakRssMb();
@@ -224,11 +256,16 @@ async function main(): Promise<void> {
       const pipelineRate = docs / seconds;
       rows.push({
         docs,
-        bareDocsPerSec: bareRate,
+        bareDocsPerSec: bareRun.docsPerSec,
         pipelineDocsPerSec: pipelineRate,
-        ratio: pipelineRate / bareRate,
+        ratio: pipelineRate / bareRun.docsPerSec,
         pipelineSeconds: seconds,
         workerPeakRssMb: rss,
+        cpuMsPer1000Docs: {
+          bare: (1e6 * bareRun.cpuSeconds) / docs,
+          worker: (1e6 * workerCpu) / docs,
+          server: serverCpuBefore === null || serverCpuAfter === null ? null : (1e6 * (serverCpuAfter - serverCpuBefore)) / docs,
+        },
         parentHistoryEvents: history.events?.length ?? 0,
         parentHistoryBytes: Buffer.byteLength(historyToJSON(history)),
         shardRanges: result.shardRanges,
@@ -268,11 +305,11 @@ async function main(): Promise<void> {
         `\ningestBatch vs bare scoring (shard size ${settings.pipeline.shardSize}, parallelism ${settings.pipeline.parallelism}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
       );
       console.log(
-        '      docs |  bare docs/s | pipeline docs/s | pipeline/bare | pipeline s | worker peak RSS MB | parent events | parent KiB | ranges',
+        '      docs |  bare docs/s | pipeline docs/s | pipeline/bare | pipeline s | worker peak RSS MB | parent events | parent KiB | ranges | CPU ms/1k docs: bare | worker | server',
       );
       for (const r of rows) {
         console.log(
-          `${fmt(r.docs)} | ${fmt(r.bareDocsPerSec)}   | ${fmt(r.pipelineDocsPerSec)}      | ${(100 * r.ratio).toFixed(1).padStart(11)} % | ${r.pipelineSeconds.toFixed(1).padStart(10)} | ${r.workerPeakRssMb.toFixed(0).padStart(18)} | ${String(r.parentHistoryEvents).padStart(13)} | ${(r.parentHistoryBytes / 1024).toFixed(1).padStart(10)} | ${String(r.shardRanges).padStart(6)}`,
+          `${fmt(r.docs)} | ${fmt(r.bareDocsPerSec)}   | ${fmt(r.pipelineDocsPerSec)}      | ${(100 * r.ratio).toFixed(1).padStart(11)} % | ${r.pipelineSeconds.toFixed(1).padStart(10)} | ${r.workerPeakRssMb.toFixed(0).padStart(18)} | ${String(r.parentHistoryEvents).padStart(13)} | ${(r.parentHistoryBytes / 1024).toFixed(1).padStart(10)} | ${String(r.shardRanges).padStart(6)} | ${r.cpuMsPer1000Docs.bare.toFixed(0).padStart(19)} | ${r.cpuMsPer1000Docs.worker.toFixed(0).padStart(6)} | ${r.cpuMsPer1000Docs.server === null ? '-' : r.cpuMsPer1000Docs.server.toFixed(0).padStart(6)}`,
         );
       }
     }

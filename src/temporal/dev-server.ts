@@ -23,6 +23,8 @@ export interface DevServerOptions {
 export interface RunningDevServer {
   address: string;
   uiUrl: string;
+  /** The server process (benchmarks read its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -137,6 +139,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   return {
     address: options.address,
     uiUrl: `http://localhost:${options.uiPort}`,
+    pid: child.pid,
     stop: async () => {
       process.removeListener('exit', onExit);
       await stop();
