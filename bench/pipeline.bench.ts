@@ -89,7 +89,10 @@ function processCpuSeconds(pid: number | undefined): number | null {
 }
 
 function startWorker(env: NodeJS.ProcessEnv) {
-  const child = fork(path.join(__dirname, 'pipeline-worker.js'), { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROFILE=<dir>: the worker writes a V8 CPU profile per thread there (node --cpu-prof).
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = fork(path.join(__dirname, 'pipeline-worker.js'), { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = new Promise<void>((resolve, reject) => {
     child.on('message', (m: { ready?: boolean }) => m.ready && resolve());
     child.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));

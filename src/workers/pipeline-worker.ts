@@ -125,7 +125,9 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
       );
     }
     if (queues.has('cpu')) {
-      deps.shardPool?.start();
+      // The threads load while the worker is created; it polls only once they can take a task.
+      const threadsReady = deps.shardPool?.start();
+      threadsReady?.catch(() => undefined); // awaited below; Worker.create may throw first
       workers.push(
         await Worker.create({
           ...common,
@@ -135,6 +137,7 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
           maxConcurrentActivityTaskExecutions: options.cpuSlots ?? deps.shardPool?.size ?? os.availableParallelism(),
         }),
       );
+      await threadsReady;
     }
   } catch (err) {
     // The first queue's worker may exist already: let it go, then report what failed.

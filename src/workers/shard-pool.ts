@@ -45,11 +45,21 @@ export class ShardThreadPool {
   ) {}
 
   /**
-   * Starts the threads now: a worker that polls the CPU queue will need them, and a thread spends
-   * most of a second loading its modules, which would otherwise delay the first batch's first shard.
+   * Starts the threads and resolves once each has loaded its modules and answered (with its thread
+   * id): a worker that polls the CPU queue will need them, and a thread spends about a second of CPU
+   * loading its modules, which would otherwise compete with the first batch's first shards for the
+   * cores. A thread whose module cannot load fails this instead of every later task.
    */
-  start(): void {
-    this.piscina();
+  async start(): Promise<number[]> {
+    const pool = this.piscina();
+    // One ping per thread, sent together: each thread takes one (a thread runs one task at a time).
+    const outcomes = (await Promise.all(
+      Array.from({ length: Math.max(1, this.size) }, () => pool.run({ kind: 'ping' } satisfies CpuTask)),
+    )) as ThreadOutcome<number>[];
+    return outcomes.map((outcome) => {
+      if (!outcome.ok) throw fromThreadError(outcome.error);
+      return outcome.value;
+    });
   }
 
   /** The running piscina pool (tests look at its threads). */

@@ -1,4 +1,4 @@
-import type { MessagePort } from 'node:worker_threads';
+import { threadId, type MessagePort } from 'node:worker_threads';
 import { defaultFailureConverter, defaultPayloadConverter, noopMetricMeter } from '@temporalio/common';
 import type { Info } from '@temporalio/activity';
 import { Activity } from '@temporalio/worker/lib/activity';
@@ -66,6 +66,7 @@ function cpuActivities(): Record<string, ActivityFn> {
 }
 
 export type CpuTask =
+  | { kind: 'ping' }
   | { kind: 'shard'; task: ShardStageTask }
   | { kind: 'activity'; name: string; info: Info; args: unknown[]; port: MessagePort };
 
@@ -117,6 +118,8 @@ function runActivity(task: Extract<CpuTask, { kind: 'activity' }>): Promise<unkn
 
 export default async function run(task: CpuTask): Promise<ThreadOutcome<unknown>> {
   try {
+    // The pool's start: this module (and all it imports) is loaded once this answers.
+    if (task.kind === 'ping') return { ok: true, value: threadId };
     if (task.kind === 'shard') {
       return { ok: true, value: await runShardStage({ store, loadModel, loadVocabulary: (key) => vocabularies.load(key) }, task.task) };
     }

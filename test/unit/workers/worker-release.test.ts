@@ -51,12 +51,19 @@ describe('pipeline workers that never ran', function () {
     await connection.close();
   });
 
-  it('start the CPU pool threads with a worker that polls the CPU queue, before any task', async () => {
+  it('start the CPU pool threads with a worker that polls the CPU queue, loaded before any task', async () => {
     const pool = new ShardThreadPool({ STORE: 'fs', STORE_ROOT: fx.deps.store.root, DATA_DIR: fx.dir }, 2);
     assert.equal(pool.threads.length, 0);
+    let answered: number[] | undefined;
+    const start = pool.start.bind(pool);
+    pool.start = async () => (answered = await start());
     const worker = await create(undefined, pool);
     try {
       assert.equal(pool.threads.length, 2);
+      // Both threads answered (their modules are loaded) before the worker was handed back.
+      assert.ok(answered, 'the worker was created before its threads were ready');
+      assert.deepEqual(new Set(answered).size, 2);
+      assert.deepEqual(new Set(answered), new Set(pool.threads.map((t) => t.threadId)));
     } finally {
       await worker.release();
       await pool.close();
