@@ -1,4 +1,6 @@
 import { identifyLanguage, type DetectedLanguage } from '../text/language';
+import type { TokenIdView } from '../text/token-id-view';
+import { IdTermCounts } from './id-term-counts';
 import { fingerprint } from './hash';
 import { addToHistogram, CUTS, emptyHistogram, mergeHistograms, type HistogramV1 } from './histogram';
 
@@ -92,6 +94,11 @@ export interface DocumentObservation {
   fingerprint?: number;
   /** `identifyLanguage(tokens)`, when the caller already computed it. */
   language?: DetectedLanguage;
+  /**
+   * The tokens' ids in the text vocabulary, when the caller just cleaned the document
+   * (`lastTokenIds()` of src/text): terms are then counted by id, without a hash lookup per token.
+   */
+  tokenIds?: TokenIdView;
 }
 
 export interface PredictionObservation {
@@ -158,6 +165,8 @@ export class StatisticsAccumulator {
   private oovTokens = 0;
   private oovUnseen = 0;
   private readonly vocabularyLimit: number;
+  /** Counts of interned tokens by vocabulary id, folded into `terms` when the vocabulary starts over. */
+  private readonly byId = new IdTermCounts();
 
   constructor(private readonly options: AccumulatorOptions = {}) {
     this.vocabularyLimit = options.vocabularyLimit ?? DEFAULT_VOCABULARY_LIMIT;
@@ -186,23 +195,46 @@ export class StatisticsAccumulator {
 
     // Stamping each term with the document number counts document frequency without a set per document.
     const stamp = this.documents;
-    const { tokens } = doc;
-    for (let i = 0; i < tokens.length; i++) {
-      let slot = this.terms.get(tokens[i]);
-      if (slot === undefined) slot = this.addTerm(tokens[i]);
-      this.tf[slot]++;
-      if (this.lastDoc[slot] !== stamp) {
-        this.lastDoc[slot] = stamp;
-        this.df[slot]++;
+    const { tokens, tokenIds } = doc;
+    const reference = this.options.oovVocabulary;
+    if (tokenIds) {
+      if (tokenIds.epoch !== this.byId.epoch) this.foldIds(tokenIds.epoch);
+      const unseen = this.byId.addDocument(tokens, tokenIds.ids, stamp, reference?.terms);
+      // Tokens the vocabulary does not intern (digits, very long words) are counted by string.
+      for (let i = 0; i < tokens.length; i++) if (tokenIds.ids[i] < 0) this.countTerm(tokens[i], stamp);
+      if (reference) {
+        this.oovTokens += tokens.length;
+        this.oovUnseen += unseen;
+        for (let i = 0; i < tokens.length; i++) if (tokenIds.ids[i] < 0 && !reference.terms.has(tokens[i])) this.oovUnseen++;
+      }
+    } else {
+      for (let i = 0; i < tokens.length; i++) this.countTerm(tokens[i], stamp);
+      if (reference) {
+        this.oovTokens += tokens.length;
+        for (const token of tokens) if (!reference.terms.has(token)) this.oovUnseen++;
       }
     }
-    this.tokens += doc.tokens.length;
+    this.tokens += tokens.length;
+  }
 
-    const reference = this.options.oovVocabulary;
-    if (reference) {
-      this.oovTokens += doc.tokens.length;
-      for (const token of doc.tokens) if (!reference.terms.has(token)) this.oovUnseen++;
+  private countTerm(term: string, stamp: number): void {
+    let slot = this.terms.get(term);
+    if (slot === undefined) slot = this.addTerm(term);
+    this.tf[slot]++;
+    if (this.lastDoc[slot] !== stamp) {
+      this.lastDoc[slot] = stamp;
+      this.df[slot]++;
     }
+  }
+
+  /** Moves the counts by id into the counts by term (a document is counted under one epoch only). */
+  private foldIds(nextEpoch: number): void {
+    this.byId.drain((term, df, tf) => {
+      let slot = this.terms.get(term);
+      if (slot === undefined) slot = this.addTerm(term);
+      this.df[slot] += df;
+      this.tf[slot] += tf;
+    }, nextEpoch);
   }
 
   private addTerm(term: string): number {
@@ -242,6 +274,7 @@ export class StatisticsAccumulator {
   }
 
   toStatistics(): DatasetStatisticsV1 {
+    this.foldIds(this.byId.epoch);
     const all: Array<[string, number, number]> = [];
     for (const [term, slot] of this.terms) all.push([term, this.df[slot], this.tf[slot]]);
     all.sort(byFrequency);

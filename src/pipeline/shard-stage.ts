@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TextClassifier } from '../model';
 import { PART_PROFILE_STEMS, ProfileAccumulator, shouldTraceInShard } from '../reports/profile';
 import type { ObjectStore } from '../storage/object-store';
-import { composeText, identifyLanguage } from '../text';
+import { composeText, identifyLanguage, lastTokenIds } from '../text';
 import { traceCleaning } from '../text/cleaning-trace';
 import { cleanStagedRecord } from './clean-records';
 import type { ResultRecord, StagedRecord } from './records';
@@ -103,6 +103,8 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
       throw new Error(`${task.stagedKey}: line ${lineNo} is not valid JSON`);
     }
     const processed = cleanStagedRecord(staged, classifier.config.text, task.redactPii);
+    // Valid until the next document is cleaned (the profile's trace below cleans again).
+    const tokenIds = lastTokenIds();
     processedLines.push(JSON.stringify(processed));
     if (processed.label !== null) labelled++;
     // Both accumulators count languages: identified once.
@@ -113,6 +115,7 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
       tokens: processed.tokens,
       compound: processed.sentiment.compound,
       language,
+      tokenIds,
     });
     const title = staged.title ?? '';
     const traced = shouldTraceInShard(task.index, shardRows, rows);

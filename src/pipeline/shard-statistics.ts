@@ -1,6 +1,7 @@
 import { fingerprint, StatisticsAccumulator, type BaselineV1, type DatasetStatisticsV1 } from '../drift';
 import type { ObjectStore } from '../storage/object-store';
 import type { DetectedLanguage } from '../text/language';
+import type { TokenIdView } from '../text/token-id-view';
 
 /** Terms kept in a shard's (and a batch's) statistics; OOV counts are exact regardless. */
 export const SHARD_VOCABULARY_LIMIT = 20_000;
@@ -11,6 +12,8 @@ export interface ShardDocument {
   tokens: readonly string[];
   compound: number;
   language: DetectedLanguage;
+  /** The tokens' vocabulary ids, read right after cleaning (src/text lastTokenIds). */
+  tokenIds?: TokenIdView;
 }
 
 /**
@@ -35,6 +38,7 @@ export class ShardStatistics {
       sentiment: doc.compound,
       fingerprint: print,
       language: doc.language,
+      tokenIds: doc.tokenIds,
     });
     // The accumulator keys duplicates by length and fingerprint; across shards the fingerprint alone
     // is used (a 53-bit hash: collisions stay rare at millions of documents).

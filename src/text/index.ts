@@ -3,6 +3,7 @@ import { detectLanguage } from './language';
 import { resolveTextOptions, type Language, type TextOptions } from './options';
 import { sentimentLabel, spanishCompound, vaderCompound, type Sentiment } from './sentiment';
 import { stopwordSet } from './stopwords';
+import type { TokenIdView } from './token-id-view';
 import { stopwordBit, vocabulary } from './vocabulary';
 
 export { DEFAULT_TEXT_OPTIONS, LANGUAGES, resolveTextOptions, type Language, type TextOptions } from './options';
@@ -12,6 +13,7 @@ export { detectCorpusLanguage, type CorpusLanguage } from './corpus-language';
 export { negationWords, stopwordSet } from './stopwords';
 export { stemToken } from './stem';
 export { sentimentLabel, spanishCompound, vaderCompound, type Sentiment, type SentimentLabel } from './sentiment';
+export type { TokenIdView } from './token-id-view';
 
 export interface TextInput {
   title?: string;
@@ -94,6 +96,15 @@ export function cleanDocument(input: TextInput, options?: Partial<TextOptions>):
   const stems = stemsOf(tokensNoStop, language, resolved);
   const compound = language === 'en' ? vaderCompound(text) : spanishCompound(tokens);
   return { text, textClean, tokens, tokensNoStop, stems, sentiment: { compound, label: sentimentLabel(compound) }, language };
+}
+
+/**
+ * The vocabulary ids of the tokens of the document `cleanDocument` (or `documentFeatures`) last
+ * returned: read it right after, before anything else is cleaned (the ids live in scratch that the
+ * next document overwrites). Accumulators count terms by these ids instead of hashing each token.
+ */
+export function lastTokenIds(): TokenIdView {
+  return { ids: tokenIds.ids, epoch: vocabulary.epoch };
 }
 
 /**

@@ -38,11 +38,19 @@ export class Vocabulary {
     return this.table.size;
   }
 
+  /** How many times the table has started over: ids from different epochs name different words. */
+  get epoch(): number {
+    return this.restarts;
+  }
+
+  private restarts = 0;
+
   /** Called between documents: ids handed out before stay valid until then. */
   startDocument(): void {
     if (this.table.size >= this.capacity) {
       this.table = new WordTable([], Math.min(this.capacity, INITIAL_WORDS));
       this.stems.clear();
+      this.restarts++;
     }
   }
 
