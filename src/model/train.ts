@@ -6,7 +6,7 @@ import { validateTrainingConfig, type TrainingConfig } from './config';
 import type { LabelledDoc } from './features';
 import { TextClassifier, type FittedClassifier } from './text-classifier';
 import { SparseRow } from './vectorizer/sparse-row';
-import { TermStatistics } from './vectorizer/term-statistics';
+import { featureIndexOf, TermStatistics } from './vectorizer/term-statistics';
 import { FittedVectorizer } from './vectorizer/vectorizer';
 
 export interface TrainingStats {
@@ -24,7 +24,10 @@ export interface TrainedModel {
   stats: TrainingStats;
 }
 
-/** Yields the training set shard by shard; called once per pass and must yield the same documents. */
+/**
+ * Yields the training set shard by shard. Called once per pass, and must yield the same documents
+ * each time: once if the first pass could keep every document's counts (see TrainOptions), else twice.
+ */
 export type ShardSource = () => AsyncIterable<LabelledDoc[]> | Iterable<LabelledDoc[]>;
 
 /**
@@ -32,9 +35,17 @@ export type ShardSource = () => AsyncIterable<LabelledDoc[]> | Iterable<Labelled
  * see TermStatistics) and the labels; the second adds each vectorised document to its class's
  * counts (naive Bayes: memory is the candidate table plus k x V counts, whatever the number of
  * documents) or to the TF-IDF matrix a linear model is then fitted on (memory grows with the
- * documents' non-zeros).
+ * documents' non-zeros). The first pass also keeps each document's n-gram counts while they fit
+ * a bound (DocumentCounts); when all of them fit, the second pass reads those instead of the
+ * shards, so a corpus of up to that size is read once.
  */
 export interface TrainOptions {
+  /**
+   * Most (document, n-gram) entries the first pass keeps to spare the second pass over the shards
+   * (8 bytes each; default: the vectorizer's maxCandidateTerms). 0 always reads the shards twice.
+   * The model is the same either way.
+   */
+  firstPassCountsLimit?: number;
   /**
    * Awaited between iterations of a linear model's optimiser (default: yield to the event loop, so
    * heartbeats and timers keep running during a long fit).
@@ -44,12 +55,20 @@ export interface TrainOptions {
 
 export async function trainModel(shards: ShardSource, config: TrainingConfig, options: TrainOptions = {}): Promise<TrainedModel> {
   const checked = validateTrainingConfig(config);
-  const statistics = new TermStatistics(checked.vectorizer);
-  const labelCounts = new Map<string, number>();
+  const statistics = new TermStatistics(checked.vectorizer, options.firstPassCountsLimit);
+  // Labels numbered as first seen; the classes are numbered in sorted order once all are known.
+  const labelIds = new Map<string, number>();
+  const labelTally: number[] = [];
   for await (const shard of shards()) {
     for (const doc of shard) {
-      statistics.addDocument(doc.features);
-      labelCounts.set(doc.label, (labelCounts.get(doc.label) ?? 0) + 1);
+      let id = labelIds.get(doc.label);
+      if (id === undefined) {
+        id = labelTally.length;
+        labelIds.set(doc.label, id);
+        labelTally.push(0);
+      }
+      labelTally[id]++;
+      statistics.addDocument(doc.features, id);
     }
   }
   if (statistics.documentCount === 0) throw new RangeError('cannot train on zero documents');
@@ -60,28 +79,44 @@ export async function trainModel(shards: ShardSource, config: TrainingConfig, op
   }
   const vectorizer = FittedVectorizer.fromSelection(checked.vectorizer, vocabulary);
   // np.unique order, as sklearn's classes_.
-  const labels = [...labelCounts.keys()].sort();
+  const labels = [...labelIds.keys()].sort();
   const labelIndex = new Map(labels.map((label, c) => [label, c]));
   const classifierOptions = checked.classifier;
   const counts = isNaiveBayes(classifierOptions) ? new NaiveBayesCounts(labels.length, vectorizer.featureCount) : undefined;
   const linear = isNaiveBayes(classifierOptions) ? undefined : new LinearTrainer(classifierOptions, labels, vectorizer.featureCount);
   const row = new SparseRow();
-  let secondPass = 0;
-  for await (const shard of shards()) {
-    for (const doc of shard) {
-      const c = labelIndex.get(doc.label);
-      if (c === undefined)
-        throw new Error(`label ${JSON.stringify(doc.label)} appeared only in the second pass: shards() must replay the same documents`);
-      vectorizer.transformInto(doc.features, row);
-      if (counts) counts.add(c, row);
-      else linear?.add(c, row);
-      secondPass++;
+  const add = (c: number) => {
+    if (counts) counts.add(c, row);
+    else linear?.add(c, row);
+  };
+  const cached = statistics.documentCounts;
+  if (cached.complete) {
+    // Every document's counts are at hand: the second pass reads them instead of the shards.
+    const featureOf = featureIndexOf(vocabulary);
+    const classOf = Int32Array.from(labelIds.keys(), (label) => labelIndex.get(label) as number);
+    for (let d = 0; d < cached.documentCount; d++) {
+      cached.countInto(d, featureOf, row);
+      vectorizer.weigh(row, vectorizer.idf, 1);
+      add(classOf[cached.labelOf(d)]);
     }
-  }
-  if (secondPass !== statistics.documentCount) {
-    throw new Error(
-      `first pass saw ${statistics.documentCount} documents, second pass ${secondPass}: shards() must replay the same documents`,
-    );
+    cached.abandon();
+  } else {
+    let secondPass = 0;
+    for await (const shard of shards()) {
+      for (const doc of shard) {
+        const c = labelIndex.get(doc.label);
+        if (c === undefined)
+          throw new Error(`label ${JSON.stringify(doc.label)} appeared only in the second pass: shards() must replay the same documents`);
+        vectorizer.transformInto(doc.features, row);
+        add(c);
+        secondPass++;
+      }
+    }
+    if (secondPass !== statistics.documentCount) {
+      throw new Error(
+        `first pass saw ${statistics.documentCount} documents, second pass ${secondPass}: shards() must replay the same documents`,
+      );
+    }
   }
 
   const fitted: FittedClassifier = counts
@@ -99,7 +134,7 @@ export async function trainModel(shards: ShardSource, config: TrainingConfig, op
     classifier,
     stats: {
       documents: statistics.documentCount,
-      labelCounts: Object.fromEntries(labels.map((label) => [label, labelCounts.get(label) as number])),
+      labelCounts: Object.fromEntries(labels.map((label) => [label, labelTally[labelIds.get(label) as number]])),
       vocabularySize: vectorizer.featureCount,
       candidateTerms: vocabulary.candidateTerms,
       prunedDfThreshold: vocabulary.prunedDfThreshold,

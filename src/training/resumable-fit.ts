@@ -23,8 +23,9 @@ import {
  *
  * The engine exposes no first-pass API (TermStatistics is internal to src/model), so
  * `fitVocabulary` runs `trainModel` with a second pass of feature-less documents: it replays the
- * same labels, as trainModel requires, and costs no vectorising. What trainModel returns is then
- * a fitted vectorizer with empty class sums, of which only the vocabulary is kept. The unit test
+ * same labels, as trainModel requires, and costs no vectorising (trainModel skips that pass when
+ * its first pass kept every document's counts). Of what trainModel returns only the vocabulary
+ * is kept. The unit test
  * pins that the split fit equals trainModel's (test/unit/training/resumable-fit.test.ts).
  */
 

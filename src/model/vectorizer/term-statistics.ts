@@ -1,3 +1,4 @@
+import { DocumentCounts } from './document-counts';
 import { ensureCapacity } from './growable';
 import { NgramNodes, NO_NODE } from './ngram-nodes';
 import { documentCountBounds, type VectorizerOptions } from './options';
@@ -22,41 +23,63 @@ export interface Selection {
  */
 export class TermStatistics {
   private nodes: NgramNodes;
-  /** Per node: corpus frequency, document frequency, last document counted (one cache line). */
+  /**
+   * Per node: corpus frequency, document frequency, and 1 + its latest (document, n-gram) entry
+   * (one cache line). Entries are numbered densely over the whole pass, one per distinct n-gram
+   * of each document, so a node was already seen in the current document iff its entry is at
+   * least `documentStart`; the entry is also its place in `documentCounts`.
+   */
   private stats = new Float64Array(0);
   private documents = 0;
+  private entries = 0;
   private prunedDfThreshold = 0;
   private readonly recent: Int32Array;
+  /** The pass's per-document counts while they fit their bound (see DocumentCounts). */
+  readonly documentCounts: DocumentCounts;
 
-  constructor(private readonly options: VectorizerOptions) {
+  /**
+   * `documentCountsLimit`: most (document, n-gram) entries kept in documentCounts (0: none). By
+   * default as many as candidate n-grams: 8 bytes each, a fraction of what a candidate costs.
+   */
+  constructor(
+    private readonly options: VectorizerOptions,
+    documentCountsLimit = options.maxCandidateTerms,
+  ) {
     this.nodes = new NgramNodes(1 << 16);
     // recent[n - 1]: node of the n-gram ending at the previous token.
     this.recent = new Int32Array(options.ngramRange[1]);
+    this.documentCounts = new DocumentCounts(documentCountsLimit);
+    if (documentCountsLimit === 0) this.documentCounts.abandon();
   }
 
   get documentCount(): number {
     return this.documents;
   }
 
-  addDocument(tokens: readonly string[]): void {
-    const document = this.documents++;
+  /** `label`: the caller's id for the document's class, kept in documentCounts. */
+  addDocument(tokens: readonly string[], label = 0): void {
+    this.documents++;
+    const documentStart = this.entries;
     const maxN = this.options.ngramRange[1];
     const nodes = this.nodes;
     const recent = this.recent;
     recent.fill(NO_NODE);
     for (let i = 0; i < tokens.length; i++) {
       const word = nodes.internWord(tokens[i]);
-      this.count(word, document);
-      // Longest first, so recent[n - 2] still holds the previous token's (n-1)-gram.
+      // Longest first, so recent[n - 2] still holds the previous token's (n-1)-gram. The word
+      // itself is counted last: FittedVectorizer.countInto meets a token's n-grams in this order,
+      // and documentCounts must list them as it would.
       for (let n = maxN; n >= 2; n--) {
         const prefix = recent[n - 2];
         if (prefix === NO_NODE) continue;
         const node = nodes.internExtension(prefix, word);
-        this.count(node, document);
+        this.count(node, documentStart);
         recent[n - 1] = node;
       }
+      this.count(word, documentStart);
       recent[0] = word;
     }
+    this.documentCounts.endDocument(this.entries, label);
     if (nodes.size > this.options.maxCandidateTerms) this.prune();
   }
 
@@ -90,15 +113,20 @@ export class TermStatistics {
     };
   }
 
-  private count(node: number, document: number): void {
+  private count(node: number, documentStart: number): void {
     const at = node * 3;
     if (at + 2 >= this.stats.length) this.stats = ensureCapacity(this.stats, at + 2);
     const stats = this.stats;
     stats[at]++;
-    // Documents are numbered from 0 and a fresh slot holds 0, so store document + 1.
-    if (stats[at + 2] !== document + 1) {
-      stats[at + 2] = document + 1;
+    // A fresh slot holds 0, so entries are stored plus one.
+    const latest = stats[at + 2] - 1;
+    if (latest >= documentStart) {
+      this.documentCounts.again(latest);
+    } else {
+      const entry = this.entries++;
+      stats[at + 2] = entry + 1;
       stats[at + 1]++;
+      this.documentCounts.first(entry, node);
     }
   }
 
@@ -116,6 +144,9 @@ export class TermStatistics {
     let remaining = size - histogram[0];
     while (remaining > target) remaining -= histogram[++threshold];
     this.prunedDfThreshold = Math.max(this.prunedDfThreshold, threshold);
+    // Earlier documents' counts would name renumbered or dropped nodes, and an n-gram dropped now
+    // can come back later and be selected: only a second look at the documents counts it exactly.
+    this.documentCounts.abandon();
 
     const renumbered = this.nodes.retain((node) => stats[node * 3 + 1] > threshold);
     for (let node = 0; node < size; node++) {
@@ -128,4 +159,11 @@ export class TermStatistics {
     // Slots past the survivors are reused by the next new n-grams and must start from zero.
     stats.fill(0, this.nodes.size * 3, size * 3);
   }
+}
+
+/** Per first-pass node: its feature index in `selection`, or -1. */
+export function featureIndexOf(selection: Selection): Int32Array {
+  const featureOf = new Int32Array(selection.nodes.size).fill(-1);
+  selection.features.forEach((node, feature) => (featureOf[node] = feature));
+  return featureOf;
 }

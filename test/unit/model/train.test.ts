@@ -35,13 +35,62 @@ describe('training', () => {
     assert.deepEqual(Object.keys(whole.stats.labelCounts), whole.classifier.labels);
   });
 
-  it('refuses shards that do not replay the same documents', async () => {
+  it('reads the shards once when the first pass keeps every document, with the same model as two reads', async () => {
+    const configs = [
+      DEFAULT_TRAINING_CONFIG,
+      resolveTrainingConfig({ vectorizer: { ngramRange: [1, 3], minDf: 0.02, maxDf: 0.9, norm: 'l1', binary: true } }),
+      resolveTrainingConfig({ vectorizer: { ngramRange: [2, 2], maxFeatures: 50, useIdf: false, sublinearTf: false } }),
+      resolveTrainingConfig({ classifier: { variant: 'complement' } }),
+      resolveTrainingConfig({ classifier: { variant: 'logistic', maxIter: 20 } }),
+    ];
+    for (const cfg of configs) {
+      let reads = 0;
+      const counted = () => {
+        reads++;
+        return asyncShards(corpus, 37);
+      };
+      const once = await trainModel(counted, cfg);
+      assert.equal(reads, 1);
+      const twice = await trainModel(counted, cfg, { firstPassCountsLimit: 0 });
+      assert.equal(reads, 3);
+      // Too small a bound for this corpus: abandoned during the first pass, then a second read.
+      const overflowing = await trainModel(counted, cfg, { firstPassCountsLimit: 5_000 });
+      assert.equal(reads, 5);
+      const a = once.classifier.toArtifacts();
+      for (const other of [twice, overflowing]) {
+        assert.deepEqual(other.stats, once.stats);
+        const b = other.classifier.toArtifacts();
+        assert.deepEqual({ ...b.model, trainedAt: '' }, { ...a.model, trainedAt: '' });
+        assert.deepEqual(b.preprocessor, a.preprocessor);
+      }
+    }
+  });
+
+  it('reads the shards again when the first pass prunes its candidates, whatever the bound on kept counts', async () => {
+    const bounded = resolveTrainingConfig({ vectorizer: { maxCandidateTerms: 1_000 } });
+    let reads = 0;
+    const counted = () => {
+      reads++;
+      return [corpus];
+    };
+    const pruned = await trainModel(counted, bounded, { firstPassCountsLimit: 1e9 });
+    assert.ok(pruned.stats.prunedDfThreshold > 0, 'the corpus must overflow 1,000 candidates');
+    assert.equal(reads, 2);
+    const reference = await trainModel(counted, bounded, { firstPassCountsLimit: 0 });
+    const a = reference.classifier.toArtifacts();
+    const b = pruned.classifier.toArtifacts();
+    assert.deepEqual({ ...b.model, trainedAt: '' }, { ...a.model, trainedAt: '' });
+    assert.deepEqual(b.preprocessor, a.preprocessor);
+  });
+
+  it('refuses shards that do not replay the same documents when it reads them twice', async () => {
+    const twice = { firstPassCountsLimit: 0 };
     let call = 0;
     const drifting = () => [call++ === 0 ? corpus : corpus.slice(1)];
-    await assert.rejects(trainModel(drifting, config), /must replay the same documents/);
+    await assert.rejects(trainModel(drifting, config, twice), /must replay the same documents/);
     let round = 0;
     const newLabel = () => [round++ === 0 ? corpus : [...corpus.slice(1), { features: ['x'], label: 'surprise' }]];
-    await assert.rejects(trainModel(newLabel, config), /second pass/);
+    await assert.rejects(trainModel(newLabel, config, twice), /second pass/);
   });
 
   it('explains empty training sets and empty vocabularies', async () => {
