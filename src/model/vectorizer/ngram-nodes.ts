@@ -94,14 +94,18 @@ export class NgramNodes {
     this.pairs.setTag(this.pairs.find(this.prefixes[node], this.lasts[node]), tag);
   }
 
-  internWord(word: string): number {
+  /**
+   * `owned`: `word` is known to share no memory with a larger string (it is another table's key),
+   * so it is kept as is instead of copied.
+   */
+  internWord(word: string, owned = false): number {
     const known = this.words.get(word);
     if (known !== NO_NODE) return known;
     if (word.includes(' ')) {
       throw new RangeError(`feature tokens must not contain spaces (n-grams are joined with one): ${JSON.stringify(word)}`);
     }
     const node = this.add(NO_NODE, NO_NODE, 1);
-    const own = ownedCopy(word);
+    const own = owned ? word : ownedCopy(word);
     this.words.insert(own, node);
     this.wordIds[node] = this.wordList.length;
     this.wordList.push(own);
@@ -193,10 +197,13 @@ export class NgramNodes {
   private add(prefix: number, last: number, order: number): number {
     if (order > 255) throw new RangeError('n-grams longer than 255 words are not supported');
     const node = this.count++;
-    this.prefixes = ensureCapacity(this.prefixes, node);
-    this.lasts = ensureCapacity(this.lasts, node);
-    this.orders = ensureCapacity(this.orders, node);
-    this.wordIds = ensureCapacity(this.wordIds, node);
+    // One check for the four arrays (they always have the same length): this runs per new n-gram.
+    if (node >= this.prefixes.length) {
+      this.prefixes = ensureCapacity(this.prefixes, node);
+      this.lasts = ensureCapacity(this.lasts, node);
+      this.orders = ensureCapacity(this.orders, node);
+      this.wordIds = ensureCapacity(this.wordIds, node);
+    }
     this.prefixes[node] = prefix;
     this.lasts[node] = last;
     this.orders[node] = order;
