@@ -20,7 +20,14 @@ export class DocumentCounts {
   private documents = 0;
   private abandoned = false;
 
-  constructor(private readonly limit: number) {}
+  private readonly limit: number;
+
+  /** `limit`: most entries held, a non-negative integer (0: none; entries are int32-indexed, so at most 2^31 - 1). */
+  constructor(limit: number) {
+    if (!(Number.isInteger(limit) && limit >= 0)) throw new RangeError(`firstPassCountsLimit must be an integer >= 0, got ${limit}`);
+    this.limit = Math.min(limit, 2 ** 31 - 1);
+    if (this.limit === 0) this.abandon();
+  }
 
   get complete(): boolean {
     return !this.abandoned;

@@ -49,7 +49,6 @@ export class TermStatistics {
     // recent[n - 1]: node of the n-gram ending at the previous token.
     this.recent = new Int32Array(options.ngramRange[1]);
     this.documentCounts = new DocumentCounts(documentCountsLimit);
-    if (documentCountsLimit === 0) this.documentCounts.abandon();
   }
 
   get documentCount(): number {

@@ -64,6 +64,14 @@ describe('training', () => {
         assert.deepEqual(b.preprocessor, a.preprocessor);
       }
     }
+    await assert.rejects(
+      trainModel(() => [corpus], config, { firstPassCountsLimit: -1 }),
+      /firstPassCountsLimit/,
+    );
+    await assert.rejects(
+      trainModel(() => [corpus], config, { firstPassCountsLimit: NaN }),
+      /firstPassCountsLimit/,
+    );
   });
 
   it('reads the shards again when the first pass prunes its candidates, whatever the bound on kept counts', async () => {
