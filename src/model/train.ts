@@ -35,15 +35,15 @@ export type ShardSource = () => AsyncIterable<LabelledDoc[]> | Iterable<Labelled
  * see TermStatistics) and the labels; the second adds each vectorised document to its class's
  * counts (naive Bayes: memory is the candidate table plus k x V counts, whatever the number of
  * documents) or to the TF-IDF matrix a linear model is then fitted on (memory grows with the
- * documents' non-zeros). The first pass also keeps each document's n-gram counts while they fit
- * a bound (DocumentCounts); when all of them fit, the second pass reads those instead of the
+ * documents' non-zeros). The first pass also keeps each document's n-grams while they fit a
+ * bound (DocumentCounts); when all of them fit, the second pass reads those instead of the
  * shards, so a corpus of up to that size is read once.
  */
 export interface TrainOptions {
   /**
-   * Most (document, n-gram) entries the first pass keeps to spare the second pass over the shards
-   * (8 bytes each; default: the vectorizer's maxCandidateTerms). 0 always reads the shards twice.
-   * The model is the same either way.
+   * Most n-gram occurrences the first pass keeps to spare the second pass over the shards (4 bytes
+   * each; default: twice the vectorizer's maxCandidateTerms). 0 always reads the shards twice. The
+   * model is the same either way.
    */
   firstPassCountsLimit?: number;
   /**
@@ -93,9 +93,10 @@ export async function trainModel(shards: ShardSource, config: TrainingConfig, op
   if (cached.complete) {
     // Every document's counts are at hand: the second pass reads them instead of the shards.
     const featureOf = featureIndexOf(vocabulary);
+    const scratch = new Float64Array(vectorizer.featureCount);
     const classOf = Int32Array.from(labelIds.keys(), (label) => labelIndex.get(label) as number);
     for (let d = 0; d < cached.documentCount; d++) {
-      cached.countInto(d, featureOf, row);
+      cached.countInto(d, featureOf, scratch, row);
       vectorizer.weigh(row, vectorizer.idf, 1);
       add(classOf[cached.labelOf(d)]);
     }

@@ -1,28 +1,36 @@
 import { ensureCapacity } from './growable';
 import type { SparseRow } from './sparse-row';
 
+/** Entries per chunk (2^16: 256 KiB of node ids). */
+const CHUNK_BITS = 16;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+
 /**
- * Each document's n-gram counts as the first training pass saw them: per document, its distinct
- * n-gram nodes in the order a transform meets them, with their counts, and a caller's label id.
- * While it is complete, training needs no second pass over the shards (reading and splitting
- * them again, a string hash per token and a table probe per n-gram): it maps the nodes to
- * features instead. Bounded: it holds at most `limit` (document, n-gram) entries and is
- * abandoned (`complete` false, memory released) past that, or when the first pass prunes its
- * table (earlier documents' nodes are then no longer exact).
+ * Each document's n-grams as the first training pass met them: the node of every occurrence, in
+ * the order a transform meets them, and a caller's label id per document. While it is complete,
+ * training needs no second pass over the shards (reading and splitting them again, a string hash
+ * per token and a table probe per n-gram): it maps the nodes to features instead. Bounded: it holds
+ * at most `limit` occurrences (4 bytes each) and is abandoned (`complete` false, memory released)
+ * past that, or when the first pass prunes its table (earlier documents' nodes are then no longer
+ * exact). Occurrences live in fixed-size chunks rather than one growing array: nothing is copied as
+ * it grows and it allocates about half the bytes, which matters because V8 collects garbage in
+ * proportion to the off-heap memory allocated.
  */
 export class DocumentCounts {
-  private nodes = new Int32Array(1 << 12);
-  private counts = new Int32Array(1 << 12);
-  /** Per document: one past its last entry. */
+  /** Occurrence e is chunks[e >> CHUNK_BITS][e & CHUNK_MASK]. */
+  private chunks: Int32Array[] = [];
+  private size = 0;
+  /** Occurrences `add` can store without a new chunk (0 once abandoned): the hot path's one check. */
+  private capacity = 0;
+  /** Per document: one past its last occurrence. */
   private ends = new Int32Array(1 << 8);
   /** Per document: the label id given to endDocument. */
   private labels = new Int32Array(1 << 8);
   private documents = 0;
   private abandoned = false;
-
   private readonly limit: number;
 
-  /** `limit`: most entries held, a non-negative integer (0: none; entries are int32-indexed, so at most 2^31 - 1). */
+  /** `limit`: most occurrences held, a non-negative integer (0: none; int32-indexed, so at most 2^31 - 1). */
   constructor(limit: number) {
     if (!(Number.isInteger(limit) && limit >= 0)) throw new RangeError(`firstPassCountsLimit must be an integer >= 0, got ${limit}`);
     this.limit = Math.min(limit, 2 ** 31 - 1);
@@ -37,42 +45,35 @@ export class DocumentCounts {
     return this.documents;
   }
 
-  /** Stores the first occurrence in the current document of `node` as `entry` (entries are numbered densely from 0). */
-  first(entry: number, node: number): void {
-    if (this.abandoned) return;
-    if (entry >= this.limit) {
-      this.abandon();
-      return;
+  /** Appends an occurrence of `node` to the current document. */
+  add(node: number): void {
+    const size = this.size;
+    if (size < this.capacity) {
+      this.chunks[size >>> CHUNK_BITS][size & CHUNK_MASK] = node;
+      this.size = size + 1;
+    } else if (!this.abandoned) {
+      this.grow(node);
     }
-    if (entry >= this.nodes.length) {
-      this.nodes = ensureCapacity(this.nodes, entry);
-      this.counts = ensureCapacity(this.counts, entry);
-    }
-    this.nodes[entry] = node;
-    this.counts[entry] = 1;
   }
 
-  /** Counts another occurrence of the entry's n-gram in the current document. */
-  again(entry: number): void {
-    if (!this.abandoned) this.counts[entry]++;
-  }
-
-  /** Closes the current document: `end` is one past its last entry. */
-  endDocument(end: number, label: number): void {
+  /** Closes the current document. */
+  endDocument(label: number): void {
     if (this.abandoned) return;
     const document = this.documents++;
     if (document >= this.ends.length) {
       this.ends = ensureCapacity(this.ends, document);
       this.labels = ensureCapacity(this.labels, document);
     }
-    this.ends[document] = end;
+    this.ends[document] = this.size;
     this.labels[document] = label;
   }
 
   /** Stops storing and releases the memory held. */
   abandon(): void {
     this.abandoned = true;
-    this.nodes = this.counts = this.ends = this.labels = new Int32Array(0);
+    this.capacity = 0;
+    this.chunks = [];
+    this.ends = this.labels = new Int32Array(0);
   }
 
   labelOf(document: number): number {
@@ -80,24 +81,40 @@ export class DocumentCounts {
   }
 
   /**
-   * Writes the document's raw feature counts into `row`, in the order FittedVectorizer.countInto
-   * would (so the weights and their norm come out bit for bit the same). `featureOf[node]` is the
-   * node's feature index, or -1.
+   * Writes the document's raw feature counts into `row`, features in order of first occurrence as
+   * FittedVectorizer.countInto lists them (so the weights and their norm come out bit for bit the
+   * same). `featureOf[node]` is the node's feature index, or -1; `scratch` holds one zero per
+   * feature and is left zeroed.
    */
-  countInto(document: number, featureOf: Int32Array, row: SparseRow): SparseRow {
+  countInto(document: number, featureOf: Int32Array, scratch: Float64Array, row: SparseRow): SparseRow {
     const start = document === 0 ? 0 : this.ends[document - 1];
     const end = this.ends[document];
-    row.ensure(end - start);
+    row.ensure(Math.min(end - start, scratch.length));
     const { indices, values } = row;
-    const { nodes, counts } = this;
+    const chunks = this.chunks;
     let nnz = 0;
-    for (let entry = start; entry < end; entry++) {
-      const feature = featureOf[nodes[entry]];
+    for (let at = start; at < end; at++) {
+      const feature = featureOf[chunks[at >>> CHUNK_BITS][at & CHUNK_MASK]];
       if (feature < 0) continue;
-      indices[nnz] = feature;
-      values[nnz++] = counts[entry];
+      if (scratch[feature] === 0) indices[nnz++] = feature;
+      scratch[feature]++;
+    }
+    for (let k = 0; k < nnz; k++) {
+      values[k] = scratch[indices[k]];
+      scratch[indices[k]] = 0;
     }
     row.length = nnz;
     return row;
+  }
+
+  /** Adds a chunk for the occurrence, or abandons at the limit. */
+  private grow(node: number): void {
+    if (this.size >= this.limit) {
+      this.abandon();
+      return;
+    }
+    this.chunks.push(new Int32Array(CHUNK_MASK + 1));
+    this.capacity = Math.min(this.chunks.length * (CHUNK_MASK + 1), this.limit);
+    this.add(node);
   }
 }

@@ -94,22 +94,21 @@ export class NgramNodes {
     this.pairs.setTag(this.pairs.find(this.prefixes[node], this.lasts[node]), tag);
   }
 
-  /**
-   * `owned`: `word` is known to share no memory with a larger string (it is another table's key),
-   * so it is kept as is instead of copied.
-   */
-  internWord(word: string, owned = false): number {
+  internWord(word: string): number {
     const known = this.words.get(word);
     if (known !== NO_NODE) return known;
-    if (word.includes(' ')) {
-      throw new RangeError(`feature tokens must not contain spaces (n-grams are joined with one): ${JSON.stringify(word)}`);
-    }
-    const node = this.add(NO_NODE, NO_NODE, 1);
-    const own = owned ? word : ownedCopy(word);
-    this.words.insert(own, node);
-    this.wordIds[node] = this.wordList.length;
-    this.wordList.push(own);
-    return node;
+    return this.addWord(word, ownedCopy(word));
+  }
+
+  /**
+   * Like internWord for a word known to share no memory with a larger string (another table's key),
+   * kept as is instead of copied. Separate from internWord, which runs once per token, so as not to
+   * weigh on it.
+   */
+  internOwnedWord(word: string): number {
+    const known = this.words.get(word);
+    if (known !== NO_NODE) return known;
+    return this.addWord(word, word);
   }
 
   internExtension(prefix: number, last: number): number {
@@ -192,6 +191,17 @@ export class NgramNodes {
       if (this.orders[node] > 1) this.pairs.insert(this.prefixes[node], this.lasts[node], node);
     }
     return renumbered;
+  }
+
+  private addWord(word: string, own: string): number {
+    if (word.includes(' ')) {
+      throw new RangeError(`feature tokens must not contain spaces (n-grams are joined with one): ${JSON.stringify(word)}`);
+    }
+    const node = this.add(NO_NODE, NO_NODE, 1);
+    this.words.insert(own, node);
+    this.wordIds[node] = this.wordList.length;
+    this.wordList.push(own);
+    return node;
   }
 
   private add(prefix: number, last: number, order: number): number {

@@ -23,27 +23,21 @@ export interface Selection {
  */
 export class TermStatistics {
   private nodes: NgramNodes;
-  /**
-   * Per node: corpus frequency, document frequency, and 1 + its latest (document, n-gram) entry
-   * (one cache line). Entries are numbered densely over the whole pass, one per distinct n-gram
-   * of each document, so a node was already seen in the current document iff its entry is at
-   * least `documentStart`; the entry is also its place in `documentCounts`.
-   */
+  /** Per node: corpus frequency, document frequency, last document counted (one cache line). */
   private stats = new Float64Array(0);
   private documents = 0;
-  private entries = 0;
   private prunedDfThreshold = 0;
   private readonly recent: Int32Array;
-  /** The pass's per-document counts while they fit their bound (see DocumentCounts). */
+  /** The pass's n-gram occurrences per document while they fit their bound (see DocumentCounts). */
   readonly documentCounts: DocumentCounts;
 
   /**
-   * `documentCountsLimit`: most (document, n-gram) entries kept in documentCounts (0: none). By
-   * default as many as candidate n-grams: 8 bytes each, a fraction of what a candidate costs.
+   * `documentCountsLimit`: most n-gram occurrences kept in documentCounts (0: none). By default
+   * twice as many as candidate n-grams: 8 bytes per candidate, a fraction of what one costs.
    */
   constructor(
     private readonly options: VectorizerOptions,
-    documentCountsLimit = options.maxCandidateTerms,
+    documentCountsLimit = 2 * options.maxCandidateTerms,
   ) {
     this.nodes = new NgramNodes(1 << 16);
     // recent[n - 1]: node of the n-gram ending at the previous token.
@@ -57,28 +51,29 @@ export class TermStatistics {
 
   /** `label`: the caller's id for the document's class, kept in documentCounts. */
   addDocument(tokens: readonly string[], label = 0): void {
-    this.documents++;
-    const documentStart = this.entries;
-    const maxN = this.options.ngramRange[1];
+    const document = this.documents++;
+    const [minN, maxN] = this.options.ngramRange;
     const nodes = this.nodes;
     const recent = this.recent;
+    const kept = this.documentCounts;
     recent.fill(NO_NODE);
     for (let i = 0; i < tokens.length; i++) {
       const word = nodes.internWord(tokens[i]);
-      // Longest first, so recent[n - 2] still holds the previous token's (n-1)-gram. The word
-      // itself is counted last: FittedVectorizer.countInto meets a token's n-grams in this order,
-      // and documentCounts must list them as it would.
+      this.count(word, document);
+      // Longest first, so recent[n - 2] still holds the previous token's (n-1)-gram.
       for (let n = maxN; n >= 2; n--) {
         const prefix = recent[n - 2];
         if (prefix === NO_NODE) continue;
         const node = nodes.internExtension(prefix, word);
-        this.count(node, documentStart);
+        this.count(node, document);
+        if (n >= minN) kept.add(node);
         recent[n - 1] = node;
       }
-      this.count(word, documentStart);
+      // The word after its n-grams: the order in which FittedVectorizer.countInto meets them.
+      if (minN === 1) kept.add(word);
       recent[0] = word;
     }
-    this.documentCounts.endDocument(this.entries, label);
+    kept.endDocument(label);
     if (nodes.size > this.options.maxCandidateTerms) this.prune();
   }
 
@@ -112,20 +107,15 @@ export class TermStatistics {
     };
   }
 
-  private count(node: number, documentStart: number): void {
+  private count(node: number, document: number): void {
     const at = node * 3;
     if (at + 2 >= this.stats.length) this.stats = ensureCapacity(this.stats, at + 2);
     const stats = this.stats;
     stats[at]++;
-    // A fresh slot holds 0, so entries are stored plus one.
-    const latest = stats[at + 2] - 1;
-    if (latest >= documentStart) {
-      this.documentCounts.again(latest);
-    } else {
-      const entry = this.entries++;
-      stats[at + 2] = entry + 1;
+    // Documents are numbered from 0 and a fresh slot holds 0, so store document + 1.
+    if (stats[at + 2] !== document + 1) {
+      stats[at + 2] = document + 1;
       stats[at + 1]++;
-      this.documentCounts.first(entry, node);
     }
   }
 

@@ -55,7 +55,7 @@ export class FittedVectorizer {
       if (copied[node] === NO_NODE) {
         copied[node] =
           source.order(node) === 1
-            ? nodes.internWord(source.word(node), true)
+            ? nodes.internOwnedWord(source.word(node))
             : nodes.internExtension(copy(source.prefixOf(node)), copy(source.lastOf(node)));
       }
       return copied[node];
