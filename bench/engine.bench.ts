@@ -27,7 +27,7 @@ import { repoRoot, venvBin } from '../src/util/repo-root';
  *   clean   ours: cleanDocument (markup/URL/e-mail removal, tokens, stopwords, stems, VADER) on raw
  *           text; sklearn: its TfidfVectorizer analyzer (lower case, token regex, 1-2 grams) on the
  *           same raw text (at most 100k documents). Different work: ours does far more per document.
- *   fit     both from the token file: two streaming passes + naive Bayes (ours) vs
+ *   fit     both from the token file: streaming passes (one read when the counts fit the bound) + naive Bayes (ours) vs
  *           TfidfVectorizer.fit_transform + MultinomialNB.fit (sklearn), same options.
  *   predict both from the token file: vectorise + argmax over the test documents.
  * Clean, fit and predict are timed over several rounds where cheap (see DatasetPlan) and the
