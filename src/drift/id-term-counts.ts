@@ -1,3 +1,5 @@
+import { ensureCapacity } from '../util/growable';
+
 /**
  * Term counts keyed by the text vocabulary's word ids (see src/text/token-id-view.ts): a typed-array
  * increment per token instead of a hash lookup. Ids mean something only within one vocabulary epoch,
@@ -58,16 +60,9 @@ export class IdTermCounts {
   }
 
   private grow(id: number): void {
-    let size = this.tf.length * 2;
-    while (size <= id) size *= 2;
-    const grown = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.tf = grown(this.tf, (n) => new Float64Array(n));
-    this.df = grown(this.df, (n) => new Float64Array(n));
-    this.lastDoc = grown(this.lastDoc, (n) => new Float64Array(n));
-    this.inReference = grown(this.inReference, (n) => new Uint8Array(n));
+    this.tf = ensureCapacity(this.tf, id);
+    this.df = ensureCapacity(this.df, id);
+    this.lastDoc = ensureCapacity(this.lastDoc, id);
+    this.inReference = ensureCapacity(this.inReference, id);
   }
 }

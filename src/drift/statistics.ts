@@ -1,5 +1,6 @@
 import { identifyLanguage, type DetectedLanguage } from '../text/language';
 import type { TokenIdView } from '../text/token-id-view';
+import { ensureCapacity } from '../util/growable';
 import { IdTermCounts } from './id-term-counts';
 import { fingerprint } from './hash';
 import { addToHistogram, CUTS, emptyHistogram, mergeHistograms, type HistogramV1 } from './histogram';
@@ -199,13 +200,16 @@ export class StatisticsAccumulator {
     const reference = this.options.oovVocabulary;
     if (tokenIds) {
       if (tokenIds.epoch !== this.byId.epoch) this.foldIds(tokenIds.epoch);
-      const unseen = this.byId.addDocument(tokens, tokenIds.ids, stamp, reference?.terms);
+      let unseen = this.byId.addDocument(tokens, tokenIds.ids, stamp, reference?.terms);
       // Tokens the vocabulary does not intern (digits, very long words) are counted by string.
-      for (let i = 0; i < tokens.length; i++) if (tokenIds.ids[i] < 0) this.countTerm(tokens[i], stamp);
+      for (let i = 0; i < tokens.length; i++) {
+        if (tokenIds.ids[i] >= 0) continue;
+        this.countTerm(tokens[i], stamp);
+        if (reference && !reference.terms.has(tokens[i])) unseen++;
+      }
       if (reference) {
         this.oovTokens += tokens.length;
         this.oovUnseen += unseen;
-        for (let i = 0; i < tokens.length; i++) if (tokenIds.ids[i] < 0 && !reference.terms.has(tokens[i])) this.oovUnseen++;
       }
     } else {
       for (let i = 0; i < tokens.length; i++) this.countTerm(tokens[i], stamp);
@@ -241,14 +245,9 @@ export class StatisticsAccumulator {
     const slot = this.terms.size;
     this.terms.set(term, slot);
     if (slot === this.tf.length) {
-      const grow = (a: Float64Array) => {
-        const grown = new Float64Array(a.length * 2);
-        grown.set(a);
-        return grown;
-      };
-      this.df = grow(this.df);
-      this.tf = grow(this.tf);
-      this.lastDoc = grow(this.lastDoc);
+      this.df = ensureCapacity(this.df, slot);
+      this.tf = ensureCapacity(this.tf, slot);
+      this.lastDoc = ensureCapacity(this.lastDoc, slot);
     }
     return slot;
   }

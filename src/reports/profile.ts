@@ -1,6 +1,7 @@
 import { addToHistogram, CUTS, emptyHistogram, mergeHistograms, type HistogramV1 } from '../drift/histogram';
 import { identifyLanguage, type DetectedLanguage } from '../text/language';
 import type { CleaningTrace } from '../text/cleaning-trace';
+import { ensureCapacity } from '../util/growable';
 
 /** Terms at each stage of a batch, for the report: tokens (from the statistics' vocabulary), without stopwords, stems. */
 export interface TermStages {
@@ -143,11 +144,7 @@ class TermCounts {
       if (slot === undefined) {
         slot = this.slots.size;
         this.slots.set(terms[i], slot);
-        if (slot === this.counts.length) {
-          const grown = new Float64Array(this.counts.length * 2);
-          grown.set(this.counts);
-          this.counts = grown;
-        }
+        if (slot === this.counts.length) this.counts = ensureCapacity(this.counts, slot);
       }
       this.counts[slot]++;
     }

@@ -1,4 +1,4 @@
-import { ensureCapacity } from './growable';
+import { ensureCapacity } from '../../util/growable';
 import type { SparseRow } from './sparse-row';
 
 /** Entries per chunk (2^16: 256 KiB of node ids). */

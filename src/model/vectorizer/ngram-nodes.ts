@@ -1,4 +1,4 @@
-import { ensureCapacity } from './growable';
+import { ensureCapacity } from '../../util/growable';
 import { PairTable } from './pair-table';
 import { StringTable } from './string-table';
 

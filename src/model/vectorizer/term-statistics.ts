@@ -1,5 +1,5 @@
 import { DocumentCounts } from './document-counts';
-import { ensureCapacity } from './growable';
+import { ensureCapacity } from '../../util/growable';
 import { NgramNodes, NO_NODE } from './ngram-nodes';
 import { documentCountBounds, type VectorizerOptions } from './options';
 
