@@ -88,6 +88,11 @@ export class NgramNodes {
     return this.pairs.tagAt(entry);
   }
 
+  /** Calls `visit` with the (prefix, last word) nodes of every n-gram of two or more words. */
+  forEachExtension(visit: (prefix: number, last: number) => void): void {
+    this.pairs.forEachPair(visit);
+  }
+
   /** Tags an n-gram node of two or more words (see findExtensionEntry). */
   tagExtension(node: number, tag: number): void {
     if (this.orders[node] < 2) throw new RangeError('only n-grams of two or more words carry a tag');

@@ -99,6 +99,12 @@ export class PairTable {
     this.count++;
   }
 
+  /** Calls `visit` with each stored pair's keys. */
+  forEachPair(visit: (a: number, b: number) => void): void {
+    const slots = this.slots;
+    for (let at = 0; at < slots.length; at += STRIDE) if (slots[at] !== EMPTY) visit(slots[at], slots[at + 1]);
+  }
+
   /** Empties the table, keeping its capacity (no reallocation). */
   clear(): void {
     this.slots.fill(EMPTY);

@@ -1,5 +1,6 @@
 import { NgramNodes, NO_NODE } from './ngram-nodes';
 import { validateVectorizerOptions, type VectorizerOptions } from './options';
+import { PairFilter } from './pair-filter';
 import { SparseRow } from './sparse-row';
 import type { Selection } from './term-statistics';
 
@@ -25,6 +26,8 @@ export class FittedVectorizer {
   private readonly features: Int32Array;
   private readonly counts: Float64Array;
   private readonly recent: Int32Array;
+  /** Which (prefix, word) pairs the table holds, probably: checked before each n-gram lookup. */
+  private readonly extensions: PairFilter;
   private termList: string[] | undefined;
 
   private constructor(options: VectorizerOptions, state: FittedState) {
@@ -42,6 +45,11 @@ export class FittedVectorizer {
     });
     this.counts = new Float64Array(state.features.length);
     this.recent = new Int32Array(options.ngramRange[1]);
+    // The table is complete here: a fitted vectorizer only looks n-grams up.
+    let extensions = 0;
+    state.nodes.forEachExtension(() => extensions++);
+    this.extensions = new PairFilter(extensions);
+    state.nodes.forEachExtension((prefix, last) => this.extensions.add(prefix, last));
   }
 
   /** From the first training pass: copies the selected n-grams (and their prefixes) into a compact table. */
@@ -122,9 +130,58 @@ export class FittedVectorizer {
   /** Writes the document's raw n-gram counts into `row`, before binary / tf / idf / norm. */
   countInto(tokens: readonly string[], row: SparseRow): SparseRow {
     const [minN, maxN] = this.options.ngramRange;
-    const { nodes, counts, recent } = this;
     row.ensure(Math.min(this.features.length, tokens.length * maxN));
-    const indices = row.indices;
+    const nnz = maxN <= 2 ? this.countUpToBigrams(tokens, row.indices, minN, maxN) : this.countNgrams(tokens, row.indices, minN, maxN);
+    const { counts } = this;
+    const { indices, values } = row;
+    for (let k = 0; k < nnz; k++) {
+      values[k] = counts[indices[k]];
+      counts[indices[k]] = 0;
+    }
+    row.length = nnz;
+    return row;
+  }
+
+  /**
+   * countInto for words and bigrams, the usual configurations: the previous word in a local
+   * instead of the n-gram window (about a third faster). Features are listed in the same order as
+   * countNgrams lists them: each token's bigram, then the token.
+   */
+  private countUpToBigrams(tokens: readonly string[], indices: Int32Array, minN: number, maxN: number): number {
+    const { nodes, counts, extensions } = this;
+    const bigrams = maxN === 2;
+    let nnz = 0;
+    let previous = NO_NODE;
+    for (let i = 0; i < tokens.length; i++) {
+      const wordEntry = nodes.findWordEntry(tokens[i]);
+      if (wordEntry < 0) {
+        previous = NO_NODE;
+        continue;
+      }
+      const word = nodes.wordEntryNode(wordEntry);
+      if (bigrams && previous !== NO_NODE && extensions.mayContain(previous, word)) {
+        const entry = nodes.findExtensionEntry(previous, word);
+        const feature = entry < 0 ? -1 : nodes.entryTag(entry);
+        if (feature >= 0) {
+          if (counts[feature] === 0) indices[nnz++] = feature;
+          counts[feature]++;
+        }
+      }
+      previous = word;
+      if (minN === 1) {
+        const feature = nodes.wordEntryTag(wordEntry);
+        if (feature >= 0) {
+          if (counts[feature] === 0) indices[nnz++] = feature;
+          counts[feature]++;
+        }
+      }
+    }
+    return nnz;
+  }
+
+  /** countInto for any n-gram range: a window of the last n-1 tokens' n-gram nodes. */
+  private countNgrams(tokens: readonly string[], indices: Int32Array, minN: number, maxN: number): number {
+    const { nodes, counts, recent, extensions } = this;
     let nnz = 0;
     recent.fill(NO_NODE);
     for (let i = 0; i < tokens.length; i++) {
@@ -138,7 +195,7 @@ export class FittedVectorizer {
       // Longest first, so recent[n - 2] still holds the previous token's (n-1)-gram.
       for (let n = maxN; n >= 2; n--) {
         const prefix = recent[n - 2];
-        const entry = prefix === NO_NODE ? -1 : nodes.findExtensionEntry(prefix, word);
+        const entry = prefix === NO_NODE || !extensions.mayContain(prefix, word) ? -1 : nodes.findExtensionEntry(prefix, word);
         if (entry < 0) {
           recent[n - 1] = NO_NODE;
           continue;
@@ -158,13 +215,7 @@ export class FittedVectorizer {
         }
       }
     }
-    const values = row.values;
-    for (let k = 0; k < nnz; k++) {
-      values[k] = counts[indices[k]];
-      counts[indices[k]] = 0;
-    }
-    row.length = nnz;
-    return row;
+    return nnz;
   }
 
   /**

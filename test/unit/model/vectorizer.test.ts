@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { COUNT_DEFAULTS, FittedVectorizer, TFIDF_DEFAULTS, type VectorizerOptions } from '../../../src/model';
+import { SparseRow } from '../../../src/model/vectorizer/sparse-row';
 import { TermStatistics } from '../../../src/model/vectorizer/term-statistics';
 import { assertClose } from './helpers';
 
@@ -25,6 +26,42 @@ describe('vectorizer', () => {
     const bigramsOnly = fit(['a b c a b'], { ngramRange: [2, 3] });
     assert.deepEqual([...bigramsOnly.terms].sort(), ['a b', 'a b c', 'b c', 'b c a', 'c a', 'c a b']);
     assert.deepEqual(row(bigramsOnly, 'x a b c'), { 'a b': 1, 'b c': 1, 'a b c': 1 });
+  });
+
+  it('counts every n-gram of a large vocabulary exactly, in the order features first occur', () => {
+    // Enough bigrams that the fast path's pair filter turns lookups away (and would drop real
+    // features if it ever answered "absent" for a stored pair).
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const doc = (length: number) => Array.from({ length }, () => `w${next(400)}`).join(' ');
+    const corpus = Array.from({ length: 400 }, () => doc(60));
+    for (const ngramRange of [
+      [1, 1],
+      [1, 2],
+      [2, 2],
+      [1, 3],
+      [2, 3],
+    ] as [number, number][]) {
+      const v = fit(corpus, { ngramRange });
+      const index = new Map(v.terms.map((term, j) => [term, j]));
+      for (let d = 0; d < 50; d++) {
+        const tokens = `${doc(80)} unseen ${doc(80)}`.split(' ');
+        // Reference: every n-gram as a string, counted where the vectorizer meets it (longest first per token).
+        const expected = new Map<number, number>();
+        tokens.forEach((_, end) => {
+          for (let n = ngramRange[1]; n >= ngramRange[0]; n--) {
+            if (end + 1 < n) continue;
+            const j = index.get(tokens.slice(end + 1 - n, end + 1).join(' '));
+            if (j !== undefined) expected.set(j, (expected.get(j) ?? 0) + 1);
+          }
+        });
+        const counted = v.countInto(tokens, new SparseRow());
+        assert.deepEqual([...counted.toMap()], [...expected], `ngramRange ${ngramRange.join('-')}, document ${d}`);
+      }
+    }
   });
 
   it('does not match n-grams across unknown words', () => {
