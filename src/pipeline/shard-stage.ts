@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TextClassifier } from '../model';
 import { PART_PROFILE_STEMS, ProfileAccumulator, shouldTraceInShard } from '../reports/profile';
 import type { ObjectStore } from '../storage/object-store';
-import { composeText, identifyLanguage, lastTokenIds } from '../text';
+import { composeText, identifyLanguage, lastKeptIds, lastTokenIds } from '../text';
 import { traceCleaning } from '../text/cleaning-trace';
 import { cleanStagedRecord } from './clean-records';
 import type { ResultRecord, StagedRecord } from './records';
@@ -103,8 +103,9 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
       throw new Error(`${task.stagedKey}: line ${lineNo} is not valid JSON`);
     }
     const processed = cleanStagedRecord(staged, classifier.config.text, task.redactPii);
-    // Valid until the next document is cleaned (the profile's trace below cleans again).
+    // Both views are valid until the next document is cleaned: read by the accumulators below, in this row.
     const tokenIds = lastTokenIds();
+    const stemIds = lastKeptIds();
     processedLines.push(JSON.stringify(processed));
     if (processed.label !== null) labelled++;
     // Both accumulators count languages: identified once.
@@ -124,6 +125,8 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
       tokens: processed.tokens,
       tokensNoStop: processed.tokens_nostop,
       stems: processed.stems,
+      stemIds,
+      processedAs: processed.language,
       rawChars: title ? title.length + 1 + staged.body.length : staged.body.length,
       trace: traced ? traceCleaning(composeText(title, staged.body)) : undefined,
       language,

@@ -1,5 +1,7 @@
 import { addToHistogram, CUTS, emptyHistogram, mergeHistograms, type HistogramV1 } from '../drift/histogram';
+import { IdTermCounts } from '../drift/id-term-counts';
 import { identifyLanguage, type DetectedLanguage } from '../text/language';
+import type { TokenIdView } from '../text/token-id-view';
 import type { CleaningTrace } from '../text/cleaning-trace';
 import { ensureCapacity } from '../util/growable';
 
@@ -91,6 +93,13 @@ export interface ProfileDocument {
   tokens: readonly string[];
   tokensNoStop: readonly string[];
   stems: readonly string[];
+  /**
+   * The vocabulary ids of the tokens the stems came from (`ids[i]` for `stems[i]`), when the
+   * caller just cleaned the document (`lastKeptIds()` of src/text): stems are then counted by id.
+   */
+  stemIds?: TokenIdView;
+  /** The language the document was processed as (it chose the stemmer); needed with `stemIds`. */
+  processedAs?: string;
   /** Characters of the text before cleaning, when the staged row was read. */
   rawChars?: number;
   /** The cleaning trace of that text, for the documents traced (see shouldTrace). */
@@ -150,10 +159,60 @@ class TermCounts {
     }
   }
 
+  add(term: string, occurrences: number): void {
+    let slot = this.slots.get(term);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(term, slot);
+      if (slot === this.counts.length) this.counts = ensureCapacity(this.counts, slot);
+    }
+    this.counts[slot] += occurrences;
+  }
+
   toMap(): Map<string, number> {
     const map = new Map<string, number>();
     for (const [term, slot] of this.slots) map.set(term, this.counts[slot]);
     return map;
+  }
+}
+
+/**
+ * Stem occurrences: by the id of the word each stem came from when the cleaner gave ids (a
+ * typed-array increment instead of a hash lookup per stem), folded into the counts by stem when
+ * the vocabulary starts over and at the end. An id names one stem only under one stemmer, so ids
+ * are used for the first language seen and other documents are counted by string.
+ */
+class StemCounts {
+  private readonly byStem = new TermCounts();
+  private readonly byId = new IdTermCounts();
+  private idLanguage: string | undefined;
+  private documents = 0;
+
+  add(stems: readonly string[], ids: TokenIdView | undefined, language: string | undefined): void {
+    this.documents++;
+    if (ids === undefined || language === undefined || (this.idLanguage !== undefined && language !== this.idLanguage)) {
+      this.byStem.addAll(stems);
+      return;
+    }
+    this.idLanguage = language;
+    if (ids.epoch !== this.byId.epoch) this.fold(ids.epoch);
+    this.byId.addDocument(stems, ids.ids, this.documents);
+    // Words the vocabulary does not intern (digits, very long words) are their own stems.
+    for (let i = 0; i < stems.length; i++) if (ids.ids[i] < 0) this.byStem.add(stems[i], 1);
+  }
+
+  private fold(nextEpoch: number): void {
+    this.byId.drain((stem, _documents, occurrences) => this.byStem.add(stem, occurrences), nextEpoch);
+  }
+
+  get size(): number {
+    this.fold(this.byId.epoch);
+    return this.byStem.size;
+  }
+
+  toMap(): Map<string, number> {
+    this.fold(this.byId.epoch);
+    return this.byStem.toMap();
   }
 }
 
@@ -171,7 +230,7 @@ export class ProfileAccumulator {
   private tracedRawChars = 0;
   private readonly stopwords = { ...zeroRemoval(), tokensBefore: 0 };
   private readonly stopwordTerms = new Set<string>();
-  private readonly stems = new TermCounts();
+  private readonly stems = new StemCounts();
   private readonly languages: Record<string, number> = {};
 
   constructor(private readonly topN = PROFILE_TOP_TERMS) {}
@@ -210,7 +269,7 @@ export class ProfileAccumulator {
         else this.stopwordTerms.add(token);
       }
     }
-    this.stems.addAll(doc.stems);
+    this.stems.add(doc.stems, doc.stemIds, doc.processedAs);
     // other (or unknown for too little text), never English by default: src/text/language.ts.
     const language = doc.tokens.length === 0 ? 'none' : (doc.language ?? identifyLanguage(doc.tokens));
     this.languages[language] = (this.languages[language] ?? 0) + 1;

@@ -108,6 +108,14 @@ export function lastTokenIds(): TokenIdView {
 }
 
 /**
+ * Like lastTokenIds, for the tokens left after stopword removal: `ids[i]` is the vocabulary id of
+ * the word `stems[i]` (and `tokensNoStop[i]`) came from, -1 for a word that was not interned.
+ */
+export function lastKeptIds(): TokenIdView {
+  return { ids: keptIds.ids, epoch: vocabulary.epoch };
+}
+
+/**
  * Only the token list a model needs, skipping sentiment and unused lists: training and scoring go
  * through here, so both featurise a document exactly as `cleanDocument` would.
  */
