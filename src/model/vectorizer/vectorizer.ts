@@ -161,20 +161,10 @@ export class FittedVectorizer {
       const word = nodes.wordEntryNode(wordEntry);
       if (bigrams && previous !== NO_NODE && extensions.mayContain(previous, word)) {
         const entry = nodes.findExtensionEntry(previous, word);
-        const feature = entry < 0 ? -1 : nodes.entryTag(entry);
-        if (feature >= 0) {
-          if (counts[feature] === 0) indices[nnz++] = feature;
-          counts[feature]++;
-        }
+        if (entry >= 0) nnz = tally(counts, indices, nnz, nodes.entryTag(entry));
       }
       previous = word;
-      if (minN === 1) {
-        const feature = nodes.wordEntryTag(wordEntry);
-        if (feature >= 0) {
-          if (counts[feature] === 0) indices[nnz++] = feature;
-          counts[feature]++;
-        }
-      }
+      if (minN === 1) nnz = tally(counts, indices, nnz, nodes.wordEntryTag(wordEntry));
     }
     return nnz;
   }
@@ -201,19 +191,10 @@ export class FittedVectorizer {
           continue;
         }
         recent[n - 1] = nodes.entryNode(entry);
-        const feature = nodes.entryTag(entry);
-        if (feature < 0 || n < minN) continue;
-        if (counts[feature] === 0) indices[nnz++] = feature;
-        counts[feature]++;
+        if (n >= minN) nnz = tally(counts, indices, nnz, nodes.entryTag(entry));
       }
       recent[0] = word;
-      if (minN === 1) {
-        const feature = nodes.wordEntryTag(wordEntry);
-        if (feature >= 0) {
-          if (counts[feature] === 0) indices[nnz++] = feature;
-          counts[feature]++;
-        }
-      }
+      if (minN === 1) nnz = tally(counts, indices, nnz, nodes.wordEntryTag(wordEntry));
     }
     return nnz;
   }
@@ -240,6 +221,17 @@ export class FittedVectorizer {
     const scale = norm === 'l2' ? Math.sqrt(l2) : norm === 'l1' ? l1 : 0;
     if (scale > 0) for (let k = 0; k < length; k++) values[k] /= scale;
   }
+}
+
+/**
+ * Counts one occurrence of `feature` (-1: the n-gram is not a feature), listing it in `indices` the
+ * first time; returns the new number listed.
+ */
+function tally(counts: Float64Array, indices: Int32Array, listed: number, feature: number): number {
+  if (feature < 0) return listed;
+  if (counts[feature] === 0) indices[listed++] = feature;
+  counts[feature]++;
+  return listed;
 }
 
 export function idfWeights(documentFrequency: readonly number[], documents: number, smooth: boolean): Float64Array {
