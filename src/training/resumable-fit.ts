@@ -23,10 +23,10 @@ import {
  *
  * The engine exposes no first-pass API (TermStatistics is internal to src/model), so
  * `fitVocabulary` runs `trainModel` with a second pass of feature-less documents: it replays the
- * same labels, as trainModel requires, and costs no vectorising (trainModel skips that pass when
- * its first pass kept every document's counts). Of what trainModel returns only the vocabulary
- * is kept. The unit test
- * pins that the split fit equals trainModel's (test/unit/training/resumable-fit.test.ts).
+ * same labels, as trainModel requires, and costs no vectorising. trainModel is told to keep no
+ * document counts: with them it would skip that pass and fit the classes (a linear model's whole
+ * optimisation) from the counts, only for this to keep the vocabulary. The unit test pins that the
+ * split fit equals trainModel's (test/unit/training/resumable-fit.test.ts).
  */
 
 export interface VocabularyState {
@@ -53,7 +53,9 @@ export async function fitVocabulary(
   now: () => Date = () => new Date(),
 ): Promise<VocabularyState> {
   let passes = 0;
-  const { classifier, stats } = await trainModel(() => (++passes === 1 ? shards() : featureless(labels())), config);
+  const { classifier, stats } = await trainModel(() => (++passes === 1 ? shards() : featureless(labels())), config, {
+    firstPassCountsLimit: 0,
+  });
   return {
     version: 1,
     terms: [...classifier.vectorizer.terms],

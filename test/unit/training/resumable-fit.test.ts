@@ -75,6 +75,22 @@ describe('resumable fit (vocabulary pass, then class sums shard by shard)', func
     });
   }
 
+  it('fits only the vocabulary: one read of the documents and a label-only pass, no class sums', async () => {
+    // A linear config: had trainModel fitted its classes here, the vocabulary pass would run the
+    // optimiser over the whole training set only to throw the model away (CountPass fits it).
+    const config = resolveTrainingConfig({ classifier: { variant: 'logistic' } });
+    const docs = messages.map((m) => toLabelledDoc({ title: m.subject, body: m.body, label: m.label }, config));
+    let documentReads = 0;
+    let labelReads = 0;
+    await fitVocabulary(
+      () => (documentReads++, each(shardsOf(docs, 50))),
+      () => (labelReads++, each(shardsOf(docs, 50).map((s) => s.map((d) => d.label)))),
+      config,
+    );
+    assert.equal(documentReads, 1);
+    assert.equal(labelReads, 1, 'the second pass did not go through the feature-less labels');
+  });
+
   it('refuses a snapshot of the wrong size and shards that changed between passes', async () => {
     const config = DEFAULT_TRAINING_CONFIG;
     const docs = messages.slice(0, 60).map((m) => toLabelledDoc({ title: m.subject, body: m.body, label: m.label }, config));
