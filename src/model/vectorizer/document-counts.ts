@@ -1,5 +1,5 @@
 import { ensureCapacity } from '../../util/growable';
-import type { SparseRow } from './sparse-row';
+import { tally, type SparseRow } from './sparse-row';
 
 /** Entries per chunk (2^16: 256 KiB of node ids). */
 const CHUNK_BITS = 16;
@@ -90,21 +90,11 @@ export class DocumentCounts {
     const start = document === 0 ? 0 : this.ends[document - 1];
     const end = this.ends[document];
     row.ensure(Math.min(end - start, scratch.length));
-    const { indices, values } = row;
+    const { indices } = row;
     const chunks = this.chunks;
     let nnz = 0;
-    for (let at = start; at < end; at++) {
-      const feature = featureOf[chunks[at >>> CHUNK_BITS][at & CHUNK_MASK]];
-      if (feature < 0) continue;
-      if (scratch[feature] === 0) indices[nnz++] = feature;
-      scratch[feature]++;
-    }
-    for (let k = 0; k < nnz; k++) {
-      values[k] = scratch[indices[k]];
-      scratch[indices[k]] = 0;
-    }
-    row.length = nnz;
-    return row;
+    for (let at = start; at < end; at++) nnz = tally(scratch, indices, nnz, featureOf[chunks[at >>> CHUNK_BITS][at & CHUNK_MASK]]);
+    return row.takeCounts(scratch, nnz);
   }
 
   /** Adds a chunk for the occurrence, or abandons at the limit. */

@@ -1,7 +1,7 @@
 import { NgramNodes, NO_NODE } from './ngram-nodes';
 import { validateVectorizerOptions, type VectorizerOptions } from './options';
 import { PairFilter } from './pair-filter';
-import { SparseRow } from './sparse-row';
+import { SparseRow, tally } from './sparse-row';
 import type { Selection } from './term-statistics';
 
 interface FittedState {
@@ -132,14 +132,7 @@ export class FittedVectorizer {
     const [minN, maxN] = this.options.ngramRange;
     row.ensure(Math.min(this.features.length, tokens.length * maxN));
     const nnz = maxN <= 2 ? this.countUpToBigrams(tokens, row.indices, minN, maxN) : this.countNgrams(tokens, row.indices, minN, maxN);
-    const { counts } = this;
-    const { indices, values } = row;
-    for (let k = 0; k < nnz; k++) {
-      values[k] = counts[indices[k]];
-      counts[indices[k]] = 0;
-    }
-    row.length = nnz;
-    return row;
+    return row.takeCounts(this.counts, nnz);
   }
 
   /**
@@ -221,17 +214,6 @@ export class FittedVectorizer {
     const scale = norm === 'l2' ? Math.sqrt(l2) : norm === 'l1' ? l1 : 0;
     if (scale > 0) for (let k = 0; k < length; k++) values[k] /= scale;
   }
-}
-
-/**
- * Counts one occurrence of `feature` (-1: the n-gram is not a feature), listing it in `indices` the
- * first time; returns the new number listed.
- */
-function tally(counts: Float64Array, indices: Int32Array, listed: number, feature: number): number {
-  if (feature < 0) return listed;
-  if (counts[feature] === 0) indices[listed++] = feature;
-  counts[feature]++;
-  return listed;
 }
 
 export function idfWeights(documentFrequency: readonly number[], documents: number, smooth: boolean): Float64Array {
