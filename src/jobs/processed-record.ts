@@ -1,3 +1,4 @@
+import { decodeProcessedLine } from '../pipeline/processed-line';
 import type { ProcessedRecord } from '../pipeline/records';
 import { detectLanguage, sentimentLabel, spanishCompound, stemToken, vaderCompound, type TextOptions } from '../text';
 import { PermanentTaskError } from './task-errors';
@@ -32,6 +33,21 @@ export function assertProcessedShape(value: unknown, where: string): asserts val
   ) {
     throw new PermanentTaskError(`${where}: not a processed record (needs id, text_clean, tokens, tokens_nostop)`);
   }
+}
+
+/**
+ * A parsed processed line, v1 or the in-worker stage's compact v2 (src/pipeline/processed-line.ts),
+ * checked and with its token lists as arrays; a line that is neither is a permanent error.
+ */
+export function readProcessedRecord(value: unknown, where: string): PartialProcessedRecord {
+  let decoded: unknown;
+  try {
+    decoded = decodeProcessedLine(value);
+  } catch (err) {
+    throw new PermanentTaskError(`${where}: not a processed record (${(err as Error).message})`);
+  }
+  assertProcessedShape(decoded, where);
+  return decoded;
 }
 
 /**

@@ -4,7 +4,7 @@ import { toJsonl } from '../pipeline/jsonl';
 import { scoreRecords } from '../scoring/score-records';
 import type { ObjectStore } from '../storage/object-store';
 import { readJobSpec } from './job-spec';
-import { assertProcessedShape, completeProcessedRecord } from './processed-record';
+import { completeProcessedRecord, readProcessedRecord } from './processed-record';
 import { parseShard } from './shard-lines';
 import { scoringSummaryKey, type ScoringShardSummary } from './scoring-summary';
 import { PermanentTaskError } from './task-errors';
@@ -37,10 +37,9 @@ export async function runScoringTask({ store, registry, specKey, index }: Scorin
   const resultKey = spec.resultKeys[index];
   const summaryKey = scoringSummaryKey(resultKey);
 
-  const records = parseShard(await store.get(processedKey), processedKey).map((value, i) => {
-    assertProcessedShape(value, `${processedKey} record ${i + 1}`);
-    return completeProcessedRecord(value, classifier.config.text);
-  });
+  const records = parseShard(await store.get(processedKey), processedKey).map((value, i) =>
+    completeProcessedRecord(readProcessedRecord(value, `${processedKey} record ${i + 1}`), classifier.config.text),
+  );
   const { results, predictedCounts } = scoreRecords(records, classifier, spec.modelVersion);
   const body = Buffer.from(toJsonl(results));
   await store.put(resultKey, body, { contentType: 'application/x-ndjson' });

@@ -5,6 +5,7 @@ import type { ObjectStore } from '../storage/object-store';
 import { composeText, identifyLanguage, lastKeptIds, lastTokenIds } from '../text';
 import { traceCleaning } from '../text/cleaning-trace';
 import { cleanStagedRecord } from './clean-records';
+import { encodeProcessedLine } from './processed-line';
 import type { ResultRecord, StagedRecord } from './records';
 import { fingerprintsToBytes, writeShardSummary, type ShardSummaryV1 } from './shard-summary';
 import { ShardStatistics } from './shard-statistics';
@@ -106,7 +107,7 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
     // Both views are valid until the next document is cleaned: read by the accumulators below, in this row.
     const tokenIds = lastTokenIds();
     const stemIds = lastKeptIds();
-    processedLines.push(JSON.stringify(processed));
+    processedLines.push(encodeProcessedLine(processed));
     if (processed.label !== null) labelled++;
     // Both accumulators count languages: identified once.
     const language = identifyLanguage(processed.tokens);

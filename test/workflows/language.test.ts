@@ -5,9 +5,8 @@ import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { loadSettings } from '../../src/config/settings';
 import { csvRow } from '../../src/datasets/csv-writer';
 import { createRng } from '../../src/model';
-import { parseJsonl } from '../../src/pipeline/jsonl';
+import { parseProcessedShard } from '../../src/pipeline/processed-line';
 import { layout } from '../../src/pipeline/layout';
-import type { ProcessedRecord } from '../../src/pipeline/records';
 import { buildTrainingInput } from '../../src/training/training-input';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
 import { readResultRecords } from '../helpers/batch-results';
@@ -88,7 +87,7 @@ describe('language-aware models (continuousTraining, then ingestBatch scoring wi
       ],
     });
     const result = await handle.result();
-    const processed = parseJsonl<ProcessedRecord>(await fx.deps.store.get(layout.processed(batchId, 0)), 'processed');
+    const processed = parseProcessedShard(await fx.deps.store.get(layout.processed(batchId, 0)), 'processed');
     // Spanish stopwords gone ("la", "el", "y", "muy", "las"), Spanish stems (accents stripped), Spanish lexicon sentiment.
     // (An English model would keep "la", "el", "y" and stem "películas" to "película".)
     assert.deepEqual(processed[0].tokens_nostop, ['comida', 'fue', 'excelente', 'servicio', 'bueno']);

@@ -4,7 +4,8 @@ import { driftKeys, StatisticsAccumulator, type BaselineV1 } from '../../drift';
 import type { ModelRegistry } from '../../model';
 import { parseJsonl } from '../../pipeline/jsonl';
 import { batchLayout, layout, shardIndexOf } from '../../pipeline/layout';
-import type { ProcessedRecord, ResultRecord, StagedRecord } from '../../pipeline/records';
+import { parseProcessedShard } from '../../pipeline/processed-line';
+import type { ResultRecord, StagedRecord } from '../../pipeline/records';
 import { ProfileAccumulator, shouldTrace } from '../../reports/profile';
 import { ObjectNotFoundError, type ObjectStore } from '../../storage/object-store';
 import { composeText } from '../../text';
@@ -83,7 +84,7 @@ export function createComputeBatchStatistics(store: ObjectStore, registry: Model
     let seen = 0;
     for (const key of input.processedKeys) {
       const staged = await readStagedBeside(store, batchId, key);
-      const processed = parseJsonl<ProcessedRecord>(await store.get(key), key);
+      const processed = parseProcessedShard(await store.get(key), key);
       processed.forEach((r, i) => {
         accumulator.addDocument({ label: r.label, textClean: r.text_clean, tokens: r.tokens, sentiment: r.sentiment?.compound ?? 0 });
         const raw = staged?.[i]?.id === r.id ? staged[i] : undefined;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { DatasetStatisticsV1 } from '../../drift';
 import { mergeStatistics } from '../../drift';
-import { completeProcessedRecord, assertProcessedShape } from '../../jobs/processed-record';
+import { completeProcessedRecord, readProcessedRecord } from '../../jobs/processed-record';
 import { readScoringSummary } from '../../jobs/scoring-summary';
 import { parseJsonl } from '../../pipeline/jsonl';
 import { batchLayout, layout } from '../../pipeline/layout';
@@ -97,8 +97,7 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
           // The staged rows, in the same order, give the text before cleaning for the profile.
           const staged = parseJsonl<StagedRecord>(await store.get(stagedKey), stagedKey);
           records.forEach((value, i) => {
-            assertProcessedShape(value, `${processedKey} record ${i + 1}`);
-            const r = completeProcessedRecord(value, classifier.config.text);
+            const r = completeProcessedRecord(readProcessedRecord(value, `${processedKey} record ${i + 1}`), classifier.config.text);
             if (r.label !== null) labelled++;
             const language = identifyLanguage(r.tokens);
             stats.addDocument({ label: r.label, textClean: r.text_clean, tokens: r.tokens, compound: r.sentiment.compound, language });

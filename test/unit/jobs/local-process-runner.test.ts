@@ -13,6 +13,7 @@ import { readScoringSummary } from '../../../src/jobs/scoring-summary';
 import { ModelRegistry } from '../../../src/model';
 import { layout } from '../../../src/pipeline/layout';
 import { parseJsonl, toJsonl } from '../../../src/pipeline/jsonl';
+import { encodeProcessedLine } from '../../../src/pipeline/processed-line';
 import type { ProcessedRecord, StagedRecord } from '../../../src/pipeline/records';
 import { scoreRecords } from '../../../src/scoring/score-records';
 import { FsObjectStore } from '../../../src/storage/fs-object-store';
@@ -264,6 +265,10 @@ describe('LocalProcessRunner', () => {
         }),
       );
       await store.put(layout.processed(batchId, 2), toJsonl(glueShaped));
+      // Shard 1 as the in-worker stage writes it (cleaning in the worker, scoring on Batch): v2 lines.
+      const compact = parseJsonl<ProcessedRecord>(await store.get(layout.processed(batchId, 1)), 'p1').map(encodeProcessedLine);
+      assert.ok(compact.every((line) => line.startsWith('{"v":2,')));
+      await store.put(layout.processed(batchId, 1), compact.join('\n') + '\n');
 
       const spec = scoringSpec(batchId, 3);
       await store.put(jobSpecKey(batchId, 'scoring'), JSON.stringify(spec));
