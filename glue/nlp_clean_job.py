@@ -12,8 +12,9 @@ task, the output keys are fixed by the workflow (not Spark's part-NNNNN names), 
 overwrites its own output instead of adding files. Records keep their order within a shard.
 
 Output records (JSON Lines): the data dictionary's processed record, exactly as the in-worker stage
-writes it (src/pipeline/clean-records.ts): id, source, label, text_clean, tokens, tokens_nostop,
-stems, sentiment {compound, label}, language. The model's text options (language, negations,
+writes it (src/pipeline/clean-records.ts, src/pipeline/processed-line.ts): id, source, label,
+text_clean, tokens, tokens_nostop, stems, sentiment {compound, label}, language, in the compact v2
+line, where the token lists are folded into strings (see compact_record). The model's text options (language, negations,
 stemming, per-document language detection) apply; with `redactPii` in the spec (REDACT_PII),
 e-mail addresses, URLs and phone numbers are replaced before cleaning, and no raw text is written.
 test/fixtures/processed-record-vectors.json checks the Python port against src/text.
@@ -87,6 +88,40 @@ def _json_line(record: Dict[str, Any]) -> str:
         return json.dumps(record, separators=(",", ":"))
 
 
+def _splits_back(joined: str, count: int) -> bool:
+    """Whether `joined` splits at single spaces into exactly `count` items."""
+    return joined == "" if count == 0 else (joined != "" and joined.count(" ") == count - 1)
+
+
+def compact_record(record: Dict[str, Any]) -> Dict[str, Any]:
+    """The processed record as a v2 line (src/pipeline/processed-line.ts): `tokens` is text_clean
+    split at its spaces, `kept` one '1' (kept) or '0' (stopword) per token, `stems` the kept tokens'
+    stems joined by spaces. A record whose lists would not fold back is kept as a v1 record."""
+    tokens, kept, stems = record["tokens"], record["tokens_nostop"], record["stems"]
+    joined_stems = " ".join(stems)
+    if not _splits_back(record["text_clean"], len(tokens)) or not _splits_back(joined_stems, len(stems)) or len(stems) != len(kept):
+        return record
+    marks = []
+    k = 0
+    for token in tokens:
+        # A word is a stopword or not whatever its position: the next kept token is the first equal one.
+        if k < len(kept) and token == kept[k]:
+            marks.append("1")
+            k += 1
+        else:
+            marks.append("0")
+    if k != len(kept):
+        return record
+    compact = {"v": 2}
+    for name, value in record.items():
+        if name == "tokens" or name == "tokens_nostop":
+            continue
+        compact[name] = joined_stems if name == "stems" else value
+        if name == "text_clean":
+            compact["kept"] = "".join(marks)
+    return compact
+
+
 def _encode(lines: List[str]) -> bytes:
     text = "".join(line + "\n" for line in lines)
     try:
@@ -145,7 +180,7 @@ def clean_shard(
         if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("body"), str):
             raise SpecError("%s: line %d is not a staged record (needs id and body)" % (input_key, number))
         processed = process_document(row.get("title") or "", row["body"], rules, rules_data, sentiment, text_options, redact)
-        lines.append(_json_line({"id": row["id"], "source": row.get("source"), "label": row.get("label"), **processed}))
+        lines.append(_json_line(compact_record({"id": row["id"], "source": row.get("source"), "label": row.get("label"), **processed})))
     store.put(output_key, _encode(lines), "application/x-ndjson")
     return {"index": index, "outputKey": output_key, "rows": len(lines)}
 

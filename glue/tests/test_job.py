@@ -29,6 +29,31 @@ SHARDS = [
 ]
 
 
+def expand_record(line):
+    """A v2 processed line back to the data dictionary's lists (as src/pipeline/processed-line.ts reads it)."""
+    record = {k: v for k, v in line.items() if k not in ("v", "kept")}
+    tokens = line["text_clean"].split(" ") if line["text_clean"] else []
+    assert len(line["kept"]) == len(tokens)
+    record["tokens"] = tokens
+    record["tokens_nostop"] = [t for t, mark in zip(tokens, line["kept"]) if mark == "1"]
+    record["stems"] = line["stems"].split(" ") if line["stems"] else []
+    return record
+
+
+def test_compact_record_folds_the_lists_and_keeps_what_would_not_fold_back():
+    full = nlp_text.process_document("Great", "I don't regret it! See you", RULES, RULES_DATA, SENTIMENT, {"language": "en"}, False)
+    record = {"id": "r1", "source": None, "label": None, **full}
+    line = nlp_clean_job.compact_record(record)
+    assert line["v"] == 2 and "tokens" not in line and "tokens_nostop" not in line
+    assert expand_record(line) == record
+    for odd in (
+        {**record, "tokens": ["a b", "c"], "text_clean": "a b c", "tokens_nostop": ["c"], "stems": ["c"]},
+        {**record, "tokens": [""], "text_clean": "", "tokens_nostop": [], "stems": []},
+        {**record, "tokens_nostop": list(reversed(record["tokens_nostop"])), "stems": list(reversed(record["stems"]))},
+    ):
+        assert nlp_clean_job.compact_record(odd) is odd
+
+
 def jsonl(records, crlf=False):
     end = "\r\n" if crlf else "\n"
     return ("\n" + end.join(json.dumps(r, ensure_ascii=False) for r in records) + end).encode("utf-8")
@@ -53,7 +78,9 @@ def seed(put, spec):
 def check_outputs(get, spec):
     for i, key in enumerate(spec["outputKeys"]):
         lines = get(key).decode("utf-8").splitlines()
-        records = [json.loads(line) for line in lines]
+        lines_read = [json.loads(line) for line in lines]
+        assert all(line["v"] == 2 and "tokens" not in line for line in lines_read), "compact v2 lines"
+        records = [expand_record(line) for line in lines_read]
         assert [r["id"] for r in records] == [r["id"] for r in SHARDS[i]], "one output per input, same order"
         for record, row in zip(records, SHARDS[i]):
             expected = nlp_text.process_document(row["title"], row["body"], RULES, RULES_DATA, SENTIMENT, spec["textOptions"], spec.get("redactPii", False))
@@ -81,7 +108,8 @@ def test_cleans_every_shard_into_its_own_output_in_a_folder_store(spark, tmp_pat
     check_outputs(lambda key: (tmp_path / key).read_bytes(), spec)
     first = json.loads((tmp_path / spec["outputKeys"][0]).read_text(encoding="utf-8").splitlines()[0])
     assert first["text_clean"] == "great i dont regret it see"
-    assert first["tokens_nostop"] == ["great", "dont", "regret"]  # "see" is an English stopword
+    assert first["kept"] == "101100"  # "see" is an English stopword
+    assert expand_record(first)["tokens_nostop"] == ["great", "dont", "regret"]
 
     # A rerun (Glue retry) overwrites the same objects instead of adding any.
     nlp_clean_job.main(argv, spark=spark)

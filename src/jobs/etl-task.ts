@@ -1,7 +1,7 @@
 import type { StagedRecord } from '../pipeline/records';
-import { toJsonl } from '../pipeline/jsonl';
 import type { ObjectStore } from '../storage/object-store';
 import { cleanStagedRecords } from '../pipeline/clean-records';
+import { encodeProcessedLine } from '../pipeline/processed-line';
 import type { Language } from '../text';
 import { readJobSpec } from './job-spec';
 import { parseShard } from './shard-lines';
@@ -36,6 +36,8 @@ export async function runEtlTask({ store, specKey, index }: EtlTaskInput): Promi
   const staged = parseShard(await store.get(inputKey), inputKey);
   staged.forEach((value, i) => assertStaged(value, `${inputKey} record ${i + 1}`));
   const processed = cleanStagedRecords(staged as StagedRecord[], textOptions, spec.redactPii === true);
-  await store.put(outputKey, toJsonl(processed), { contentType: 'application/x-ndjson' });
+  await store.put(outputKey, processed.map((record) => encodeProcessedLine(record) + '\n').join(''), {
+    contentType: 'application/x-ndjson',
+  });
   return { outputKey, rows: processed.length };
 }

@@ -12,8 +12,8 @@ import type { EtlJobSpec, RemoteJobRunner, RemoteJobState, ScoringJobSpec } from
 import { readScoringSummary } from '../../../src/jobs/scoring-summary';
 import { ModelRegistry } from '../../../src/model';
 import { layout } from '../../../src/pipeline/layout';
-import { parseJsonl, toJsonl } from '../../../src/pipeline/jsonl';
-import { encodeProcessedLine } from '../../../src/pipeline/processed-line';
+import { toJsonl } from '../../../src/pipeline/jsonl';
+import { parseProcessedShard } from '../../../src/pipeline/processed-line';
 import type { ProcessedRecord, StagedRecord } from '../../../src/pipeline/records';
 import { scoreRecords } from '../../../src/scoring/score-records';
 import { FsObjectStore } from '../../../src/storage/fs-object-store';
@@ -257,18 +257,19 @@ describe('LocalProcessRunner', () => {
       await store.put(jobSpecKey(batchId, 'etl'), JSON.stringify(etl));
       assert.deepEqual(await waitForEnd(runner, await runner.submit(etl, `${batchId}-etl`)), { state: 'succeeded' });
 
-      // Shard 2 as the Glue job would have written it: no stems, no sentiment, raw text kept.
-      const glueShaped = parseJsonl<ProcessedRecord>(await store.get(layout.processed(batchId, 2)), 'p2').map(
+      // The ETL job writes compact v2 lines (token lists folded into strings), as the in-worker stage does.
+      for (let s = 0; s < 2; s++) {
+        const lines = (await store.get(layout.processed(batchId, s))).toString('utf8').trim().split('\n');
+        assert.ok(lines.every((line) => line.startsWith('{"v":2,') && !line.includes('"tokens"')));
+      }
+      // Shard 2 as an earlier Glue job would have written it (v1 lists): no stems, no sentiment, raw text kept.
+      const glueShaped = parseProcessedShard(await store.get(layout.processed(batchId, 2)), 'p2').map(
         ({ stems: _s, sentiment: _t, ...rest }, i) => ({
           ...rest,
           text: staged[2][i].title ? `${staged[2][i].title}\n${staged[2][i].body}` : staged[2][i].body,
         }),
       );
       await store.put(layout.processed(batchId, 2), toJsonl(glueShaped));
-      // Shard 1 as the in-worker stage writes it (cleaning in the worker, scoring on Batch): v2 lines.
-      const compact = parseJsonl<ProcessedRecord>(await store.get(layout.processed(batchId, 1)), 'p1').map(encodeProcessedLine);
-      assert.ok(compact.every((line) => line.startsWith('{"v":2,')));
-      await store.put(layout.processed(batchId, 1), compact.join('\n') + '\n');
 
       const spec = scoringSpec(batchId, 3);
       await store.put(jobSpecKey(batchId, 'scoring'), JSON.stringify(spec));
