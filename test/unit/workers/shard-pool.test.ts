@@ -6,7 +6,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { driftFailureTypes } from '../../../src/contracts/drift-correction';
 import { ModelRegistry } from '../../../src/model';
-import { toJsonl } from '../../../src/pipeline/jsonl';
+import { cleanStagedRecords } from '../../../src/pipeline/clean-records';
+import { parseJsonl, toJsonl } from '../../../src/pipeline/jsonl';
+import { parseProcessedShard } from '../../../src/pipeline/processed-line';
+import type { StagedRecord } from '../../../src/pipeline/records';
 import { runShardStage, type ShardStageTask } from '../../../src/pipeline/shard-stage';
 import { VocabularyLoader } from '../../../src/pipeline/shard-statistics';
 import { FsObjectStore } from '../../../src/storage/fs-object-store';
@@ -69,6 +72,18 @@ describe('ShardThreadPool', function () {
       assert.ok((await store.get(`processed/t/${s}.jsonl`)).equals(await store.get(`processed/i/${s}.jsonl`)));
       assert.ok((await store.get(`results/t/${s}.jsonl`)).equals(await store.get(`results/i/${s}.jsonl`)));
     }
+  });
+
+  it('writes processed shards as compact v2 lines that read back as the cleaned records', async () => {
+    const registry = new ModelRegistry(store);
+    const classifier = await registry.load('pool', version);
+    await pool.run(task(1, 'v2'));
+    const text = (await store.get('processed/v2/1.jsonl')).toString('utf8');
+    const lines = text.trim().split('\n');
+    assert.equal(lines.length, 100);
+    assert.ok(lines.every((line) => line.startsWith('{"v":2,') && !line.includes('"tokens_nostop"')));
+    const staged = parseJsonl<StagedRecord>(await store.get('staged/b/shard-1.jsonl'), 'staged');
+    assert.deepEqual(parseProcessedShard(text, 'processed/v2/1.jsonl'), cleanStagedRecords(staged, classifier.config.text));
   });
 
   it('rejects a task whose input is missing, typed and non-retryable, and keeps serving the next ones', async () => {
