@@ -36,7 +36,7 @@ export function assertProcessedShape(value: unknown, where: string): asserts val
 }
 
 /**
- * A parsed processed line, v1 or the in-worker stage's compact v2 (src/pipeline/processed-line.ts),
+ * A parsed processed line, v1 or the compact v2 (src/pipeline/processed-line.ts),
  * checked and with its token lists as arrays; a line that is neither is a permanent error.
  */
 export function readProcessedRecord(value: unknown, where: string): PartialProcessedRecord {

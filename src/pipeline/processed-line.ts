@@ -2,7 +2,7 @@ import { parseJsonl } from './jsonl';
 import type { ProcessedRecord, Sentiment, SourcePosition } from './records';
 
 /**
- * A processed/ line as the in-worker stage writes it (data dictionary v2): the record of
+ * A processed/ line as every ETL path writes it (data dictionary v2): the record of
  * `ProcessedRecord` with its three token lists folded into strings, about half the bytes of a v1
  * line and a handful of strings instead of one per token, so serialising, hashing, writing and
  * re-reading a shard all cost less.
@@ -13,8 +13,9 @@ import type { ProcessedRecord, Sentiment, SourcePosition } from './records';
  *   stopword: `tokens_nostop` is the tokens marked `1`, in order.
  * - `stems` is the kept tokens' stems joined by single spaces.
  *
- * Readers accept v1 lines too (the Glue job and earlier versions write the lists as arrays):
- * `decodeProcessedLine` turns either into the lists.
+ * Readers accept v1 lines too, with the lists as arrays (written by earlier versions, and for a
+ * record whose lists would not fold back): `decodeProcessedLine` turns either into the lists.
+ * The Glue job's twin of the encoder is `compact_record` in glue/nlp_clean_job.py.
  */
 export interface ProcessedLineV2 {
   v: 2;
