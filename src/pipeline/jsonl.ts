@@ -6,6 +6,37 @@ export function toJsonl(records: readonly unknown[]): string {
   return out;
 }
 
+/** Lines are gathered into strings of about this many characters, each then encoded at once. */
+const CHUNK_CHARS = 1 << 16;
+
+/**
+ * Collects JSON lines into UTF-8 chunks of about CHUNK_CHARS, for a part written once it is
+ * whole. A line's string (and the record it came from) dies within a few rows, before the next
+ * young-generation collection: gathered until the part's end instead, each line survived two
+ * scavenges, which copied it each time, and was then promoted; the shard stage spent three times
+ * as long in scavenges.
+ */
+export class JsonlBuffer {
+  private readonly chunks: Buffer[] = [];
+  private current = '';
+  push(line: string): void {
+    this.current += line + '\n';
+    if (this.current.length >= CHUNK_CHARS) {
+      this.chunks.push(Buffer.from(this.current));
+      this.current = '';
+    }
+  }
+
+  /** The lines so far as one UTF-8 part; the buffer starts empty again. */
+  toBytes(): Buffer {
+    if (this.current) this.chunks.push(Buffer.from(this.current));
+    this.current = '';
+    const bytes = Buffer.concat(this.chunks);
+    this.chunks.length = 0;
+    return bytes;
+  }
+}
+
 export function parseJsonl<T>(content: Buffer | string, key: string): T[] {
   const text = typeof content === 'string' ? content : content.toString('utf8');
   const records: T[] = [];

@@ -5,6 +5,7 @@ import type { ObjectStore } from '../storage/object-store';
 import { composeText, identifyLanguage, lastKeptIds, lastTokenIds } from '../text';
 import { traceCleaning } from '../text/cleaning-trace';
 import { cleanStagedRecord } from './clean-records';
+import { JsonlBuffer } from './jsonl';
 import { encodeProcessedLine } from './processed-line';
 import type { ResultRecord, StagedRecord } from './records';
 import { fingerprintsToBytes, writeShardSummary, type ShardSummaryV1 } from './shard-summary';
@@ -40,30 +41,6 @@ export interface ShardStageContext {
   loadVocabulary(key: string): Promise<ReadonlySet<string>>;
 }
 
-/** Lines are gathered into strings of about this many characters, then joined once. */
-const CHUNK_CHARS = 1 << 20;
-
-/** Collects JSON lines into a few large strings instead of one per record. */
-class LineBuffer {
-  private readonly chunks: string[] = [];
-  private current = '';
-  push(line: string): void {
-    this.current += line + '\n';
-    if (this.current.length >= CHUNK_CHARS) {
-      this.chunks.push(this.current);
-      this.current = '';
-    }
-  }
-  /** The whole text; the store encodes it once (a Buffer per chunk and their concatenation cost two copies). */
-  toText(): string {
-    if (this.current) this.chunks.push(this.current);
-    this.current = '';
-    const text = this.chunks.join('');
-    this.chunks.length = 0;
-    return text;
-  }
-}
-
 /**
  * Cleans one staged shard and, when asked, scores it in the same pass, row by row: each row is
  * cleaned, written as a processed line, scored, written as a result line and counted in the
@@ -82,8 +59,8 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
   // The batch report's profile, in the same pass: the staged row is at hand for the text before cleaning.
   const profile = new ProfileAccumulator(PART_PROFILE_STEMS);
   const shardRows = countLines(text);
-  const processedLines = new LineBuffer();
-  const resultLines = new LineBuffer();
+  const processedLines = new JsonlBuffer();
+  const resultLines = new JsonlBuffer();
   const predictedCounts: Record<string, number> = {};
   let rows = 0;
   let labelled = 0;
@@ -150,10 +127,10 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
     resultLines.push(JSON.stringify(result));
   }
 
-  await ctx.store.put(task.processedKey, processedLines.toText(), { contentType: 'application/x-ndjson' });
+  await ctx.store.put(task.processedKey, processedLines.toBytes(), { contentType: 'application/x-ndjson' });
   let sha256: string | null = null;
   if (task.resultKey !== undefined) {
-    const body = resultLines.toText();
+    const body = resultLines.toBytes();
     sha256 = createHash('sha256').update(body).digest('hex');
     await ctx.store.put(task.resultKey, body, { contentType: 'application/x-ndjson' });
   }
