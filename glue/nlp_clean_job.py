@@ -14,9 +14,10 @@ overwrites its own output instead of adding files. Records keep their order with
 Output records (JSON Lines): the data dictionary's processed record, exactly as the in-worker stage
 writes it (src/pipeline/clean-records.ts, src/pipeline/processed-line.ts): id, source, label,
 text_clean, tokens, tokens_nostop, stems, sentiment {compound, label}, language, in the compact v2
-line, where the token lists are folded into strings (see compact_record). The model's text options (language, negations,
-stemming, per-document language detection) apply; with `redactPii` in the spec (REDACT_PII),
-e-mail addresses, URLs and phone numbers are replaced before cleaning, and no raw text is written.
+line, where the token lists are folded into strings (see compact_record). The model's text options
+(language, negations, stemming, per-document language detection) apply; with `redactPii` in the
+spec (REDACT_PII), e-mail addresses, URLs and phone numbers are replaced before cleaning, and no raw
+text is written.
 test/fixtures/processed-record-vectors.json checks the Python port against src/text.
 
 Deploy: this file as the job script; glue_args.py, glue_store.py, nlp_text.py, nlp_stem.py,
