@@ -113,13 +113,9 @@ def compact_record(record: Dict[str, Any]) -> Dict[str, Any]:
             marks.append("0")
     if k != len(kept):
         return record
-    compact = {"v": 2}
-    for name, value in record.items():
-        if name == "tokens" or name == "tokens_nostop":
-            continue
-        compact[name] = joined_stems if name == "stems" else value
-        if name == "text_clean":
-            compact["kept"] = "".join(marks)
+    compact = {"v": 2, **{name: value for name, value in record.items() if name not in ("tokens", "tokens_nostop")}}
+    compact["kept"] = "".join(marks)
+    compact["stems"] = joined_stems
     return compact
 
 

@@ -148,15 +148,7 @@ class TermCounts {
   }
 
   addAll(terms: readonly string[]): void {
-    for (let i = 0; i < terms.length; i++) {
-      let slot = this.slots.get(terms[i]);
-      if (slot === undefined) {
-        slot = this.slots.size;
-        this.slots.set(terms[i], slot);
-        if (slot === this.counts.length) this.counts = ensureCapacity(this.counts, slot);
-      }
-      this.counts[slot]++;
-    }
+    for (let i = 0; i < terms.length; i++) this.add(terms[i], 1);
   }
 
   add(term: string, occurrences: number): void {
