@@ -26,40 +26,51 @@ export interface LakeIndexV1 {
 
 export const lakeIndexKey = (batchId: string) => `${layout.batchPrefix(batchId)}lake.json`;
 
+/** Result parts converted at once, each by its own single-threaded DuckDB engine. */
+export const LAKE_CONVERSION_CONCURRENCY = 2;
+
+type LakePart = LakeIndexV1['parts'][number];
+
 /**
  * The data lake's side of a finished batch: each JSON Lines result part listed in the manifest
  * becomes a Parquet part (ZSTD) in the batch's Hive partition, with the part's shard number, so a
- * retry overwrites instead of adding files. Runs once per batch after finalisation, off the
- * per-shard CPU stage; heartbeats name the parts done, so a retried attempt resumes after them.
+ * retry overwrites instead of adding files. Runs once per batch after finalisation, when the
+ * shards no longer use the cores, so parts are converted LAKE_CONVERSION_CONCURRENCY at a time.
+ * Heartbeats list the parts done (in whatever order they finished): a retried attempt converts
+ * only the others.
  */
-export function createLakeActivities(store: ObjectStore) {
+export function createLakeActivities(store: ObjectStore, concurrency = LAKE_CONVERSION_CONCURRENCY) {
   return {
     async writeResultsParquet({ batchId }: WriteResultsParquetInput): Promise<{ indexKey: string; rows: number; parts: number }> {
       const context = Context.current();
       const manifest = await readBatchManifest(store, batchId);
       const partition: LakePartition = { modelName: manifest.model.name, dt: manifest.timings.startedAt.slice(0, 10), batchId };
-      const done = (context.info.heartbeatDetails as { parts?: LakeIndexV1['parts'] } | undefined)?.parts ?? [];
-      const parts: LakeIndexV1['parts'] = [...done];
-      const converter = await ResultPartConverter.open();
-      try {
-        for (const [i, part] of manifest.parts.entries()) {
-          if (i < done.length) continue;
-          const { parquet, rows } = await converter.convert(await store.get(part.key));
-          if (rows !== part.rows) {
-            throw ApplicationFailure.create({
-              type: lakeFailureTypes.rowMismatch,
-              nonRetryable: true,
-              message: `${part.key}: ${rows} rows read, the manifest says ${part.rows}`,
-            });
-          }
-          const key = layout.lakePart(partition, shardIndexOf(part.key) ?? i);
-          await store.put(key, parquet, { contentType: 'application/vnd.apache.parquet' });
-          parts.push({ key, rows, bytes: parquet.length, from: part.key });
-          context.heartbeat({ parts });
+      const done = new Map<string, LakePart>();
+      for (const part of (context.info.heartbeatDetails as { parts?: LakePart[] } | undefined)?.parts ?? []) done.set(part.from, part);
+      const pending = manifest.parts.map((part, i) => ({ part, i })).filter(({ part }) => !done.has(part.key));
+      const convert = async (converter: ResultPartConverter, { part, i }: (typeof pending)[number]): Promise<void> => {
+        const { parquet, rows } = await converter.convert(await store.get(part.key));
+        if (rows !== part.rows) {
+          throw ApplicationFailure.create({
+            type: lakeFailureTypes.rowMismatch,
+            nonRetryable: true,
+            message: `${part.key}: ${rows} rows read, the manifest says ${part.rows}`,
+          });
         }
-      } finally {
-        await converter.close();
-      }
+        const key = layout.lakePart(partition, shardIndexOf(part.key) ?? i);
+        await store.put(key, parquet, { contentType: 'application/vnd.apache.parquet' });
+        done.set(part.key, { key, rows, bytes: parquet.length, from: part.key });
+        context.heartbeat({ parts: [...done.values()] });
+      };
+      await inParallel(
+        pending,
+        Math.min(concurrency, pending.length),
+        () => ResultPartConverter.open(),
+        convert,
+        (c) => c.close(),
+      );
+      // In the manifest's order, however the conversions interleaved.
+      const parts = manifest.parts.map((part) => done.get(part.key) as LakePart);
       const index: LakeIndexV1 = {
         schemaVersion: 1,
         batchId,
@@ -74,6 +85,36 @@ export function createLakeActivities(store: ObjectStore) {
       return { indexKey, rows: index.rows, parts: parts.length };
     },
   };
+}
+
+/**
+ * Runs `work` over `items` with `lanes` lanes, each owning a resource opened for it and closed
+ * after. The first failure stops every lane from taking another item and is thrown once all have
+ * stopped (no conversion is left running against a closed engine).
+ */
+async function inParallel<T, R>(
+  items: readonly T[],
+  lanes: number,
+  open: () => Promise<R>,
+  work: (resource: R, item: T) => Promise<void>,
+  close: (resource: R) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    const resource = await open();
+    try {
+      while (!failed && next < items.length) await work(resource, items[next++]);
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      await close(resource);
+    }
+  };
+  const outcomes = await Promise.allSettled(Array.from({ length: lanes }, lane));
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 export type LakeActivities = ReturnType<typeof createLakeActivities>;
