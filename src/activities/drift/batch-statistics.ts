@@ -1,15 +1,17 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { driftFailureTypes } from '../../contracts/drift-correction';
 import { driftKeys, StatisticsAccumulator, type BaselineV1 } from '../../drift';
+import { readProcessedRecord, type PartialProcessedRecord } from '../../jobs/processed-record';
+import { PermanentTaskError } from '../../jobs/task-errors';
 import type { ModelRegistry } from '../../model';
 import { parseJsonl } from '../../pipeline/jsonl';
 import { batchLayout, layout, shardIndexOf } from '../../pipeline/layout';
-import { parseProcessedShard } from '../../pipeline/processed-line';
 import type { ResultRecord, StagedRecord } from '../../pipeline/records';
 import { ProfileAccumulator, shouldTrace } from '../../reports/profile';
 import { ObjectNotFoundError, type ObjectStore } from '../../storage/object-store';
 import { composeText } from '../../text';
 import { traceCleaning } from '../../text/cleaning-trace';
+import { asTypedFailure } from '../../workers/thread-errors';
 import { ensureBaselineFor, type BaselineOptions } from './baseline';
 import { readJsonObject, updateJsonObject } from './json-object';
 import type { BatchIndexV1, BatchStatisticsDocumentV1, ComputeBatchStatisticsInput } from './types';
@@ -49,6 +51,18 @@ class VocabularyCache {
 }
 
 /**
+ * A processed shard's records, v1 or v2 lines. A line that is not JSON or not a processed record
+ * fails the activity for good, naming the record: a retry would read the same bytes.
+ */
+function readProcessedShard(content: Buffer, key: string): PartialProcessedRecord[] {
+  try {
+    return parseJsonl<unknown>(content, key).map((value, i) => readProcessedRecord(value, `${key} record ${i + 1}`));
+  } catch (err) {
+    throw asTypedFailure(err instanceof PermanentTaskError ? err : new PermanentTaskError((err as Error).message));
+  }
+}
+
+/**
  * Writes `batches/<batchId>/statistics.json` from a scored batch's processed and result shards and
  * records the batch in the model's index (drift/<model>/batches.json, compare-and-set), where
  * driftCorrection finds its window. OOV counts are measured against the baseline of the version
@@ -84,7 +98,7 @@ export function createComputeBatchStatistics(store: ObjectStore, registry: Model
     let seen = 0;
     for (const key of input.processedKeys) {
       const staged = await readStagedBeside(store, batchId, key);
-      const processed = parseProcessedShard(await store.get(key), key);
+      const processed = readProcessedShard(await store.get(key), key);
       processed.forEach((r, i) => {
         accumulator.addDocument({ label: r.label, textClean: r.text_clean, tokens: r.tokens, sentiment: r.sentiment?.compound ?? 0 });
         const raw = staged?.[i]?.id === r.id ? staged[i] : undefined;
