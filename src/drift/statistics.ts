@@ -31,6 +31,16 @@ export interface VocabularyV1 {
   coveredTokens: number;
 }
 
+/**
+ * A vocabulary's terms as columns, in no particular order: `terms[i]` was in `df[i]` documents and
+ * occurred `tf[i]` times. Cheaper to write, read and merge than ranked [term, df, tf] triples.
+ */
+export interface TermColumnsV1 {
+  terms: string[];
+  df: number[];
+  tf: number[];
+}
+
 export interface QualityCountsV1 {
   /** Rows that reached this stage plus those rejected before it (quarantined, unreadable). */
   inputRows: number;
@@ -274,10 +284,50 @@ export class StatisticsAccumulator {
 
   toStatistics(): DatasetStatisticsV1 {
     this.foldIds(this.byId.epoch);
+    const top = this.rankedTerms();
+    return this.document(
+      top,
+      top.reduce((s, t) => s + t[2], 0),
+    );
+  }
+
+  /**
+   * The statistics with the vocabulary's terms as unordered columns beside them, `vocabulary.top`
+   * left empty: what a shard summary stores (src/pipeline/shard-summary.ts). Ranking is left to the
+   * merge that reads them, so a shard whose terms all fit within vocabularyLimit is not sorted;
+   * one with more keeps its vocabularyLimit most frequent, as toStatistics does.
+   */
+  toStatisticsAndTerms(): { statistics: DatasetStatisticsV1; terms: TermColumnsV1 } {
+    this.foldIds(this.byId.epoch);
+    const terms: TermColumnsV1 = { terms: [], df: [], tf: [] };
+    let covered = 0;
+    if (this.terms.size > this.vocabularyLimit) {
+      for (const [term, df, tf] of this.rankedTerms()) {
+        terms.terms.push(term);
+        terms.df.push(df);
+        terms.tf.push(tf);
+        covered += tf;
+      }
+    } else {
+      for (const [term, slot] of this.terms) {
+        terms.terms.push(term);
+        terms.df.push(this.df[slot]);
+        terms.tf.push(this.tf[slot]);
+        covered += this.tf[slot];
+      }
+    }
+    return { statistics: this.document([], covered), terms };
+  }
+
+  /** The vocabularyLimit most frequent terms, ranked (ids folded in first). */
+  private rankedTerms(): Array<[string, number, number]> {
     const all: Array<[string, number, number]> = [];
     for (const [term, slot] of this.terms) all.push([term, this.df[slot], this.tf[slot]]);
     all.sort(byFrequency);
-    const top = all.slice(0, this.vocabularyLimit);
+    return all.slice(0, this.vocabularyLimit);
+  }
+
+  private document(top: Array<[string, number, number]>, coveredTokens: number): DatasetStatisticsV1 {
     const clone = (h: typeof this.textLength) => ({ cuts: [...h.cuts], counts: [...h.counts] });
     return {
       schemaVersion: STATISTICS_SCHEMA_VERSION,
@@ -296,7 +346,7 @@ export class StatisticsAccumulator {
         exact: true,
         limit: this.vocabularyLimit,
         top,
-        coveredTokens: top.reduce((s, t) => s + t[2], 0),
+        coveredTokens,
       },
       quality: { inputRows: this.documents + this.unreadable, empty: this.empty, duplicate: this.duplicate, unreadable: this.unreadable },
       predictions: this.predicted ? { classes: { ...this.predicted.classes }, confidence: clone(this.predicted.confidence) } : null,

@@ -1,4 +1,4 @@
-import { mergeStatistics, type DatasetStatisticsV1, type VocabularyV1 } from '../drift';
+import { mergeStatistics, type DatasetStatisticsV1, type TermColumnsV1, type VocabularyV1 } from '../drift';
 
 function byFrequency(a: [string, number, number], b: [string, number, number]): number {
   return b[1] - a[1] || b[2] - a[2] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
@@ -21,21 +21,25 @@ export class StatisticsMerger {
   private distinctLowerBound = 0;
   private tokens = 0;
 
-  add(part: DatasetStatisticsV1): void {
+  /** `terms`: the part's vocabulary as columns, when they were stored apart (its `top` is then empty). */
+  add(part: DatasetStatisticsV1, terms?: TermColumnsV1): void {
     const v = part.vocabulary;
-    for (const [term, df, tf] of v.top) {
-      const entry = this.terms.get(term);
-      if (entry) {
-        entry[1] += df;
-        entry[2] += tf;
-      } else this.terms.set(term, [term, df, tf]);
-    }
-    this.lossless &&= v.exact && v.top.length === v.distinctTerms;
+    if (terms) for (let i = 0; i < terms.terms.length; i++) this.count(terms.terms[i], terms.df[i], terms.tf[i]);
+    else for (const [term, df, tf] of v.top) this.count(term, df, tf);
+    this.lossless &&= v.exact && (terms ? terms.terms.length : v.top.length) === v.distinctTerms;
     this.distinctLowerBound = Math.max(this.distinctLowerBound, v.distinctTerms);
     this.tokens += v.tokens;
     const light = { ...part, vocabulary: emptyVocabulary(v) };
     // The vocabulary limit only bounds `top`, which is rebuilt from `terms` in result().
     this.merged = this.merged === null ? light : mergeStatistics(this.merged, light, 0);
+  }
+
+  private count(term: string, df: number, tf: number): void {
+    const entry = this.terms.get(term);
+    if (entry) {
+      entry[1] += df;
+      entry[2] += tf;
+    } else this.terms.set(term, [term, df, tf]);
   }
 
   /** The merged statistics (null when no part was added), their vocabulary cut to `vocabularyLimit` terms. */

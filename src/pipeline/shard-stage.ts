@@ -8,7 +8,7 @@ import { cleanStagedRecord } from './clean-records';
 import { JsonlBuffer } from './jsonl';
 import { encodeProcessedLine } from './processed-line';
 import type { ResultRecord, StagedRecord } from './records';
-import { fingerprintsToBytes, writeShardSummary, type ShardSummaryV1 } from './shard-summary';
+import { fingerprintsToBytes, writeShardSummary, type ShardSummaryV2 } from './shard-summary';
 import { ShardStatistics } from './shard-statistics';
 
 /** One shard through the in-worker stages: keys and the pinned model, never document text. */
@@ -135,8 +135,10 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
     await ctx.store.put(task.resultKey, body, { contentType: 'application/x-ndjson' });
   }
   await ctx.store.put(task.fingerprintsKey, fingerprintsToBytes(statistics.distinctFingerprints()));
-  const summary: ShardSummaryV1 = {
-    schemaVersion: 1,
+  const documents = statistics.toStatisticsAndTerms();
+  const profiled = profile.toProfileAndStems();
+  const summary: ShardSummaryV2 = {
+    schemaVersion: 2,
     batchId: task.batchId,
     index: task.index,
     sourceIndex: task.sourceIndex,
@@ -148,9 +150,11 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
     sha256,
     predictedCounts,
     labelled,
-    statistics: statistics.toStatistics(),
-    profile: profile.toProfile(),
+    statistics: documents.statistics,
+    profile: profiled.profile,
     fingerprintsKey: task.fingerprintsKey,
+    terms: documents.terms,
+    stems: profiled.stems,
   };
   await writeShardSummary(ctx.store, task.summaryKey, summary);
   return { rows, scored: summary.scored };

@@ -1,4 +1,4 @@
-import { fingerprint, StatisticsAccumulator, type BaselineV1, type DatasetStatisticsV1 } from '../drift';
+import { fingerprint, StatisticsAccumulator, type BaselineV1, type DatasetStatisticsV1, type TermColumnsV1 } from '../drift';
 import type { ObjectStore } from '../storage/object-store';
 import type { DetectedLanguage } from '../text/language';
 import type { TokenIdView } from '../text/token-id-view';
@@ -51,6 +51,11 @@ export class ShardStatistics {
 
   toStatistics(): DatasetStatisticsV1 {
     return this.accumulator.toStatistics();
+  }
+
+  /** The statistics with their terms as unordered columns, as a shard summary stores them. */
+  toStatisticsAndTerms(): { statistics: DatasetStatisticsV1; terms: TermColumnsV1 } {
+    return this.accumulator.toStatisticsAndTerms();
   }
 
   distinctFingerprints(): Float64Array {

@@ -88,6 +88,12 @@ export interface BatchProfileV1 {
   languages: Record<string, number>;
 }
 
+/** Stem occurrences as columns, in no particular order: `stems[i]` occurred `counts[i]` times. */
+export interface StemColumnsV1 {
+  stems: string[];
+  counts: number[];
+}
+
 export interface ProfileDocument {
   textClean: string;
   tokens: readonly string[];
@@ -166,6 +172,15 @@ class TermCounts {
     for (const [term, slot] of this.slots) map.set(term, this.counts[slot]);
     return map;
   }
+
+  columns(): StemColumnsV1 {
+    const columns: StemColumnsV1 = { stems: [], counts: [] };
+    for (const [term, slot] of this.slots) {
+      columns.stems.push(term);
+      columns.counts.push(this.counts[slot]);
+    }
+    return columns;
+  }
 }
 
 /**
@@ -205,6 +220,11 @@ class StemCounts {
   toMap(): Map<string, number> {
     this.fold(this.byId.epoch);
     return this.byStem.toMap();
+  }
+
+  columns(): StemColumnsV1 {
+    this.fold(this.byId.epoch);
+    return this.byStem.columns();
   }
 }
 
@@ -268,6 +288,24 @@ export class ProfileAccumulator {
   }
 
   toProfile(): BatchProfileV1 {
+    return this.document(topTerms(this.stems.toMap(), this.topN));
+  }
+
+  /**
+   * The profile with its stems as unordered columns beside it, `top.stems` left empty: what a shard
+   * summary stores. Ranking is left to the merge that reads them; a part with more stems than it
+   * keeps (topN) keeps its most frequent, as toProfile does.
+   */
+  toProfileAndStems(): { profile: BatchProfileV1; stems: StemColumnsV1 } {
+    let stems = this.stems.columns();
+    if (stems.stems.length > this.topN) {
+      const top = topTerms(this.stems.toMap(), this.topN);
+      stems = { stems: top.map(([stem]) => stem), counts: top.map(([, n]) => n) };
+    }
+    return { profile: this.document([]), stems };
+  }
+
+  private document(topStems: Array<[string, number]>): BatchProfileV1 {
     const clone = (h: HistogramV1) => ({ cuts: [...h.cuts], counts: [...h.counts] });
     return {
       schemaVersion: PROFILE_SCHEMA_VERSION,
@@ -288,7 +326,7 @@ export class ProfileAccumulator {
       stopwords: { ...this.stopwords },
       stopwordTerms: [...this.stopwordTerms].sort(),
       distinct: { stems: this.stems.size },
-      top: { stems: topTerms(this.stems.toMap(), this.topN) },
+      top: { stems: topStems },
       languages: { ...this.languages },
     };
   }
@@ -352,9 +390,12 @@ export class ProfileMerger {
   private lowerBound = 0;
   private merged: BatchProfileV1 | null = null;
 
-  add(part: BatchProfileV1): void {
-    for (const [t, c] of part.top.stems) this.stems.set(t, (this.stems.get(t) ?? 0) + c);
-    this.complete &&= part.top.stems.length === part.distinct.stems;
+  /** `stems`: the part's stems as columns, when they were stored apart (its top.stems is then empty). */
+  add(part: BatchProfileV1, stems?: StemColumnsV1): void {
+    if (stems) {
+      for (let i = 0; i < stems.stems.length; i++) this.stems.set(stems.stems[i], (this.stems.get(stems.stems[i]) ?? 0) + stems.counts[i]);
+    } else for (const [t, c] of part.top.stems) this.stems.set(t, (this.stems.get(t) ?? 0) + c);
+    this.complete &&= (stems ? stems.stems.length : part.top.stems.length) === part.distinct.stems;
     this.lowerBound = Math.max(this.lowerBound, part.distinct.stems);
     const light: BatchProfileV1 = { ...part, distinct: { stems: 0 }, top: { stems: [] } };
     this.merged = this.merged === null ? light : mergeProfiles(this.merged, light, 0);

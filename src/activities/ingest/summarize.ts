@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import type { DatasetStatisticsV1 } from '../../drift';
+import type { DatasetStatisticsV1, TermColumnsV1 } from '../../drift';
 import { mergeStatistics } from '../../drift';
 import { completeProcessedRecord, readProcessedRecord } from '../../jobs/processed-record';
 import { readScoringSummary } from '../../jobs/scoring-summary';
@@ -8,7 +8,14 @@ import { parseJsonl } from '../../pipeline/jsonl';
 import { batchLayout, layout } from '../../pipeline/layout';
 import { crossPartDuplicates, StatisticsMerger, unionFingerprints } from '../../pipeline/merge-statistics';
 import type { ResultRecord, StagedRecord } from '../../pipeline/records';
-import { PART_PROFILE_STEMS, ProfileMerger, ProfileAccumulator, shouldTraceInShard, type BatchProfileV1 } from '../../reports/profile';
+import {
+  PART_PROFILE_STEMS,
+  ProfileMerger,
+  ProfileAccumulator,
+  shouldTraceInShard,
+  type BatchProfileV1,
+  type StemColumnsV1,
+} from '../../reports/profile';
 import { composeText, identifyLanguage } from '../../text';
 import { traceCleaning } from '../../text/cleaning-trace';
 import { shardsOfBlocks } from '../../pipeline/shard-blocks';
@@ -17,8 +24,10 @@ import {
   fingerprintsFromBytes,
   fingerprintsToBytes,
   readShardSummary,
+  summaryStems,
+  summaryTerms,
   writeShardSummary,
-  type ShardSummaryV1,
+  type ShardSummaryV2,
 } from '../../pipeline/shard-summary';
 import { ObjectNotFoundError, type ObjectStore } from '../../storage/object-store';
 import type { ModelCache } from './model-cache';
@@ -83,12 +92,16 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
         for (const r of results) predictions.addPrediction(r.label, r.predictedLabel, r.probabilities);
         let documents: DatasetStatisticsV1;
         let profile: BatchProfileV1 | null;
+        let terms: TermColumnsV1 | undefined;
+        let stems: StemColumnsV1 | undefined;
         let labelled = 0;
         const stagedKey = batchLayout.stagedShard(batchId, shard.sourceIndex, shard.local);
         if (input.cleanedInWorker) {
           const cleaned = await readShardSummary(store, summaryKey);
           documents = cleaned.statistics as DatasetStatisticsV1;
           profile = cleaned.profile ?? null;
+          terms = summaryTerms(cleaned);
+          stems = summaryStems(cleaned);
           labelled = cleaned.labelled;
         } else {
           const stats = new ShardStatistics(vocabulary);
@@ -114,11 +127,11 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
             });
           });
           await store.put(fingerprintsKey, fingerprintsToBytes(stats.distinctFingerprints()));
-          documents = stats.toStatistics();
-          profile = profiler.toProfile();
+          ({ statistics: documents, terms } = stats.toStatisticsAndTerms());
+          ({ profile, stems } = profiler.toProfileAndStems());
         }
-        const summary: ShardSummaryV1 = {
-          schemaVersion: 1,
+        const summary: ShardSummaryV2 = {
+          schemaVersion: 2,
           batchId,
           index: shard.index,
           sourceIndex: shard.sourceIndex,
@@ -130,9 +143,15 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
           sha256: scoring.sha256,
           predictedCounts: scoring.predictedCounts,
           labelled,
-          statistics: mergeStatistics(documents, predictions.toStatistics(), SHARD_VOCABULARY_LIMIT),
+          // The predictions add no term: the documents' vocabulary (or its columns) stands.
+          statistics: {
+            ...mergeStatistics(documents, predictions.toStatistics(), SHARD_VOCABULARY_LIMIT),
+            vocabulary: documents.vocabulary,
+          },
           profile,
           fingerprintsKey,
+          terms: terms ?? null,
+          stems: stems ?? null,
         };
         await writeShardSummary(store, summaryKey, summary);
         Context.current().heartbeat({ shard: shard.index });
@@ -166,9 +185,9 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
         labelled += summary.labelled;
         for (const [label, n] of Object.entries(summary.predictedCounts)) predictedCounts[label] = (predictedCounts[label] ?? 0) + n;
         if (summary.resultKey) parts.push({ shard: summary.index, key: summary.resultKey, rows: summary.scored, sha256: summary.sha256 });
-        if (summary.statistics) statistics.add(summary.statistics);
+        if (summary.statistics) statistics.add(summary.statistics, summaryTerms(summary));
         if (summary.profile) {
-          profiles.add(summary.profile);
+          profiles.add(summary.profile, summaryStems(summary));
           profiled = true;
         }
         if (summary.fingerprintsKey) fingerprints.push(await readFingerprints(store, summary.fingerprintsKey));
