@@ -41,8 +41,8 @@ export interface ShardSummaryV1 {
  * What shard stages write since the vocabularies moved out of the statistics: the shard's terms
  * and stems as unordered columns (`statistics.vocabulary.top` and `profile.top.stems` are empty).
  * A shard's vocabulary is only ever merged into its range's, which ranks the union once: ranking
- * each shard's, then writing, reading and merging it as [term, count] pairs, cost the pipeline
- * about a sixth of its CPU per document. Readers take both versions.
+ * each shard's, then writing, reading and merging it as [term, count] pairs cost the pool threads
+ * 3-9 % of their CPU per document (docs/scaling.md). Readers take both versions.
  */
 export interface ShardSummaryV2 extends Omit<ShardSummaryV1, 'schemaVersion'> {
   schemaVersion: 2;

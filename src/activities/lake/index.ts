@@ -102,14 +102,15 @@ async function inParallel<T, R>(
   let next = 0;
   let failed = false;
   const lane = async (): Promise<void> => {
-    const resource = await open();
+    let resource: R | undefined;
     try {
+      resource = await open();
       while (!failed && next < items.length) await work(resource, items[next++]);
     } catch (err) {
       failed = true;
       throw err;
     } finally {
-      await close(resource);
+      if (resource !== undefined) await close(resource);
     }
   };
   const outcomes = await Promise.allSettled(Array.from({ length: lanes }, lane));
