@@ -1,6 +1,7 @@
 import { decodeProcessedLine } from '../pipeline/processed-line';
 import type { ProcessedRecord } from '../pipeline/records';
 import { detectLanguage, sentimentLabel, spanishCompound, stemToken, vaderCompound, type TextOptions } from '../text';
+import { parseShard } from './shard-lines';
 import { PermanentTaskError } from './task-errors';
 
 /**
@@ -48,6 +49,14 @@ export function readProcessedRecord(value: unknown, where: string): PartialProce
   }
   assertProcessedShape(decoded, where);
   return decoded;
+}
+
+/**
+ * A processed shard's records, v1 or v2 lines, checked: a line that is not JSON or not a processed
+ * record is a permanent error naming it (a retry would read the same bytes).
+ */
+export function readProcessedShard(content: Buffer, key: string): PartialProcessedRecord[] {
+  return parseShard(content, key).map((value, i) => readProcessedRecord(value, `${key} record ${i + 1}`));
 }
 
 /**

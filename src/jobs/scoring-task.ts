@@ -4,8 +4,7 @@ import { toJsonl } from '../pipeline/jsonl';
 import { scoreRecords } from '../scoring/score-records';
 import type { ObjectStore } from '../storage/object-store';
 import { readJobSpec } from './job-spec';
-import { completeProcessedRecord, readProcessedRecord } from './processed-record';
-import { parseShard } from './shard-lines';
+import { completeProcessedRecord, readProcessedShard } from './processed-record';
 import { scoringSummaryKey, type ScoringShardSummary } from './scoring-summary';
 import { PermanentTaskError } from './task-errors';
 
@@ -37,8 +36,8 @@ export async function runScoringTask({ store, registry, specKey, index }: Scorin
   const resultKey = spec.resultKeys[index];
   const summaryKey = scoringSummaryKey(resultKey);
 
-  const records = parseShard(await store.get(processedKey), processedKey).map((value, i) =>
-    completeProcessedRecord(readProcessedRecord(value, `${processedKey} record ${i + 1}`), classifier.config.text),
+  const records = readProcessedShard(await store.get(processedKey), processedKey).map((r) =>
+    completeProcessedRecord(r, classifier.config.text),
   );
   const { results, predictedCounts } = scoreRecords(records, classifier, spec.modelVersion);
   const body = Buffer.from(toJsonl(results));

@@ -1,8 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { driftFailureTypes } from '../../contracts/drift-correction';
 import { driftKeys, StatisticsAccumulator, type BaselineV1 } from '../../drift';
-import { readProcessedRecord, type PartialProcessedRecord } from '../../jobs/processed-record';
-import { PermanentTaskError } from '../../jobs/task-errors';
+import { readProcessedShard, type PartialProcessedRecord } from '../../jobs/processed-record';
 import type { ModelRegistry } from '../../model';
 import { parseJsonl } from '../../pipeline/jsonl';
 import { batchLayout, layout, shardIndexOf } from '../../pipeline/layout';
@@ -51,14 +50,14 @@ class VocabularyCache {
 }
 
 /**
- * A processed shard's records, v1 or v2 lines. A line that is not JSON or not a processed record
- * fails the activity for good, naming the record: a retry would read the same bytes.
+ * `readProcessedShard` on the worker's main thread, its permanent errors (a line that is not a
+ * processed record) typed non-retryable as the CPU pool types them.
  */
-function readProcessedShard(content: Buffer, key: string): PartialProcessedRecord[] {
+function readProcessedShardTyped(content: Buffer, key: string): PartialProcessedRecord[] {
   try {
-    return parseJsonl<unknown>(content, key).map((value, i) => readProcessedRecord(value, `${key} record ${i + 1}`));
+    return readProcessedShard(content, key);
   } catch (err) {
-    throw asTypedFailure(err instanceof PermanentTaskError ? err : new PermanentTaskError((err as Error).message));
+    throw asTypedFailure(err);
   }
 }
 
@@ -98,7 +97,7 @@ export function createComputeBatchStatistics(store: ObjectStore, registry: Model
     let seen = 0;
     for (const key of input.processedKeys) {
       const staged = await readStagedBeside(store, batchId, key);
-      const processed = readProcessedShard(await store.get(key), key);
+      const processed = readProcessedShardTyped(await store.get(key), key);
       processed.forEach((r, i) => {
         accumulator.addDocument({ label: r.label, textClean: r.text_clean, tokens: r.tokens, sentiment: r.sentiment?.compound ?? 0 });
         const raw = staged?.[i]?.id === r.id ? staged[i] : undefined;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { DatasetStatisticsV1, TermColumnsV1 } from '../../drift';
 import { mergeStatistics } from '../../drift';
-import { completeProcessedRecord, readProcessedRecord } from '../../jobs/processed-record';
+import { completeProcessedRecord, readProcessedShard } from '../../jobs/processed-record';
 import { readScoringSummary } from '../../jobs/scoring-summary';
 import { parseJsonl } from '../../pipeline/jsonl';
 import { batchLayout, layout } from '../../pipeline/layout';
@@ -106,11 +106,11 @@ export function createSummarizeActivities(store: ObjectStore, models: ModelCache
         } else {
           const stats = new ShardStatistics(vocabulary);
           const profiler = new ProfileAccumulator(PART_PROFILE_STEMS);
-          const records = parseJsonl<unknown>(await store.get(processedKey), processedKey);
+          const records = readProcessedShard(await store.get(processedKey), processedKey);
           // The staged rows, in the same order, give the text before cleaning for the profile.
           const staged = parseJsonl<StagedRecord>(await store.get(stagedKey), stagedKey);
           records.forEach((value, i) => {
-            const r = completeProcessedRecord(readProcessedRecord(value, `${processedKey} record ${i + 1}`), classifier.config.text);
+            const r = completeProcessedRecord(value, classifier.config.text);
             if (r.label !== null) labelled++;
             const language = identifyLanguage(r.tokens);
             stats.addDocument({ label: r.label, textClean: r.text_clean, tokens: r.tokens, compound: r.sentiment.compound, language });

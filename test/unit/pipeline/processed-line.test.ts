@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readProcessedRecord } from '../../../src/jobs/processed-record';
+import { readProcessedRecord, readProcessedShard } from '../../../src/jobs/processed-record';
 import { PermanentTaskError } from '../../../src/jobs/task-errors';
 import { cleanStagedRecord } from '../../../src/pipeline/clean-records';
 import { decodeProcessedLine, encodeProcessedLine, parseProcessedShard } from '../../../src/pipeline/processed-line';
@@ -87,6 +87,21 @@ describe('processed lines (data dictionary v2: token lists folded into strings)'
       assert.throws(
         () => parseProcessedShard(JSON.stringify(good) + '\n' + JSON.stringify(value) + '\n', 'p.jsonl'),
         /p\.jsonl: record 2 is not a processed record/,
+      );
+    }
+  });
+
+  it('reads a shard for the jobs and activities, a line that is no processed record failing for good by its number', () => {
+    const good = encodeProcessedLine(processed('', 'the box was damaged'));
+    assert.deepEqual(readProcessedShard(Buffer.from(`${good}\n`), 'p.jsonl'), [processed('', 'the box was damaged')]);
+    for (const [line, reason] of [
+      ['{"v":2,"id":', /p\.jsonl: line 2 is not valid JSON/],
+      ['{"id":"x","text":"never cleaned"}', /p\.jsonl record 2: not a processed record/],
+      [good.replace(/"kept":"0/, '"kept":"'), /p\.jsonl record 2: not a processed record \(kept has 3 marks for 4 tokens\)/],
+    ] as const) {
+      assert.throws(
+        () => readProcessedShard(Buffer.from(`${good}\n${line}\n`), 'p.jsonl'),
+        (err: Error) => err instanceof PermanentTaskError && reason.test(err.message),
       );
     }
   });
