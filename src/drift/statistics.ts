@@ -301,21 +301,14 @@ export class StatisticsAccumulator {
     this.foldIds(this.byId.epoch);
     const terms: TermColumnsV1 = { terms: [], df: [], tf: [] };
     let covered = 0;
-    if (this.terms.size > this.vocabularyLimit) {
-      for (const [term, df, tf] of this.rankedTerms()) {
-        terms.terms.push(term);
-        terms.df.push(df);
-        terms.tf.push(tf);
-        covered += tf;
-      }
-    } else {
-      for (const [term, slot] of this.terms) {
-        terms.terms.push(term);
-        terms.df.push(this.df[slot]);
-        terms.tf.push(this.tf[slot]);
-        covered += this.tf[slot];
-      }
-    }
+    const keep = (term: string, df: number, tf: number) => {
+      terms.terms.push(term);
+      terms.df.push(df);
+      terms.tf.push(tf);
+      covered += tf;
+    };
+    if (this.terms.size > this.vocabularyLimit) for (const [term, df, tf] of this.rankedTerms()) keep(term, df, tf);
+    else for (const [term, slot] of this.terms) keep(term, this.df[slot], this.tf[slot]);
     return { statistics: this.document([], covered), terms };
   }
 

@@ -297,12 +297,9 @@ export class ProfileAccumulator {
    * keeps (topN) keeps its most frequent, as toProfile does.
    */
   toProfileAndStems(): { profile: BatchProfileV1; stems: StemColumnsV1 } {
-    let stems = this.stems.columns();
-    if (stems.stems.length > this.topN) {
-      const top = topTerms(this.stems.toMap(), this.topN);
-      stems = { stems: top.map(([stem]) => stem), counts: top.map(([, n]) => n) };
-    }
-    return { profile: this.document([]), stems };
+    if (this.stems.size <= this.topN) return { profile: this.document([]), stems: this.stems.columns() };
+    const top = topTerms(this.stems.toMap(), this.topN);
+    return { profile: this.document([]), stems: { stems: top.map(([stem]) => stem), counts: top.map(([, n]) => n) } };
   }
 
   private document(topStems: Array<[string, number]>): BatchProfileV1 {
@@ -392,13 +389,16 @@ export class ProfileMerger {
 
   /** `stems`: the part's stems as columns, when they were stored apart (its top.stems is then empty). */
   add(part: BatchProfileV1, stems?: StemColumnsV1): void {
-    if (stems) {
-      for (let i = 0; i < stems.stems.length; i++) this.stems.set(stems.stems[i], (this.stems.get(stems.stems[i]) ?? 0) + stems.counts[i]);
-    } else for (const [t, c] of part.top.stems) this.stems.set(t, (this.stems.get(t) ?? 0) + c);
+    if (stems) for (let i = 0; i < stems.stems.length; i++) this.count(stems.stems[i], stems.counts[i]);
+    else for (const [stem, n] of part.top.stems) this.count(stem, n);
     this.complete &&= (stems ? stems.stems.length : part.top.stems.length) === part.distinct.stems;
     this.lowerBound = Math.max(this.lowerBound, part.distinct.stems);
     const light: BatchProfileV1 = { ...part, distinct: { stems: 0 }, top: { stems: [] } };
     this.merged = this.merged === null ? light : mergeProfiles(this.merged, light, 0);
+  }
+
+  private count(stem: string, occurrences: number): void {
+    this.stems.set(stem, (this.stems.get(stem) ?? 0) + occurrences);
   }
 
   result(topN = PROFILE_TOP_TERMS): BatchProfileV1 | null {
