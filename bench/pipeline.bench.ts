@@ -7,8 +7,7 @@ import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { codecDataConverter, createPayloadCodec } from '../src/codec';
-import { DEFAULT_TRAINING_CONFIG, ModelRegistry, toLabelledDoc, trainModel, type TextClassifier } from '../src/model';
-import { cleanDocument } from '../src/text';
+import { ModelRegistry, type TextClassifier } from '../src/model';
 import { FsObjectStore } from '../src/storage/fs-object-store';
 import { startDevServer } from '../src/temporal/dev-server';
 import { allSearchAttributes } from '../src/contracts/search-attributes';
@@ -16,6 +15,7 @@ import { ingestOptions, ingestWorkflowId } from '../src/client/ingest';
 import { loadSettings } from '../src/config/settings';
 import { venvBin } from '../src/util/repo-root';
 import type { ingestBatch } from '../src/workflows/ingest-batch';
+import { scoreBare, trainBenchModel } from './bench-model';
 import { SyntheticCorpus } from './synthetic-corpus';
 import { profileBatch, type StageProfile } from './pipeline-profile';
 
@@ -71,8 +71,7 @@ async function bare(file: string, classifier: TextClassifier): Promise<{ docsPer
   let n = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     const row = JSON.parse(line) as { title: string; text: string };
-    const clean = cleanDocument({ title: row.title, body: row.text }, classifier.config.text);
-    classifier.predict(clean.stems);
+    scoreBare(row.title, row.text, classifier);
     n++;
   }
   const used = process.cpuUsage(cpu);
@@ -198,12 +197,7 @@ async function main(): Promise<void> {
     const store = new FsObjectStore(path.join(dir, 'store'));
     const registry = new ModelRegistry(store);
     log('training the benchmark model on 20,000 generated documents');
-    const trainer = new SyntheticCorpus(1);
-    const training = Array.from({ length: 20_000 }, (_, i) => trainer.next(i)).map((d) =>
-      toLabelledDoc({ title: d.title, body: d.body, label: d.label }, DEFAULT_TRAINING_CONFIG),
-    );
-    const { classifier } = await trainModel(() => [training], DEFAULT_TRAINING_CONFIG);
-    const { version } = await registry.saveVersion('bench', classifier.toArtifacts(), {});
+    const { classifier, version } = await trainBenchModel(registry);
     await registry.promote('bench', version, { reason: 'benchmark' });
 
     // The batch alone: no retraining or drift check started by it (they would compete for the cores).
