@@ -46,9 +46,12 @@ export interface ShardSummaryV1 {
  */
 export interface ShardSummaryV2 extends Omit<ShardSummaryV1, 'schemaVersion'> {
   schemaVersion: 2;
-  /** The statistics' terms (null without statistics). */
+  /**
+   * The statistics' terms. Null without statistics, or where they stayed in `vocabulary.top`: a
+   * remote shard's summary completed from a v1 summary the stage wrote before this version.
+   */
   terms: TermColumnsV1 | null;
-  /** The profile's stems (null without a profile). */
+  /** The profile's stems; null as `terms` is (without a profile, or left in `top.stems`). */
   stems: StemColumnsV1 | null;
 }
 
