@@ -16,6 +16,7 @@ import {
 import { syntheticCorpus } from '../src/model/datasets/synthetic';
 import { cleanDocument } from '../src/text';
 import { repoRoot, venvBin } from '../src/util/repo-root';
+import { BenchArgs } from './bench-args';
 
 /*
  * The engine against scikit-learn, same documents, same features, same split, in one run.
@@ -104,11 +105,6 @@ class Stopwatch {
     this.cpuSeconds += (used.user + used.system) / 1e6;
     this.wallSeconds += (performance.now() - wall) / 1000;
   }
-}
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 function sizeName(docs: number): string {
@@ -381,10 +377,21 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(metrics)}\n`);
     return;
   }
-  const json = process.argv.includes('--json');
-  const maxDocs = Number(arg('max-docs') ?? Infinity);
-  if (!(maxDocs >= 10)) throw new Error('--max-docs must be a number >= 10');
-  const names = (arg('datasets') ?? 'spam-assassin,synthetic-100k,synthetic-1m').split(',');
+  const args = new BenchArgs(
+    'node dist/bench/engine.bench.js [--json] [--max-docs N] [--datasets spam-assassin,synthetic-100k,synthetic-1m]',
+    {
+      json: 'flag',
+      'max-docs': 'value',
+      datasets: 'value',
+    },
+  );
+  const json = args.flag('json');
+  const maxDocs = args.text('max-docs') === undefined ? Infinity : args.positiveInt('max-docs', 1);
+  if (maxDocs < 10) throw new Error(`--max-docs must be at least 10\nusage: ${args.usage}`);
+  const known = ['spam-assassin', 'synthetic-100k', 'synthetic-1m'];
+  const names = args.list('datasets', known);
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown dataset ${unknown.join(', ')}: choose from ${known.join(', ')}`);
   const results: DatasetResult[] = [];
   for (const plan of plans(maxDocs, names)) {
     const dir = mkdtempSync(path.join(os.tmpdir(), `engine-bench-${plan.name}-`));

@@ -7,6 +7,7 @@ import type { ResultRecord, StagedRecord } from '../src/pipeline/records';
 import { ProfileAccumulator, shouldTrace } from '../src/reports/profile';
 import { composeText } from '../src/text';
 import { traceCleaning } from '../src/text/cleaning-trace';
+import { BenchArgs } from './bench-args';
 
 /**
  * What this issue added to a batch's finalisation, against the work it rides along with, on the
@@ -15,11 +16,6 @@ import { traceCleaning } from '../src/text/cleaning-trace';
  * conversion of the result parts, next to merely parsing those JSON Lines.
  *   node dist/bench/finalisation.bench.js [--docs 20000]
  */
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
 function time<T>(f: () => T): [T, number] {
   const t0 = process.hrtime.bigint();
   const out = f();
@@ -27,7 +23,7 @@ function time<T>(f: () => T): [T, number] {
 }
 
 async function main(): Promise<void> {
-  const n = arg('docs', 20_000);
+  const n = new BenchArgs('node dist/bench/finalisation.bench.js [--docs 20000]', { docs: 'value' }).positiveInt('docs', 20_000);
   const mail = loadSpamAssassin();
   const staged: StagedRecord[] = Array.from({ length: n }, (_, i) => {
     const m = mail[i % mail.length];

@@ -15,6 +15,7 @@ import { ingestOptions, ingestWorkflowId } from '../src/client/ingest';
 import { loadSettings } from '../src/config/settings';
 import { venvBin } from '../src/util/repo-root';
 import type { ingestBatch } from '../src/workflows/ingest-batch';
+import { BenchArgs } from './bench-args';
 import { scoreBare, trainBenchModel } from './bench-model';
 import { SyntheticCorpus } from './synthetic-corpus';
 import { profileBatch, type StageProfile } from './pipeline-profile';
@@ -47,11 +48,6 @@ interface Row {
   parentHistoryBytes: number;
   shardRanges: number;
   profile: StageProfile[];
-}
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 async function writeCorpus(file: string, docs: number, seed: number): Promise<void> {
@@ -177,8 +173,14 @@ async function compareFiles(count: number, docs: number, ctx: FilesContext): Pro
 }
 
 async function main(): Promise<void> {
-  const sizes = (arg('docs') ?? '100000,1000000').split(',').map(Number);
-  const json = process.argv.includes('--json');
+  const args = new BenchArgs('node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--json] | --files 200 --docs 20000', {
+    docs: 'value',
+    files: 'value',
+    json: 'flag',
+  });
+  const sizes = args.positiveInts('docs', [100_000, 1_000_000]);
+  const json = args.flag('json');
+  const files = args.text('files') === undefined ? undefined : args.positiveInt('files', 1);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nlp-batch-bench-'));
   const log = (s: string) => !json && process.stderr.write(s + '\n');
   const port = 17233 + Math.floor(Math.random() * 1000);
@@ -216,9 +218,8 @@ async function main(): Promise<void> {
       connection: await Connection.connect({ address }),
       dataConverter: codecDataConverter(await createPayloadCodec(settings)),
     });
-    const files = arg('files');
     if (files !== undefined) {
-      await compareFiles(Number(files), sizes[0], { dir, env, client, settings, json, log });
+      await compareFiles(files, sizes[0], { dir, env, client, settings, json, log });
       await client.connection.close();
       return;
     }

@@ -12,6 +12,7 @@ import { loadSpamAssassin } from '../src/model';
 import { parseJsonl } from '../src/pipeline/jsonl';
 import { repoRoot, venvBin } from '../src/util/repo-root';
 import { freePort } from '../src/util/free-port';
+import { BenchArgs } from './bench-args';
 
 /*
  * Model quality on real labelled corpora: our `train` and `train --tune` (the continuousTraining
@@ -48,11 +49,6 @@ const CORPORA: Corpus[] = [
       })),
   },
 ];
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 function duration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text);
@@ -108,8 +104,12 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const budgetMs = duration(arg('budget') ?? '4m');
-  const names = (arg('corpora') ?? CORPORA.map((c) => c.name).join(',')).split(',');
+  const args = new BenchArgs('node dist/bench/quality.bench.js [--budget 4m] [--corpora a,b]', { budget: 'value', corpora: 'value' });
+  const budgetMs = duration(args.text('budget', '4m'));
+  const known = CORPORA.map((c) => c.name);
+  const names = args.list('corpora', known);
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown corpus ${unknown.join(', ')}: choose from ${known.join(', ')}`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'quality-bench-'));
   const port = await freePort();
   const settings = loadSettings({

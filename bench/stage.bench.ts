@@ -9,6 +9,7 @@ import { batchLayout, layout } from '../src/pipeline/layout';
 import type { StagedRecord } from '../src/pipeline/records';
 import { runShardStage } from '../src/pipeline/shard-stage';
 import { FsObjectStore } from '../src/storage/fs-object-store';
+import { BenchArgs } from './bench-args';
 import { scoreBare, trainBenchModel } from './bench-model';
 import { SyntheticCorpus } from './synthetic-corpus';
 
@@ -20,11 +21,6 @@ import { SyntheticCorpus } from './synthetic-corpus';
  * (summarizeShardRange over the round's shards), the work a pool thread does per range.
  * Usage: node dist/bench/stage.bench.js [--shards 8] [--rows 5000] [--rounds 6] [--json]
  */
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
 /** User + system CPU microseconds of this process (every thread: GC and compiler helpers included). */
 function cpuMicros(): number {
   const used = process.cpuUsage();
@@ -44,12 +40,18 @@ function bareShard(text: string, classifier: TextClassifier): number {
 }
 
 async function main(): Promise<void> {
-  const shards = arg('shards', 8);
-  const rows = arg('rows', 5000);
-  const rounds = arg('rounds', 6);
-  const json = process.argv.includes('--json');
+  const args = new BenchArgs('node dist/bench/stage.bench.js [--shards 8] [--rows 5000] [--rounds 6] [--json]', {
+    shards: 'value',
+    rows: 'value',
+    rounds: 'value',
+    json: 'flag',
+  });
+  const shards = args.positiveInt('shards', 8);
+  const rows = args.positiveInt('rows', 5000);
+  const rounds = args.positiveInt('rounds', 6);
+  const json = args.flag('json');
   // Round 0 only warms up: at least one more is needed for a figure.
-  if (!(rounds >= 2 && shards >= 1 && rows >= 1)) throw new RangeError('--rounds must be at least 2, --shards and --rows at least 1');
+  if (rounds < 2) throw new RangeError(`--rounds must be at least 2 (round 0 only warms up)\nusage: ${args.usage}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nlp-batch-stage-bench-'));
   try {
     const store = new FsObjectStore(dir);

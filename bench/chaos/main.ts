@@ -1,4 +1,5 @@
 import { describeMachine, formatTable } from './report';
+import { BenchArgs } from '../bench-args';
 import { allScenarios, runChaos } from './run';
 
 /**
@@ -8,36 +9,24 @@ import { allScenarios, runChaos } from './run';
  * moto behind a fault proxy, and the faults of docs/reliability.md. One row per scenario; exit 1
  * when any scenario does not hold.
  */
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = arg(name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${raw}`);
-  return n;
-}
-
 async function main(): Promise<number> {
-  const json = process.argv.includes('--json');
-  const workerKills = positiveInt('kills', 5);
-  const concurrent = positiveInt('batches', 20);
+  const args = new BenchArgs(
+    'npm run chaos [-- --docs N] [--scenarios a,b,c] [--kills 5] [--batches 20] [--seed S] [--parallel] [--keep] [--json]',
+    { docs: 'value', scenarios: 'value', kills: 'value', batches: 'value', seed: 'value', parallel: 'flag', keep: 'flag', json: 'flag' },
+  );
+  const json = args.flag('json');
+  const workerKills = args.positiveInt('kills', 5);
+  const concurrent = args.positiveInt('batches', 20);
   const names = allScenarios({ workerKills, concurrentBatches: concurrent }).map((s) => s.name);
-  const scenarios = (arg('scenarios') ?? names.join(','))
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const scenarios = args.list('scenarios', names);
   const report = await runChaos({
-    docs: positiveInt('docs', 200_000),
+    docs: args.positiveInt('docs', 200_000),
     scenarios,
-    seed: positiveInt('seed', 42),
+    seed: args.positiveInt('seed', 42),
     workerKills,
     concurrentBatches: concurrent,
-    parallel: process.argv.includes('--parallel'),
-    keep: process.argv.includes('--keep'),
+    parallel: args.flag('parallel'),
+    keep: args.flag('keep'),
     log: (line) => process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}\n`),
   });
   if (json) {
