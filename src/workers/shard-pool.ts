@@ -3,25 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { Piscina } from 'piscina';
+import { CPU_QUEUE_ACTIVITIES } from '../contracts/task-queues';
 import type { ShardStageResult, ShardStageTask } from '../pipeline/shard-stage';
 import type { ActivityMessage, CpuTask } from './shard-thread';
-import { fromThreadError, type ThreadOutcome } from './thread-errors';
+import { asTypedFailure, fromThreadError, type ThreadOutcome } from './thread-errors';
 
-/** Activities the pool runs in its threads when the worker has one (the shard stage is processShard's). */
-export const CPU_ACTIVITIES = [
-  'fitCandidate',
-  'refitCandidate',
-  'evaluateVersion',
-  'evaluateConfiguration',
-  'planSearch',
-  'evaluateFold',
-  'computeBaseline',
-  'ensureBaseline',
-  'resolveBaseline',
-  'summarizeShardRange',
-  'summarizeRemoteShards',
-] as const;
-export type CpuActivityName = (typeof CPU_ACTIVITIES)[number];
+export type CpuActivityName = Exclude<(typeof CPU_QUEUE_ACTIVITIES)[number], 'processShard'>;
+
+/**
+ * Activities the pool runs in its threads when the worker has one: the CPU queue's, but for
+ * processShard, which hands the pool its shard stage itself.
+ */
+export const CPU_ACTIVITIES: readonly CpuActivityName[] = CPU_QUEUE_ACTIVITIES.filter(
+  (name): name is CpuActivityName => name !== 'processShard',
+);
 
 /**
  * The worker's CPU pool: a piscina pool of threads that clean and score shards and run the
@@ -117,15 +112,28 @@ export class ShardThreadPool {
   }
 }
 
-/** Wraps CPU activities so that, with a pool, each call runs in one of its threads. */
+/**
+ * Wraps CPU activities so that, with a pool, each call runs in one of its threads. Without one they
+ * run inline, and their permanent errors (bad input, a broken model) are typed as the pool types
+ * them: a non-retryable ApplicationFailure, never retried, wherever the activity ran.
+ */
 export function inCpuPool<A extends Partial<Record<CpuActivityName, (...args: never[]) => Promise<unknown>>>>(
   activities: A,
   pool?: ShardThreadPool,
 ): A {
-  if (!pool) return activities;
   const wrapped: Record<string, unknown> = { ...activities };
   for (const name of CPU_ACTIVITIES) {
-    if (name in activities) wrapped[name] = (...args: unknown[]) => pool.runActivity(name, args);
+    const activity = activities[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (activity === undefined) continue;
+    wrapped[name] = pool
+      ? (...args: unknown[]) => pool.runActivity(name, args)
+      : async (...args: unknown[]) => {
+          try {
+            return await activity(...args);
+          } catch (err) {
+            throw asTypedFailure(err);
+          }
+        };
   }
   return wrapped as A;
 }

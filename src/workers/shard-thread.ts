@@ -16,6 +16,7 @@ import { loadSettings } from '../config/settings';
 import { ModelRegistry, type TextClassifier } from '../model';
 import { runShardStage, type ShardStageTask } from '../pipeline/shard-stage';
 import { VocabularyLoader } from '../pipeline/shard-statistics';
+import type { CpuActivityName } from './shard-pool';
 import { toThreadError, type ThreadOutcome } from './thread-errors';
 
 /**
@@ -44,12 +45,15 @@ function loadModel(name: string, version: string): Promise<TextClassifier> {
 }
 
 type ActivityFn = (...args: never[]) => Promise<unknown>;
-let activities: Record<string, ActivityFn> | undefined;
+let activities: Record<CpuActivityName, ActivityFn> | undefined;
 
-/** The activities this pool runs off the main thread (see CPU_ACTIVITIES in shard-pool.ts). */
-function cpuActivities(): Record<string, ActivityFn> {
+/** The activities this pool runs off the main thread: every one of CPU_ACTIVITIES (shard-pool.ts), checked by the type. */
+function cpuActivities(): Record<CpuActivityName, ActivityFn> {
+  if (activities) return activities;
   const search = createSearchActivities(store);
-  activities ??= {
+  // A range's summary merges its shards' statistics: CPU work that would idle a thread from the main thread.
+  const summarize = createSummarizeActivities(store, new ModelCache(registry));
+  activities = {
     fitCandidate: createFitCandidate(store, registry),
     refitCandidate: createRefitCandidate(store, registry),
     evaluateVersion: createEvaluateVersion(store, registry),
@@ -59,9 +63,9 @@ function cpuActivities(): Record<string, ActivityFn> {
     computeBaseline: createComputeBaseline(store, registry, DEFAULT_BASELINE_OPTIONS),
     ensureBaseline: createEnsureBaseline(store, registry, DEFAULT_BASELINE_OPTIONS),
     resolveBaseline: createResolveBaseline(store, registry),
-    // A range's summary merges its shards' statistics: CPU work that would idle a thread from the main thread.
-    ...createSummarizeActivities(store, new ModelCache(registry)),
-  } as unknown as Record<string, ActivityFn>;
+    summarizeShardRange: summarize.summarizeShardRange,
+    summarizeRemoteShards: summarize.summarizeRemoteShards,
+  };
   return activities;
 }
 
@@ -76,7 +80,8 @@ export type ActivityMessage =
   | { log: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string; meta?: Record<string, unknown> };
 
 function runActivity(task: Extract<CpuTask, { kind: 'activity' }>): Promise<unknown> {
-  const fn = cpuActivities()[task.name];
+  const all = cpuActivities();
+  const fn = Object.hasOwn(all, task.name) ? all[task.name as CpuActivityName] : undefined;
   if (!fn) throw new Error(`activity ${task.name} does not run in the CPU pool`);
   const { port } = task;
   const send = (m: ActivityMessage) => {

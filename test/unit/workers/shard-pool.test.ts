@@ -8,12 +8,13 @@ import { driftFailureTypes } from '../../../src/contracts/drift-correction';
 import { ModelRegistry } from '../../../src/model';
 import { cleanStagedRecords } from '../../../src/pipeline/clean-records';
 import { parseJsonl, toJsonl } from '../../../src/pipeline/jsonl';
-import { parseProcessedShard } from '../../../src/pipeline/processed-line';
+import { readProcessedShard } from '../../../src/jobs/processed-record';
 import type { StagedRecord } from '../../../src/pipeline/records';
 import { runShardStage, type ShardStageTask } from '../../../src/pipeline/shard-stage';
 import { VocabularyLoader } from '../../../src/pipeline/shard-statistics';
 import { FsObjectStore } from '../../../src/storage/fs-object-store';
-import { ShardThreadPool } from '../../../src/workers/shard-pool';
+import { PermanentTaskError } from '../../../src/jobs/task-errors';
+import { inCpuPool, ShardThreadPool } from '../../../src/workers/shard-pool';
 import { sampleMessages } from '../../helpers/corpus';
 import { seedModel } from '../../helpers/seed-model';
 
@@ -83,7 +84,7 @@ describe('ShardThreadPool', function () {
     assert.equal(lines.length, 100);
     assert.ok(lines.every((line) => line.startsWith('{"v":2,') && !line.includes('"tokens_nostop"')));
     const staged = parseJsonl<StagedRecord>(await store.get('staged/b/shard-1.jsonl'), 'staged');
-    assert.deepEqual(parseProcessedShard(text, 'processed/v2/1.jsonl'), cleanStagedRecords(staged, classifier.config.text));
+    assert.deepEqual(readProcessedShard(Buffer.from(text), 'processed/v2/1.jsonl'), cleanStagedRecords(staged, classifier.config.text));
   });
 
   it('rejects a task whose input is missing, typed and non-retryable, and keeps serving the next ones', async () => {
@@ -174,6 +175,31 @@ describe('ShardThreadPool: CPU activities off the main thread', function () {
     assert.ok(
       pool.threads.every((t) => !before.has(t)),
       'the dead threads were reused',
+    );
+  });
+});
+
+describe('inCpuPool without a pool', () => {
+  it('runs the activities inline, their permanent errors typed and non-retryable as the pool types them', async () => {
+    const activities = inCpuPool({
+      summarizeShardRange: async (key: string): Promise<string> => {
+        if (key === 'bad') throw new PermanentTaskError('batches/b/shards/shard-00003.json: not a shard summary');
+        if (key === 'flaky') throw new Error('connection reset');
+        return `summary of ${key}`;
+      },
+    });
+    assert.equal(await activities.summarizeShardRange('good'), 'summary of good');
+    await assert.rejects(activities.summarizeShardRange('bad'), (err: unknown) => {
+      assert.ok(err instanceof ApplicationFailure, String(err));
+      assert.equal(err.type, 'InvalidTaskInput');
+      assert.equal(err.nonRetryable, true);
+      assert.match(err.message, /shard-00003\.json: not a shard summary/);
+      return true;
+    });
+    // Anything else stays as it was: Temporal retries it.
+    await assert.rejects(
+      activities.summarizeShardRange('flaky'),
+      (err: unknown) => !(err instanceof ApplicationFailure) && /connection reset/.test(String(err)),
     );
   });
 });
