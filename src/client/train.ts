@@ -2,33 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { signalWithStartTraining } from '../starters';
 import type { Settings } from '../config/settings';
-import type {
-  ContinuousTrainingInputV1,
-  PromotionPolicyV1,
-  TrainingDataV1,
-  TrainingTrigger,
-  TuningOptionsV1,
-} from '../contracts/continuous-training';
-import { buildTrainingInput } from '../training/training-input';
+import type { ContinuousTrainingInputV1 } from '../contracts/continuous-training';
+import { buildTrainingInput, type TrainingInputOptions } from '../training/training-input';
 import type { continuousTraining } from '../workflows/continuous-training';
 
-export interface TrainingRequestOptions {
-  modelName: string;
-  data: TrainingDataV1;
-  trigger?: TrainingTrigger;
-  tune?: boolean;
-  reason?: string;
-  config?: Record<string, unknown>;
-  policy?: Partial<PromotionPolicyV1>;
-  testFraction?: number;
-  seed?: number;
+/** A caller's request: the record size limit comes from the settings. */
+export type TrainingRequestOptions = Omit<TrainingInputOptions, 'requestId' | 'maxRecordBytes'> & {
   /** Idempotency key; a fresh one by default. */
   requestId?: string;
-  tuningBudget?: number;
-  tuning?: TuningOptionsV1;
-  fitHeartbeatTimeoutMs?: number;
-  shardRows?: number;
-}
+};
 
 export function trainingInput(settings: Settings, options: TrainingRequestOptions): ContinuousTrainingInputV1 {
   return buildTrainingInput({ ...options, requestId: options.requestId ?? randomUUID(), maxRecordBytes: settings.pipeline.maxRecordBytes });

@@ -37,9 +37,11 @@ export class JsonlBuffer {
   }
 }
 
-export function parseJsonl<T>(content: Buffer | string, key: string): T[] {
-  const text = typeof content === 'string' ? content : content.toString('utf8');
-  const records: T[] = [];
+/**
+ * A JSON Lines text's values one at a time, blank lines skipped, so a reader that folds them as it
+ * goes never holds them all; a line that is not JSON fails naming its number.
+ */
+export function* jsonlValues<T>(text: string, key: string): Generator<T, void, undefined> {
   let start = 0;
   let lineNo = 0;
   while (start < text.length) {
@@ -49,11 +51,16 @@ export function parseJsonl<T>(content: Buffer | string, key: string): T[] {
     const line = text.slice(start, end);
     start = end + 1;
     if (line.trim() === '') continue;
+    let value: T;
     try {
-      records.push(JSON.parse(line) as T);
+      value = JSON.parse(line) as T;
     } catch {
       throw new Error(`${key}: line ${lineNo} is not valid JSON`);
     }
+    yield value;
   }
-  return records;
+}
+
+export function parseJsonl<T>(content: Buffer | string, key: string): T[] {
+  return Array.from(jsonlValues<T>(typeof content === 'string' ? content : content.toString('utf8'), key));
 }

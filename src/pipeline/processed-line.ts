@@ -1,4 +1,3 @@
-import { parseJsonl } from './jsonl';
 import type { ProcessedRecord, Sentiment, SourcePosition } from './records';
 
 /**
@@ -109,19 +108,4 @@ export function decodeProcessedLine(value: unknown): DecodedProcessedLine {
   const stems = rest.stems === '' ? [] : rest.stems.split(' ');
   if (stems.length !== tokensNoStop.length) throw new TypeError(`${stems.length} stems for ${tokensNoStop.length} kept tokens`);
   return { ...rest, tokens, tokens_nostop: tokensNoStop, stems };
-}
-
-/**
- * A processed shard's lines, either version, with the token lists as arrays. Lines are returned
- * as written otherwise: those of older Glue jobs may lack stems, sentiment and language (see
- * src/jobs/processed-record.ts, which checks and completes them).
- */
-export function parseProcessedShard(content: Buffer | string, key: string): ProcessedRecord[] {
-  return parseJsonl<unknown>(content, key).map((value, i) => {
-    try {
-      return decodeProcessedLine(value) as unknown as ProcessedRecord;
-    } catch (err) {
-      throw new Error(`${key}: record ${i + 1} is not a processed record (${(err as Error).message})`);
-    }
-  });
 }

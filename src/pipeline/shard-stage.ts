@@ -5,7 +5,7 @@ import type { ObjectStore } from '../storage/object-store';
 import { composeText, identifyLanguage, lastKeptIds, lastTokenIds } from '../text';
 import { traceCleaning } from '../text/cleaning-trace';
 import { cleanStagedRecord } from './clean-records';
-import { JsonlBuffer } from './jsonl';
+import { JsonlBuffer, jsonlValues } from './jsonl';
 import { encodeProcessedLine } from './processed-line';
 import type { ResultRecord, StagedRecord } from './records';
 import { fingerprintsToBytes, writeShardSummary, type ShardSummaryV2 } from './shard-summary';
@@ -65,21 +65,7 @@ export async function runShardStage(ctx: ShardStageContext, task: ShardStageTask
   let rows = 0;
   let labelled = 0;
 
-  let start = 0;
-  let lineNo = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    lineNo++;
-    const line = text.slice(start, end);
-    start = end + 1;
-    if (line.trim() === '') continue;
-    let staged: StagedRecord;
-    try {
-      staged = JSON.parse(line) as StagedRecord;
-    } catch {
-      throw new Error(`${task.stagedKey}: line ${lineNo} is not valid JSON`);
-    }
+  for (const staged of jsonlValues<StagedRecord>(text, task.stagedKey)) {
     const processed = cleanStagedRecord(staged, classifier.config.text, task.redactPii);
     // Both views are valid until the next document is cleaned: read by the accumulators below, in this row.
     const tokenIds = lastTokenIds();

@@ -25,7 +25,7 @@ import { GLUE_TOKEN_ARGUMENT } from '../../src/jobs/glue-runner';
 import { createS3EventSignaller, windowBatchId, type ProcessOutcome } from '../../src/lambda/handler';
 import { pollOnce } from '../../src/lambda/sqs-poller';
 import { ModelRegistry } from '../../src/model';
-import { parseProcessedShard } from '../../src/pipeline/processed-line';
+import { readProcessedShard } from '../../src/jobs/processed-record';
 import { parseJsonl } from '../../src/pipeline/jsonl';
 import { cleanStagedRecords } from '../../src/pipeline/clean-records';
 import type { QuarantineRecord, ResultRecord, StagedRecord } from '../../src/pipeline/records';
@@ -607,7 +607,7 @@ describe('ingestBatch end to end on AWS (moto + Temporal dev server)', function 
     const processedIds: string[] = [];
     const textOptions = (await new ModelRegistry(happyStore).load(MODEL, 'v1')).config.text;
     for (let i = 0; i < 3; i++) {
-      const rows = parseProcessedShard(await happyStore.get(`processed/${batchId}/shard-0000${i}.jsonl`), 'processed');
+      const rows = readProcessedShard(await happyStore.get(`processed/${batchId}/shard-0000${i}.jsonl`), 'processed');
       // The shard's summary names the staged shard it was cleaned from (staged shards are numbered per source).
       const { stagedKey } = JSON.parse((await happyStore.get(`batches/${batchId}/shards/shard-0000${i}.json`)).toString('utf8')) as {
         stagedKey: string;

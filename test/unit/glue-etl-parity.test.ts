@@ -8,7 +8,7 @@ import { GLUE_SENTIMENT_DATA_PATH, renderGlueSentimentData } from '../../src/job
 import { jobSpecKey } from '../../src/jobs/job-spec-key';
 import type { EtlJobSpec } from '../../src/jobs/remote-job';
 import { cleanStagedRecords } from '../../src/pipeline/clean-records';
-import { parseProcessedShard } from '../../src/pipeline/processed-line';
+import { readProcessedShard } from '../../src/jobs/processed-record';
 import { toJsonl } from '../../src/pipeline/jsonl';
 import { layout } from '../../src/pipeline/layout';
 import type { ProcessedRecord, StagedRecord } from '../../src/pipeline/records';
@@ -102,7 +102,7 @@ describe('every ETL path writes the same processed record (in-worker vs the Glue
       `file://${store.root}`,
     ]);
     assert.equal(out.code, 0, out.stderr);
-    const glue = (await Promise.all(spec.outputKeys.map(async (k) => parseProcessedShard(await store.get(k), k)))).flat();
+    const glue = (await Promise.all(spec.outputKeys.map(async (k) => readProcessedShard(await store.get(k), k)))).flat();
 
     // In the worker: the processShard/ETL-task code path.
     const worker = shards.flatMap((shard) => cleanStagedRecords(shard, textOptions, true));

@@ -5,7 +5,7 @@ import { ingestOptions, ingestWorkflowId } from '../../src/client/ingest';
 import { loadSettings } from '../../src/config/settings';
 import { csvRow } from '../../src/datasets/csv-writer';
 import { createRng } from '../../src/model';
-import { parseProcessedShard } from '../../src/pipeline/processed-line';
+import { readProcessedShard } from '../../src/jobs/processed-record';
 import { layout } from '../../src/pipeline/layout';
 import { buildTrainingInput } from '../../src/training/training-input';
 import { ingestBatch } from '../../src/workflows/ingest-batch';
@@ -87,13 +87,13 @@ describe('language-aware models (continuousTraining, then ingestBatch scoring wi
       ],
     });
     const result = await handle.result();
-    const processed = parseProcessedShard(await fx.deps.store.get(layout.processed(batchId, 0)), 'processed');
+    const processed = readProcessedShard(await fx.deps.store.get(layout.processed(batchId, 0)), 'processed');
     // Spanish stopwords gone ("la", "el", "y", "muy", "las"), Spanish stems (accents stripped), Spanish lexicon sentiment.
     // (An English model would keep "la", "el", "y" and stem "películas" to "película".)
     assert.deepEqual(processed[0].tokens_nostop, ['comida', 'fue', 'excelente', 'servicio', 'bueno']);
     assert.deepEqual(processed[1].stems, ['pelicul', 'fueron', 'aburr', 'no', 'recom']);
-    assert.equal(processed[0].sentiment.label, 'positive');
-    assert.equal(processed[1].sentiment.label, 'negative');
+    assert.equal(processed[0].sentiment?.label, 'positive');
+    assert.equal(processed[1].sentiment?.label, 'negative');
     const results = await readResultRecords(fx.deps.store, result);
     assert.deepEqual(
       results.map((r) => r.predictedLabel),

@@ -7,13 +7,13 @@ import { createHash } from 'node:crypto';
 import { storeEnvironment } from '../../../src/aws/store-from-settings';
 import { loadSettings } from '../../../src/config/settings';
 import { jobSpecKey } from '../../../src/jobs/job-spec-key';
+import { readProcessedShard } from '../../../src/jobs/processed-record';
 import { LocalProcessRunner } from '../../../src/jobs/local-process-runner';
 import type { EtlJobSpec, RemoteJobRunner, RemoteJobState, ScoringJobSpec } from '../../../src/jobs/remote-job';
 import { readScoringSummary } from '../../../src/jobs/scoring-summary';
 import { ModelRegistry } from '../../../src/model';
 import { layout } from '../../../src/pipeline/layout';
 import { toJsonl } from '../../../src/pipeline/jsonl';
-import { parseProcessedShard } from '../../../src/pipeline/processed-line';
 import type { ProcessedRecord, StagedRecord } from '../../../src/pipeline/records';
 import { scoreRecords } from '../../../src/scoring/score-records';
 import { FsObjectStore } from '../../../src/storage/fs-object-store';
@@ -263,7 +263,7 @@ describe('LocalProcessRunner', () => {
         assert.ok(lines.every((line) => line.startsWith('{"v":2,') && !line.includes('"tokens"')));
       }
       // Shard 2 as an earlier Glue job would have written it (v1 lists): no stems, no sentiment, raw text kept.
-      const glueShaped = parseProcessedShard(await store.get(layout.processed(batchId, 2)), 'p2').map(
+      const glueShaped = readProcessedShard(await store.get(layout.processed(batchId, 2)), 'p2').map(
         ({ stems: _s, sentiment: _t, ...rest }, i) => ({
           ...rest,
           text: staged[2][i].title ? `${staged[2][i].title}\n${staged[2][i].body}` : staged[2][i].body,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readProcessedRecord, readProcessedShard } from '../../../src/jobs/processed-record';
 import { PermanentTaskError } from '../../../src/jobs/task-errors';
 import { cleanStagedRecord } from '../../../src/pipeline/clean-records';
-import { decodeProcessedLine, encodeProcessedLine, parseProcessedShard } from '../../../src/pipeline/processed-line';
+import { decodeProcessedLine, encodeProcessedLine } from '../../../src/pipeline/processed-line';
 import type { ProcessedRecord } from '../../../src/pipeline/records';
 import { repoRoot } from '../../../src/util/repo-root';
 import { sampleMessages } from '../../helpers/corpus';
@@ -85,8 +85,9 @@ describe('processed lines (data dictionary v2: token lists folded into strings)'
           err instanceof PermanentTaskError && /record 7: not a processed record/.test(err.message) && reason.test(err.message),
       );
       assert.throws(
-        () => parseProcessedShard(JSON.stringify(good) + '\n' + JSON.stringify(value) + '\n', 'p.jsonl'),
-        /p\.jsonl: record 2 is not a processed record/,
+        () => readProcessedShard(Buffer.from(JSON.stringify(good) + '\n' + JSON.stringify(value) + '\n'), 'p.jsonl'),
+        (err: Error) =>
+          err instanceof PermanentTaskError && /p\.jsonl record 2: not a processed record/.test(err.message) && reason.test(err.message),
       );
     }
   });
@@ -110,7 +111,7 @@ describe('processed lines (data dictionary v2: token lists folded into strings)'
     const a = processed('Great', 'works well and arrived early');
     const b = processed('', 'no me gustó nada', { language: 'es' });
     const shard = `${JSON.stringify(a)}\n${encodeProcessedLine(b)}\n`;
-    assert.deepEqual(parseProcessedShard(shard, 'p.jsonl'), [a, b]);
+    assert.deepEqual(readProcessedShard(Buffer.from(shard), 'p.jsonl'), [a, b]);
     assert.deepEqual(readProcessedRecord(JSON.parse(encodeProcessedLine(a)), 'x'), a);
   });
 });
