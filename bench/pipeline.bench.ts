@@ -25,7 +25,8 @@ import { profileBatch, type StageProfile } from './pipeline-profile';
  * one thread, no I/O but reading the same file) over the same generated documents, in the same run.
  * The bare loop runs right before the batch and again right after it, and the ratio uses the mean
  * of the two: a machine whose speed drifts over the minutes of a run then biases it less.
- * Usage: node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--json]
+ * Usage: node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--cpu-slots N] [--json]
+ * (--cpu-slots: the worker's CPU pool threads, WORKER_CPU_SLOTS; by default one per core)
  *        node dist/bench/pipeline.bench.js --files 200 --docs 20000   (one file against 200 files of the same rows)
  */
 interface Row {
@@ -173,11 +174,16 @@ async function compareFiles(count: number, docs: number, ctx: FilesContext): Pro
 }
 
 async function main(): Promise<void> {
-  const args = new BenchArgs('node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--json] | --files 200 --docs 20000', {
-    docs: 'value',
-    files: 'value',
-    json: 'flag',
-  });
+  const args = new BenchArgs(
+    'node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--cpu-slots N] [--json] | --files 200 --docs 20000',
+    {
+      docs: 'value',
+      files: 'value',
+      'cpu-slots': 'value',
+      json: 'flag',
+    },
+  );
+  const cpuSlotsArg = args.text('cpu-slots') === undefined ? undefined : args.positiveInt('cpu-slots', 1);
   const sizes = args.positiveInts('docs', [100_000, 1_000_000]);
   const json = args.flag('json');
   const files = args.text('files') === undefined ? undefined : args.positiveInt('files', 1);
@@ -211,8 +217,11 @@ async function main(): Promise<void> {
       DATA_DIR: dir,
       RETRAIN_AFTER_LABELLED_ROWS: '0',
       DRIFT_CHECK_EVERY_BATCHES: '0',
+      ...(cpuSlotsArg !== undefined && { WORKER_CPU_SLOTS: String(cpuSlotsArg) }),
     };
     const settings = loadSettings(env);
+    // What the worker's pool gets (src/workers/dependencies.ts): its threads, one per core unless set.
+    const cpuSlots = settings.worker.cpuSlots ?? os.availableParallelism();
     // Same DATA_DIR as the worker: both use its local payload key (created here, before the worker starts).
     const client = new Client({
       connection: await Connection.connect({ address }),
@@ -300,7 +309,7 @@ async function main(): Promise<void> {
     if (json) {
       process.stdout.write(
         JSON.stringify({
-          settings: { shardSize: settings.pipeline.shardSize, parallelism: settings.pipeline.parallelism },
+          settings: { shardSize: settings.pipeline.shardSize, parallelism: settings.pipeline.parallelism, cpuSlots },
           machine: { cores: os.cpus().length, loadAverage1m: os.loadavg()[0] },
           rows,
         }) + '\n',
@@ -308,7 +317,7 @@ async function main(): Promise<void> {
     } else {
       const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
       console.log(
-        `\ningestBatch vs bare scoring (shard size ${settings.pipeline.shardSize}, parallelism ${settings.pipeline.parallelism}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
+        `\ningestBatch vs bare scoring (shard size ${settings.pipeline.shardSize}, parallelism ${settings.pipeline.parallelism}, ${cpuSlots} CPU pool threads, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
       );
       console.log(
         '      docs |  bare docs/s | pipeline docs/s | pipeline/bare | pipeline s | worker peak RSS MB | parent events | parent KiB | ranges | CPU ms/1k docs: bare | worker | server',
