@@ -25,8 +25,12 @@ import { profileBatch, type StageProfile } from './pipeline-profile';
  * one thread, no I/O but reading the same file) over the same generated documents, in the same run.
  * The bare loop runs right before the batch and again right after it, and the ratio uses the mean
  * of the two: a machine whose speed drifts over the minutes of a run then biases it less.
- * Usage: node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--cpu-slots N] [--json]
- * (--cpu-slots: the worker's CPU pool threads, WORKER_CPU_SLOTS; by default one per core)
+ * Usage: node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--cpu-slots N] [--warmup-docs N] [--json]
+ * (--cpu-slots: the worker's CPU pool threads, WORKER_CPU_SLOTS; by default one per core.
+ *  --warmup-docs: a batch of N other documents through the same worker first, not counted, so the
+ *  measured batch meets a warm worker, as every batch but a fresh worker's first does: models
+ *  loaded in each thread, code compiled. The bare loop is warm already: it runs in the process
+ *  that trained the model.)
  *        node dist/bench/pipeline.bench.js --files 200 --docs 20000   (one file against 200 files of the same rows)
  */
 interface Row {
@@ -44,6 +48,8 @@ interface Row {
    * busy machine hardly moves them: they say how much work the pipeline adds per document.
    */
   cpuMsPer1000Docs: { bare: number; worker: number; server: number | null };
+  /** Documents of the uncounted batch the worker ran first (0: the measured batch met a fresh worker). */
+  warmupDocs: number;
   /** The ingestBatch run's own history (its children's are separate). */
   parentHistoryEvents: number;
   parentHistoryBytes: number;
@@ -175,14 +181,10 @@ async function compareFiles(count: number, docs: number, ctx: FilesContext): Pro
 
 async function main(): Promise<void> {
   const args = new BenchArgs(
-    'node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--cpu-slots N] [--json] | --files 200 --docs 20000',
-    {
-      docs: 'value',
-      files: 'value',
-      'cpu-slots': 'value',
-      json: 'flag',
-    },
+    'node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--cpu-slots N] [--warmup-docs N] [--json] | --files 200 --docs 20000',
+    { docs: 'value', files: 'value', 'cpu-slots': 'value', 'warmup-docs': 'value', json: 'flag' },
   );
+  const warmupDocs = args.text('warmup-docs') === undefined ? 0 : args.positiveInt('warmup-docs', 1);
   const cpuSlotsArg = args.text('cpu-slots') === undefined ? undefined : args.positiveInt('cpu-slots', 1);
   const sizes = args.positiveInts('docs', [100_000, 1_000_000]);
   const json = args.flag('json');
@@ -245,6 +247,25 @@ async function main(): Promise<void> {
       log('ingestBatch');
       const worker = startWorker(env);
       await worker.ready;
+      if (warmupDocs > 0) {
+        log(`warm-up batch of ${warmupDocs.toLocaleString()} other documents (not counted)`);
+        await writeCorpus(path.join(dir, 'store', 'raw', 'bench', 'warmup.jsonl'), warmupDocs, 3);
+        const warmupId = `warmup-${docs}-${Date.now()}`;
+        const warm = await client.workflow.execute<typeof ingestBatch>('ingestBatch', {
+          taskQueue: 'bench',
+          workflowId: ingestWorkflowId(warmupId),
+          args: [
+            {
+              version: 1,
+              batchId: warmupId,
+              modelName: 'bench',
+              sources: [{ key: 'raw/bench/warmup.jsonl' }],
+              options: ingestOptions(settings),
+            },
+          ],
+        });
+        if (warm.scored !== warmupDocs) throw new Error(`the warm-up batch scored ${warm.scored} of ${warmupDocs}`);
+      }
       const batchId = `bench-${docs}-${Date.now()}`;
       const workerCpuBefore = await worker.cpuSeconds();
       const serverCpuBefore = processCpuSeconds(server.pid);
@@ -284,6 +305,7 @@ async function main(): Promise<void> {
         parentHistoryEvents: history.events?.length ?? 0,
         parentHistoryBytes: Buffer.byteLength(historyToJSON(history)),
         shardRanges: result.shardRanges,
+        warmupDocs,
         profile: await profileBatch(client, handle.workflowId, result.shardRanges),
       });
       await store.delete(`raw/bench/docs-${docs}.jsonl`);
@@ -309,7 +331,7 @@ async function main(): Promise<void> {
     if (json) {
       process.stdout.write(
         JSON.stringify({
-          settings: { shardSize: settings.pipeline.shardSize, parallelism: settings.pipeline.parallelism, cpuSlots },
+          settings: { shardSize: settings.pipeline.shardSize, parallelism: settings.pipeline.parallelism, cpuSlots, warmupDocs },
           machine: { cores: os.cpus().length, loadAverage1m: os.loadavg()[0] },
           rows,
         }) + '\n',
@@ -317,7 +339,7 @@ async function main(): Promise<void> {
     } else {
       const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
       console.log(
-        `\ningestBatch vs bare scoring (shard size ${settings.pipeline.shardSize}, parallelism ${settings.pipeline.parallelism}, ${cpuSlots} CPU pool threads, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
+        `\ningestBatch vs bare scoring (shard size ${settings.pipeline.shardSize}, parallelism ${settings.pipeline.parallelism}, ${cpuSlots} CPU pool threads, ${warmupDocs > 0 ? `a warm worker (${warmupDocs.toLocaleString('en-US')} documents first)` : 'a fresh worker'}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
       );
       console.log(
         '      docs |  bare docs/s | pipeline docs/s | pipeline/bare | pipeline s | worker peak RSS MB | parent events | parent KiB | ranges | CPU ms/1k docs: bare | worker | server',
