@@ -73,7 +73,10 @@ export class BenchArgs {
     return this.values[name];
   }
 
+  /** The reason and the usage, without a stack: the benches print `err.stack`, and a trace says nothing to a user who mistyped. */
   private usageError(reason: string): Error {
-    return new Error(`${reason}\nusage: ${this.usage}`);
+    const error = new Error(`${reason}\nusage: ${this.usage}`);
+    error.stack = error.message;
+    return error;
   }
 }
