@@ -49,7 +49,8 @@ export class BenchArgs {
     return items;
   }
 
-  positiveInt(name: string, fallback: number): number {
+  /** The option as a positive integer, or `fallback` (any value: 0, Infinity, undefined) when it is absent. */
+  positiveInt<F extends number | undefined>(name: string, fallback: F): number | F {
     const raw = this.text(name);
     return raw === undefined ? fallback : this.toPositiveInt(name, raw);
   }

@@ -386,7 +386,7 @@ async function main(): Promise<void> {
     },
   );
   const json = args.flag('json');
-  const maxDocs = args.text('max-docs') === undefined ? Infinity : args.positiveInt('max-docs', 1);
+  const maxDocs = args.positiveInt('max-docs', Infinity);
   if (maxDocs < 10) throw new Error(`--max-docs must be at least 10\nusage: ${args.usage}`);
   const known = ['spam-assassin', 'synthetic-100k', 'synthetic-1m'];
   const names = args.list('datasets', known);

@@ -184,11 +184,11 @@ async function main(): Promise<void> {
     'node dist/bench/pipeline.bench.js [--docs 100000,1000000] [--cpu-slots N] [--warmup-docs N] [--json] | --files 200 --docs 20000',
     { docs: 'value', files: 'value', 'cpu-slots': 'value', 'warmup-docs': 'value', json: 'flag' },
   );
-  const warmupDocs = args.text('warmup-docs') === undefined ? 0 : args.positiveInt('warmup-docs', 1);
-  const cpuSlotsArg = args.text('cpu-slots') === undefined ? undefined : args.positiveInt('cpu-slots', 1);
+  const warmupDocs = args.positiveInt('warmup-docs', 0);
+  const cpuSlotsArg = args.positiveInt('cpu-slots', undefined);
   const sizes = args.positiveInts('docs', [100_000, 1_000_000]);
   const json = args.flag('json');
-  const files = args.text('files') === undefined ? undefined : args.positiveInt('files', 1);
+  const files = args.positiveInt('files', undefined);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nlp-batch-bench-'));
   const log = (s: string) => !json && process.stderr.write(s + '\n');
   const port = 17233 + Math.floor(Math.random() * 1000);

@@ -15,6 +15,8 @@ describe('BenchArgs: a benchmark command line', () => {
     assert.deepEqual(none.positiveInts('docs', [100_000, 1_000_000]), [100_000, 1_000_000]);
     assert.equal(none.flag('json'), false);
     assert.equal(none.text('name', 'fallback'), 'fallback');
+    assert.equal(none.positiveInt('rounds', undefined), undefined);
+    assert.equal(none.positiveInt('rounds', Infinity), Infinity);
   });
 
   it('refuses a misspelt option with the usage, instead of running the defaults', () => {
