@@ -1,5 +1,5 @@
 import { DEFAULT_TRAINING_CONFIG, toLabelledDoc, trainModel, type ModelRegistry, type TextClassifier } from '../src/model';
-import { cleanDocument } from '../src/text';
+import { cleanDocument, cleanedFeatures } from '../src/text';
 import { SyntheticCorpus } from './synthetic-corpus';
 
 /** The model the pipeline benchmarks score with: trained on 20,000 generated documents (seed 1), saved as `bench`. */
@@ -16,5 +16,5 @@ export async function trainBenchModel(registry: ModelRegistry): Promise<{ classi
 /** The bare scorer's work on one document, the benchmarks' reference: clean, featurise, predict. */
 export function scoreBare(title: string, body: string, classifier: TextClassifier): void {
   const clean = cleanDocument({ title, body }, classifier.config.text);
-  classifier.predict(clean.stems);
+  classifier.predict(cleanedFeatures(clean, classifier.config.features));
 }

@@ -34,6 +34,11 @@ export interface CleanedText {
 /** The token lists a classifier can be trained on. */
 export type FeatureKind = 'stems' | 'tokensNoStop' | 'tokens';
 
+/** The token list a model of feature kind `kind` reads from a cleaned document. */
+export function cleanedFeatures(clean: CleanedText, kind: FeatureKind): string[] {
+  return kind === 'stems' ? clean.stems : kind === 'tokensNoStop' ? clean.tokensNoStop : clean.tokens;
+}
+
 interface Tokenised {
   text: string;
   tokens: string[];

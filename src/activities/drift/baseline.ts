@@ -1,10 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { driftFailureTypes } from '../../contracts/drift-correction';
 import { BASELINE_SCHEMA_VERSION, driftKeys, StatisticsAccumulator, type BaselineV1 } from '../../drift';
-import type { ModelRegistry, TextClassifier } from '../../model';
+import type { ModelRegistry } from '../../model';
 import { parseJsonl } from '../../pipeline/jsonl';
 import { ObjectNotFoundError, PreconditionFailedError, type ObjectStore } from '../../storage/object-store';
-import { cleanDocument, type CleanedText } from '../../text';
+import { cleanDocument, cleanedFeatures } from '../../text';
 import { readJsonObject } from './json-object';
 import type { ComputeBaselineInput, EnsureBaselineOutput } from './types';
 
@@ -24,10 +24,6 @@ export const DEFAULT_BASELINE_OPTIONS: BaselineOptions = { vocabularyLimit: 50_0
 
 function heartbeat(details: unknown): void {
   Context.current().heartbeat(details);
-}
-
-function features(clean: CleanedText, kind: TextClassifier['config']['features']): string[] {
-  return kind === 'stems' ? clean.stems : kind === 'tokensNoStop' ? clean.tokensNoStop : clean.tokens;
 }
 
 async function* rowsOf(store: ObjectStore, keys: readonly string[]): AsyncGenerator<{ key: string; rows: TrainingRowLike[] }> {
@@ -78,7 +74,7 @@ export async function buildBaseline(
     for (const row of shard.rows) {
       const clean = cleanDocument({ title: row.title, body: row.body }, text);
       reference.addDocument({ label: row.label, textClean: clean.textClean, tokens: clean.tokens, sentiment: clean.sentiment.compound });
-      const prediction = classifier.predict(features(clean, classifier.config.features));
+      const prediction = classifier.predict(cleanedFeatures(clean, classifier.config.features));
       reference.addPrediction({ label: row.label, predictedLabel: prediction.label, probabilities: prediction.probabilities });
       if (++rows % 500 === 0) heartbeat({ phase: 'reference', rows });
     }
