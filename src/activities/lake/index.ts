@@ -3,6 +3,7 @@ import { readBatchManifest } from '../../lake/manifest';
 import { ResultPartConverter } from '../../lake/jsonl-to-parquet';
 import { layout, shardIndexOf, type LakePartition } from '../../pipeline/layout';
 import type { ObjectStore } from '../../storage/object-store';
+import { inParallel } from '../../util/in-parallel';
 
 export const lakeFailureTypes = {
   /** A Parquet part does not hold the rows its JSON Lines part has: never retried, the data is wrong. */
@@ -85,37 +86,6 @@ export function createLakeActivities(store: ObjectStore, concurrency = LAKE_CONV
       return { indexKey, rows: index.rows, parts: parts.length };
     },
   };
-}
-
-/**
- * Runs `work` over `items` with `lanes` lanes, each owning a resource opened for it and closed
- * after. The first failure stops every lane from taking another item and is thrown once all have
- * stopped (no conversion is left running against a closed engine).
- */
-async function inParallel<T, R>(
-  items: readonly T[],
-  lanes: number,
-  open: () => Promise<R>,
-  work: (resource: R, item: T) => Promise<void>,
-  close: (resource: R) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const lane = async (): Promise<void> => {
-    let resource: R | undefined;
-    try {
-      resource = await open();
-      while (!failed && next < items.length) await work(resource, items[next++]);
-    } catch (err) {
-      failed = true;
-      throw err;
-    } finally {
-      if (resource !== undefined) await close(resource);
-    }
-  };
-  const outcomes = await Promise.allSettled(Array.from({ length: lanes }, lane));
-  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failure) throw failure.reason;
 }
 
 export type LakeActivities = ReturnType<typeof createLakeActivities>;
